@@ -1,0 +1,36 @@
+# The commands a user needs; each installs missing Debian packages first (scripts/setup-deps).
+# make run    build Release and run the main job
+# make test   build Release and run every test (ctest)
+# make bench  build Release and run the Google Benchmark suites
+# make asan   build with AddressSanitizer + UBSan and run every test
+JOBS ?= $(shell nproc)
+SEED ?= 1
+
+.PHONY: run test bench asan build deps format clean
+
+deps:
+	@bash scripts/setup-deps
+
+build: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+
+run: build
+	@./build/release/scenarios/mwsim demo --seed $(SEED)
+
+test: build
+	@cd build/release && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	@./build/release/bench/mwsim_bench --benchmark_counters_tabular=true
+
+asan: deps
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+	@cd build/asan && ctest --output-on-failure -j $(JOBS)
+
+format:
+	@git ls-files '*.h' '*.cc' | xargs clang-format -i
+
+clean:
+	@rm -rf build

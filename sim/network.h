@@ -1,0 +1,104 @@
+// Network: the simulated network between nodes.
+//
+// Messages are byte strings, so the real wire format travels. Each directed link (from, to) has
+// its config (NetworkConfig), its own random stream ("net/<from>-><to>") and its counters. A
+// message is checked twice: when sent (is the link cut or partitioned?) and when it arrives (is
+// it still? is the receiver up?). Every send, delivery and drop is traced.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/network_config.h"
+#include "sim/node_id.h"
+#include "sim/rng.h"
+#include "sim/scheduler.h"
+#include "sim/trace.h"
+
+namespace mw::sim {
+
+// MessageReceiver is where the network hands messages that arrive; Simulation implements it.
+class MessageReceiver {
+ public:
+  virtual ~MessageReceiver() = default;
+  // deliver passes `bytes` to node `to`; returns false if the node is down (message dropped).
+  virtual bool deliver(NodeId to, NodeId from, std::string_view bytes) = 0;
+};
+
+struct LinkCounters {
+  std::uint64_t sent = 0;
+  std::uint64_t bytes_sent = 0;
+  std::uint64_t delivered = 0;
+  std::uint64_t lost = 0;
+  std::uint64_t duplicated = 0;
+  std::uint64_t corrupted = 0;
+  std::uint64_t dropped_partition = 0;
+  std::uint64_t dropped_outage = 0;
+  std::uint64_t dropped_node_down = 0;
+};
+
+class Network {
+ public:
+  Network(Scheduler& scheduler, Tracer& tracer, const Rng& root, MessageReceiver& receiver);
+  Network(const Network&) = delete;
+  Network& operator=(const Network&) = delete;
+
+  // add_node registers a node; ids are dense, in order of addition.
+  NodeId add_node(std::string name);
+  std::size_t node_count() const { return names_.size(); }
+  const std::string& name(NodeId id) const { return names_[id.value]; }
+  // find returns the id of the node called `name`, or an invalid id.
+  NodeId find(std::string_view name) const;
+
+  // configure applies `config` and schedules its outages and partitions. Call it once, after
+  // every node is added. Returns one message per problem (unknown node names); on problems
+  // nothing is applied.
+  std::vector<std::string> configure(const NetworkConfig& config);
+
+  // send puts a message on the link from `from` to `to`.
+  void send(NodeId from, NodeId to, std::string bytes);
+
+  // Manual faults, for tests and scenario steps. Cuts and partitions nest: a link is usable
+  // when no cut and no partition covers it.
+  void cut(NodeId a, NodeId b);
+  void heal(NodeId a, NodeId b);
+  void block(NodeId from, NodeId to);
+  void unblock(NodeId from, NodeId to);
+  bool usable(NodeId from, NodeId to) const;
+
+  const LinkCounters& counters(NodeId from, NodeId to) const { return link(from, to).counters; }
+  LinkCounters total_counters() const;
+
+ private:
+  struct Link {
+    LinkConfig config;
+    Rng rng;
+    LinkCounters counters;
+    std::uint32_t cuts = 0;    // outages covering this link
+    std::uint32_t blocks = 0;  // partitions covering this direction
+  };
+
+  Link& link(NodeId from, NodeId to) { return links_[from.value][to.value]; }
+  const Link& link(NodeId from, NodeId to) const { return links_[from.value][to.value]; }
+  void send_copy(NodeId from, NodeId to, std::string bytes, std::uint64_t message_id);
+  void arrive(NodeId from, NodeId to, const std::string& bytes, std::uint64_t message_id);
+  void trace_drop(NodeId from, NodeId to, std::uint64_t message_id, std::string_view reason);
+  void schedule_random_outage(NodeId a, NodeId b, bool down_next);
+  void schedule_random_partition();
+  void apply_partition(const std::vector<NodeId>& side_a, const std::vector<NodeId>& side_b,
+                       bool one_way, int delta);
+
+  Scheduler& scheduler_;
+  Tracer& tracer_;
+  Rng root_;
+  Rng partition_rng_;
+  MessageReceiver& receiver_;
+  std::vector<std::string> names_;
+  std::vector<std::vector<Link>> links_;  // [from][to]
+  RandomPartitions random_partitions_;
+  std::uint64_t next_message_id_ = 1;
+};
+
+}  // namespace mw::sim

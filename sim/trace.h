@@ -1,0 +1,105 @@
+// Trace: the structured record of what happened in a run, and its digest.
+//
+// Every component reports what it does as a record: simulated time, node, kind and a few
+// fields. The Tracer folds each record into a running 64-bit digest (FNV-1a over a canonical,
+// platform-independent byte encoding) and hands it to an optional sink for people to read.
+// Two runs of the same scenario and seed must end with the same digest; a different digest
+// means the runs diverged, and the first differing trace line says where.
+//
+// Recording costs no heap allocation: fields are string views and integers that only need to
+// live for the duration of the call.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <ostream>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/time.h"
+
+namespace mw::sim {
+
+// TraceField is one key and either an integer or a text value.
+struct TraceField {
+  TraceField(std::string_view k, std::int64_t v) : key(k), is_text(false), number(v) {}
+  TraceField(std::string_view k, int v) : key(k), is_text(false), number(v) {}
+  TraceField(std::string_view k, std::uint64_t v)
+      : key(k), is_text(false), number(static_cast<std::int64_t>(v)) {}
+  TraceField(std::string_view k, std::uint32_t v) : key(k), is_text(false), number(v) {}
+  TraceField(std::string_view k, std::string_view v) : key(k), is_text(true), text(v) {}
+  TraceField(std::string_view k, const char* v) : key(k), is_text(true), text(v) {}
+  TraceField(std::string_view k, const std::string& v) : key(k), is_text(true), text(v) {}
+
+  std::string_view key;
+  bool is_text;
+  std::int64_t number = 0;
+  std::string_view text;
+};
+
+// TraceRecord is a view of one record; it is valid only during TraceSink::write.
+struct TraceRecord {
+  Time time;
+  std::string_view node;
+  std::string_view kind;
+  std::span<const TraceField> fields;
+};
+
+// TraceSink receives every record of a run, in order.
+class TraceSink {
+ public:
+  virtual ~TraceSink() = default;
+  virtual void write(const TraceRecord& record) = 0;
+};
+
+// format_trace_line renders a record as one human-readable line:
+// "00:00:01.000000000 node kind key=value key=value".
+std::string format_trace_line(const TraceRecord& record);
+
+// TextTraceSink writes one formatted line per record to a stream that must outlive it.
+class TextTraceSink : public TraceSink {
+ public:
+  explicit TextTraceSink(std::ostream& out) : out_(out) {}
+  void write(const TraceRecord& record) override;
+
+ private:
+  std::ostream& out_;
+};
+
+// MemoryTraceSink keeps formatted lines, for tests and for finding where two runs diverge.
+class MemoryTraceSink : public TraceSink {
+ public:
+  void write(const TraceRecord& record) override { lines_.push_back(format_trace_line(record)); }
+  const std::vector<std::string>& lines() const { return lines_; }
+
+ private:
+  std::vector<std::string> lines_;
+};
+
+class Tracer {
+ public:
+  // set_sink attaches `sink` (which must outlive the Tracer or be detached with nullptr).
+  void set_sink(TraceSink* sink) { sink_ = sink; }
+
+  void record(Time time, std::string_view node, std::string_view kind,
+              std::initializer_list<TraceField> fields = {});
+
+  // digest is the running digest over every record so far.
+  std::uint64_t digest() const { return digest_; }
+  std::uint64_t records() const { return records_; }
+
+ private:
+  void mix(std::string_view bytes);
+  void mix_u64(std::uint64_t v);
+
+  TraceSink* sink_ = nullptr;
+  std::uint64_t digest_ = 0xcbf29ce484222325ULL;  // FNV-1a 64 offset basis
+  std::uint64_t records_ = 0;
+};
+
+// format_digest renders a digest as 16 lowercase hex digits.
+std::string format_digest(std::uint64_t digest);
+
+}  // namespace mw::sim

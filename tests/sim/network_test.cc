@@ -1,0 +1,208 @@
+#include "sim/network.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mw::sim {
+namespace {
+
+struct Arrival {
+  Time at;
+  NodeId to;
+  NodeId from;
+  std::string bytes;
+};
+
+// A receiver that records arrivals; nodes listed in `down` refuse them.
+class Recorder : public MessageReceiver {
+ public:
+  explicit Recorder(Scheduler& s) : s_(s) {}
+  bool deliver(NodeId to, NodeId from, std::string_view bytes) override {
+    if (down.count(to.value) != 0) return false;
+    arrivals.push_back(Arrival{s_.now(), to, from, std::string(bytes)});
+    return true;
+  }
+  std::vector<Arrival> arrivals;
+  std::map<std::uint32_t, bool> down;
+
+ private:
+  Scheduler& s_;
+};
+
+struct Fixture {
+  explicit Fixture(std::uint64_t seed) : root(seed), rx(sched), net(sched, tracer, root, rx) {
+    a = net.add_node("a");
+    b = net.add_node("b");
+    c = net.add_node("c");
+  }
+  Scheduler sched;
+  Tracer tracer;
+  Rng root;
+  Recorder rx;
+  Network net;
+  NodeId a, b, c;
+};
+
+TEST(Network, DeliversWithinTheLatencyBounds) {
+  Fixture f(1);
+  NetworkConfig cfg;
+  cfg.default_link.latency = LatencyModel{milliseconds(2), milliseconds(1), 0.5, milliseconds(20)};
+  ASSERT_TRUE(f.net.configure(cfg).empty());
+  for (int i = 0; i < 1000; ++i) f.net.send(f.a, f.b, "m");
+  f.sched.run_until_idle();
+  ASSERT_EQ(f.rx.arrivals.size(), 1000u);
+  for (const auto& x : f.rx.arrivals) {
+    EXPECT_GE(x.at, kTimeZero + milliseconds(2));
+    EXPECT_LE(x.at, kTimeZero + milliseconds(20));
+  }
+  EXPECT_EQ(f.net.counters(f.a, f.b).delivered, 1000u);
+}
+
+TEST(Network, JitterReordersMessages) {
+  Fixture f(2);
+  ASSERT_TRUE(f.net.configure(NetworkConfig{}).empty());
+  for (int i = 0; i < 200; ++i) {
+    f.net.send(f.a, f.b, std::to_string(i));
+    f.sched.run_for(microseconds(50));
+  }
+  f.sched.run_until_idle();
+  int inversions = 0;
+  for (std::size_t i = 1; i < f.rx.arrivals.size(); ++i) {
+    inversions += std::stoi(f.rx.arrivals[i].bytes) < std::stoi(f.rx.arrivals[i - 1].bytes);
+  }
+  EXPECT_GT(inversions, 0);
+}
+
+TEST(Network, LossDuplicationAndCorruptionFollowTheirProbabilities) {
+  Fixture f(3);
+  NetworkConfig cfg;
+  cfg.default_link.loss_probability = 0.2;
+  cfg.default_link.duplicate_probability = 0.1;
+  cfg.default_link.corrupt_probability = 0.05;
+  ASSERT_TRUE(f.net.configure(cfg).empty());
+  const std::string payload(64, 'x');
+  for (int i = 0; i < 10000; ++i) f.net.send(f.a, f.b, payload);
+  f.sched.run_until_idle();
+  const LinkCounters& c = f.net.counters(f.a, f.b);
+  EXPECT_EQ(c.sent, 10000u);
+  EXPECT_NEAR(c.duplicated, 1000, 150);
+  EXPECT_NEAR(c.lost, 0.2 * 11000, 200);
+  EXPECT_EQ(c.delivered + c.lost, 10000u + c.duplicated);
+  std::uint64_t changed = 0;
+  for (const auto& x : f.rx.arrivals) changed += x.bytes != payload;
+  // Corruption is decided after loss, and one flipped byte always changes the copy.
+  EXPECT_EQ(changed, c.corrupted);
+  EXPECT_NEAR(c.corrupted, 0.05 * (c.sent + c.duplicated - c.lost), 100);
+}
+
+TEST(Network, ScheduledOutageDropsMessagesInBothDirectionsThenHeals) {
+  Fixture f(4);
+  NetworkConfig cfg;
+  cfg.outages.push_back(ScheduledOutage{"a", "b", kTimeZero + seconds(1), seconds(2)});
+  ASSERT_TRUE(f.net.configure(cfg).empty());
+  f.sched.run_until(kTimeZero + milliseconds(1500));
+  f.net.send(f.a, f.b, "x");
+  f.net.send(f.b, f.a, "y");
+  f.net.send(f.a, f.c, "z");  // other links are unaffected
+  f.sched.run_until(kTimeZero + seconds(4));
+  f.net.send(f.a, f.b, "after");
+  f.sched.run_until_idle();
+  ASSERT_EQ(f.rx.arrivals.size(), 2u);
+  EXPECT_EQ(f.rx.arrivals[0].bytes, "z");
+  EXPECT_EQ(f.rx.arrivals[1].bytes, "after");
+  EXPECT_EQ(f.net.counters(f.a, f.b).dropped_outage, 1u);
+  EXPECT_EQ(f.net.counters(f.b, f.a).dropped_outage, 1u);
+}
+
+TEST(Network, MessageInFlightWhenTheLinkIsCutIsLost) {
+  Fixture f(5);
+  NetworkConfig cfg;
+  cfg.default_link.latency = LatencyModel{milliseconds(10), Duration::zero(), 0, seconds(1)};
+  ASSERT_TRUE(f.net.configure(cfg).empty());
+  f.net.send(f.a, f.b, "x");
+  f.sched.run_for(milliseconds(5));
+  f.net.cut(f.a, f.b);
+  f.sched.run_until_idle();
+  EXPECT_TRUE(f.rx.arrivals.empty());
+  EXPECT_EQ(f.net.counters(f.a, f.b).dropped_outage, 1u);
+}
+
+TEST(Network, OneWayPartitionBlocksOnlyOneDirection) {
+  Fixture f(6);
+  NetworkConfig cfg;
+  cfg.partitions.push_back(ScheduledPartition{{"a"}, {"b"}, true, kTimeZero, seconds(10)});
+  ASSERT_TRUE(f.net.configure(cfg).empty());
+  f.sched.run_until(kTimeZero);
+  f.net.send(f.a, f.b, "blocked");
+  f.net.send(f.b, f.a, "passes");
+  f.sched.run_until(kTimeZero + seconds(1));
+  ASSERT_EQ(f.rx.arrivals.size(), 1u);
+  EXPECT_EQ(f.rx.arrivals[0].bytes, "passes");
+  EXPECT_EQ(f.net.counters(f.a, f.b).dropped_partition, 1u);
+}
+
+TEST(Network, SymmetricPartitionWithEmptySideIsolatesFromEveryone) {
+  Fixture f(7);
+  NetworkConfig cfg;
+  cfg.partitions.push_back(ScheduledPartition{{"c"}, {}, false, kTimeZero, seconds(10)});
+  ASSERT_TRUE(f.net.configure(cfg).empty());
+  f.sched.run_until(kTimeZero);
+  EXPECT_FALSE(f.net.usable(f.c, f.a));
+  EXPECT_FALSE(f.net.usable(f.b, f.c));
+  EXPECT_TRUE(f.net.usable(f.a, f.b));
+  f.sched.run_until(kTimeZero + seconds(10));
+  EXPECT_TRUE(f.net.usable(f.c, f.a));
+}
+
+TEST(Network, MessageToADownNodeIsDroppedAndCounted) {
+  Fixture f(8);
+  ASSERT_TRUE(f.net.configure(NetworkConfig{}).empty());
+  f.rx.down[f.b.value] = true;
+  f.net.send(f.a, f.b, "x");
+  f.sched.run_until_idle();
+  EXPECT_TRUE(f.rx.arrivals.empty());
+  EXPECT_EQ(f.net.counters(f.a, f.b).dropped_node_down, 1u);
+}
+
+TEST(Network, RandomOutagesStopAtTheirDeadline) {
+  Fixture f(9);
+  NetworkConfig cfg;
+  cfg.default_link.random_outages = RandomOutages{seconds(10), seconds(2), kTimeZero + minutes(5)};
+  ASSERT_TRUE(f.net.configure(cfg).empty());
+  f.sched.run_until(kTimeZero + minutes(5));
+  f.sched.run_until_idle(1'000'000);
+  EXPECT_EQ(f.sched.pending(), 0u);  // no new outage after the deadline: the queue drains.
+  EXPECT_TRUE(f.net.usable(f.a, f.b));
+}
+
+TEST(Network, UnknownNodeNamesInTheConfigAreReported) {
+  Fixture f(10);
+  NetworkConfig cfg;
+  cfg.outages.push_back(ScheduledOutage{"a", "erp", kTimeZero, seconds(1)});
+  const auto errors = f.net.configure(cfg);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0], "network.outages.b: unknown node 'erp'");
+}
+
+TEST(Network, SameSeedGivesSameArrivals) {
+  auto run = [](std::uint64_t seed) {
+    Fixture f(seed);
+    NetworkConfig cfg;
+    cfg.default_link.loss_probability = 0.1;
+    cfg.default_link.duplicate_probability = 0.1;
+    f.net.configure(cfg);
+    for (int i = 0; i < 500; ++i) f.net.send(NodeId{static_cast<std::uint32_t>(i % 3)}, f.b, std::to_string(i));
+    f.sched.run_until_idle();
+    std::vector<std::pair<std::int64_t, std::string>> out;
+    for (const auto& x : f.rx.arrivals) out.emplace_back(to_nanos(x.at), x.bytes);
+    return std::make_pair(out, f.tracer.digest());
+  };
+  EXPECT_EQ(run(11), run(11));
+  EXPECT_NE(run(11).second, run(12).second);
+}
+
+}  // namespace
+}  // namespace mw::sim
