@@ -22,14 +22,17 @@ class Callback {
 
   template <typename F, typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>, Callback>>>
   Callback(F&& f) {  // NOLINT(google-explicit-constructor): implicit like std::function.
-    using Fn = std::decay_t<F>;
-    static_assert(std::is_invocable_r_v<void, Fn&>, "Callback needs a void() callable");
-    if constexpr (fits_inline<Fn>()) {
-      ::new (static_cast<void*>(storage_)) Fn(std::forward<F>(f));
-      ops_ = &kInlineOps<Fn>;
+    construct(std::forward<F>(f));
+  }
+
+  // emplace replaces the stored callable with `f`, constructed in place.
+  template <typename F>
+  void emplace(F&& f) {
+    if constexpr (std::is_same_v<std::decay_t<F>, Callback>) {
+      *this = std::move(f);
     } else {
-      ::new (static_cast<void*>(storage_)) Boxed<Fn>(std::make_unique<Fn>(std::forward<F>(f)));
-      ops_ = &kHeapOps<Fn>;
+      reset();
+      construct(std::forward<F>(f));
     }
   }
 
@@ -64,7 +67,7 @@ class Callback {
   // reset destroys the stored callable, if any.
   void reset() {
     if (ops_ != nullptr) {
-      ops_->destroy(storage_);
+      if (ops_->destroy != nullptr) ops_->destroy(storage_);
       ops_ = nullptr;
     }
   }
@@ -81,8 +84,22 @@ class Callback {
     void (*invoke)(void* storage);
     // relocate move-constructs into `to` and destroys the source.
     void (*relocate)(void* from, void* to);
+    // destroy is null for trivially destructible callables: nothing to call.
     void (*destroy)(void* storage);
   };
+
+  template <typename F>
+  void construct(F&& f) {
+    using Fn = std::decay_t<F>;
+    static_assert(std::is_invocable_r_v<void, Fn&>, "Callback needs a void() callable");
+    if constexpr (fits_inline<Fn>()) {
+      ::new (static_cast<void*>(storage_)) Fn(std::forward<F>(f));
+      ops_ = &kInlineOps<Fn>;
+    } else {
+      ::new (static_cast<void*>(storage_)) Boxed<Fn>(std::make_unique<Fn>(std::forward<F>(f)));
+      ops_ = &kHeapOps<Fn>;
+    }
+  }
 
   template <typename Fn>
   static constexpr Ops kInlineOps = {
@@ -92,7 +109,9 @@ class Callback {
         ::new (to) Fn(std::move(*src));
         src->~Fn();
       },
-      [](void* s) { std::launder(static_cast<Fn*>(s))->~Fn(); },
+      std::is_trivially_destructible_v<Fn>
+          ? nullptr
+          : +[](void* s) { std::launder(static_cast<Fn*>(s))->~Fn(); },
   };
 
   // A callable too large to store inline lives on the heap, owned by a unique_ptr stored inline.

@@ -8,12 +8,6 @@
 namespace mw::sim {
 namespace {
 
-// The 64x64->128 multiply of Lemire's method; __extension__ keeps -Wpedantic quiet about the
-// GCC/Clang builtin type.
-__extension__ using U128 = unsigned __int128;
-
-constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
 // fnv1a64 hashes a stream name; the result is mixed with the parent key through SplitMix64.
 std::uint64_t fnv1a64(std::string_view s) {
   std::uint64_t h = 0xcbf29ce484222325ULL;
@@ -49,33 +43,6 @@ Rng Rng::fork(std::string_view name) const {
   SplitMix64 mix(key_ ^ fnv1a64(name));
   mix.next();
   return Rng(mix.next(), 0);
-}
-
-std::uint64_t Rng::next_u64() {
-  const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
-  const std::uint64_t t = s_[1] << 17;
-  s_[2] ^= s_[0];
-  s_[3] ^= s_[1];
-  s_[1] ^= s_[2];
-  s_[0] ^= s_[3];
-  s_[2] ^= t;
-  s_[3] = rotl(s_[3], 45);
-  return result;
-}
-
-std::uint64_t Rng::uniform(std::uint64_t bound) {
-  assert(bound > 0);
-  // Lemire, "Fast Random Integer Generation in an Interval" (2019).
-  U128 m = static_cast<U128>(next_u64()) * bound;
-  auto low = static_cast<std::uint64_t>(m);
-  if (low < bound) {
-    const std::uint64_t threshold = (0 - bound) % bound;
-    while (low < threshold) {
-      m = static_cast<U128>(next_u64()) * bound;
-      low = static_cast<std::uint64_t>(m);
-    }
-  }
-  return static_cast<std::uint64_t>(m >> 64);
 }
 
 std::int64_t Rng::uniform_range(std::int64_t lo, std::int64_t hi) {

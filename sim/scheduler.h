@@ -1,6 +1,6 @@
 // Scheduler: the discrete-event core of a simulation.
 //
-// It owns the virtual clock and a queue of pending events, each a Callback due at a Time.
+// It owns the virtual clock and the set of pending events, each a callable due at a Time.
 // Guarantees:
 //   - Events run in time order; events due at the same instant run in the order they were
 //     scheduled (insertion order), so a run is a pure function of its inputs.
@@ -8,12 +8,19 @@
 //   - A cancelled event never runs. Its EventId then reports not pending, as does the id of an
 //     event that has run; ids are never confused with a later event that reuses the slot.
 //   - Scheduling costs no heap allocation in the common case: callables of up to
-//     Callback::kInlineBytes are stored inline in a pooled slot, and the queue itself reuses its
-//     storage.
-// Limits: at most kMaxPending events pending at once, and 2^40 events scheduled in one run.
+//     Callback::kInlineBytes are constructed in place in a pooled slot, and the queue reuses
+//     its storage.
+// Limits: at most kMaxPending events pending at once.
 // Not thread-safe: one simulation runs on one thread.
+//
+// The queue is a radix heap (Ahuja, Mehlhorn, Orlin, Tarjan 1990), which fits a simulator
+// because keys never go below the current time: bucket k holds the entries whose time first
+// differs from the last extracted time in bit k-1, so scheduling is O(1) and each entry moves
+// down a few buckets before it runs. Entries with equal times always share a bucket and keep
+// their insertion order through every move, which gives FIFO ties without a sequence number.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -40,7 +47,7 @@ struct EventId {
 
 class Scheduler {
  public:
-  static constexpr std::uint32_t kMaxPending = 1u << 24;
+  static constexpr std::uint32_t kMaxPending = 1u << 26;
 
   Scheduler();
   Scheduler(const Scheduler&) = delete;
@@ -49,13 +56,20 @@ class Scheduler {
 
   Time now() const { return now_; }
 
-  // schedule_at queues `cb` to run at time `at`, which must not be before now().
+  // schedule_at queues `f` to run at time `at`, which must not be before now(). `f` is any
+  // void() callable (or a Callback); it is constructed in place in its slot.
   // With a `guard`, the event is dropped unrun if guard->value has changed by then; the Epoch
   // must outlive the event.
-  EventId schedule_at(Time at, Callback cb, const Epoch* guard = nullptr);
-  // schedule_after queues `cb` to run `delay` (>= 0) after now().
-  EventId schedule_after(Duration delay, Callback cb, const Epoch* guard = nullptr) {
-    return schedule_at(now_ + delay, std::move(cb), guard);
+  template <typename F>
+  EventId schedule_at(Time at, F&& f, const Epoch* guard = nullptr) {
+    const std::uint32_t i = claim_slot(at, guard);
+    slot(i).cb.emplace(std::forward<F>(f));
+    return enqueue(at, i);
+  }
+  // schedule_after queues `f` to run `delay` (>= 0) after now().
+  template <typename F>
+  EventId schedule_after(Duration delay, F&& f, const Epoch* guard = nullptr) {
+    return schedule_at(now_ + delay, std::forward<F>(f), guard);
   }
 
   // cancel removes a pending event. Returns false if `id` had already run or been cancelled.
@@ -74,50 +88,74 @@ class Scheduler {
   // stop makes the run_* call in progress return after the event that is running now.
   void stop() { stop_requested_ = true; }
 
-  std::size_t pending() const { return heap_.size() - cancelled_in_heap_; }
+  std::size_t pending() const { return queued_ - cancelled_queued_; }
   std::uint64_t events_run() const { return events_run_; }
   // events_expired counts guarded events dropped because their epoch had ended.
   std::uint64_t events_expired() const { return events_expired_; }
-  std::optional<Time> next_time();
+  // next_time is the time of the next pending event, if any.
+  std::optional<Time> next_time() const;
 
  private:
-  // A heap entry: due time, then (sequence << 24 | slot) so ties break by insertion order.
   struct Entry {
-    std::int64_t at;
-    std::uint64_t order;
+    std::uint64_t at;  // nanoseconds; never negative.
+    std::uint32_t slot;
   };
+  // A slot's cold part: touched when the event is scheduled and when it runs.
   struct Slot {
     Callback cb;
     const Epoch* guard = nullptr;
     std::uint64_t guard_value = 0;
-    std::uint32_t generation = 0;
-    bool pending = false;
-    std::uint32_t next_free = 0;
   };
-  static constexpr int kSlotBits = 24;
+  // A slot's hot part, in a dense array that stays in cache: generation and pending flag,
+  // checked for every queued entry that reaches the head, and the free-list link.
+  struct SlotState {
+    std::uint32_t generation = 0;
+    std::uint32_t next_free = 0;
+    bool pending = false;
+  };
+  static constexpr int kBuckets = 65;
   static constexpr std::uint32_t kChunkBits = 12;
   static constexpr std::uint32_t kChunkSize = 1u << kChunkBits;
   static constexpr std::uint32_t kNoSlot = UINT32_MAX;
 
   Slot& slot(std::uint32_t i) { return chunks_[i >> kChunkBits][i & (kChunkSize - 1)]; }
   const Slot& slot(std::uint32_t i) const { return chunks_[i >> kChunkBits][i & (kChunkSize - 1)]; }
+  // claim_slot checks `at` and reserves a slot for an event; enqueue makes it pending.
+  std::uint32_t claim_slot(Time at, const Epoch* guard);
+  EventId enqueue(Time at, std::uint32_t i);
   std::uint32_t allocate_slot();
   void free_slot(std::uint32_t i);
+
+  int bucket_of(std::uint64_t at) const {
+    return at == last_ ? 0 : 64 - __builtin_clzll(at ^ last_);
+  }
+  // Bucket 0 is tracked by head0_, not by a bit; bucket 64 uses bit 0.
+  void mark_nonempty(int b) {
+    if (b != 0) nonempty_ |= 1ULL << (b & 63);
+  }
   void push(Entry e);
-  Entry pop();
-  void drop_cancelled_top();
-  void compact();
-  void fire(const Entry& e);
+  // head returns the first live entry due at or before `limit_ns`, refilling bucket 0 from the
+  // lowest non-empty bucket when needed; null if there is none.
+  const Entry* head(std::uint64_t limit_ns);
+  bool refill(std::uint64_t limit_ns);
+  void drop_cancelled();
+  void fire(Entry e);
 
   Time now_{};
-  std::vector<Entry> heap_;  // 4-ary min-heap on (at, order).
+  // Radix heap. Bucket 0 is consumed from head0_; `nonempty_` has bit k set exactly when
+  // bucket k (1 <= k <= 63) holds entries, and bit 0 when bucket 64 does.
+  std::array<std::vector<Entry>, kBuckets> buckets_;
+  std::size_t head0_ = 0;
+  std::uint64_t last_ = 0;
+  std::uint64_t nonempty_ = 0;
+  std::size_t queued_ = 0;            // entries in the buckets, cancelled ones included
+  std::size_t cancelled_queued_ = 0;  // cancelled entries still in the buckets
   // Slots live in fixed-size chunks so a running callback never moves while it runs, even if
   // it schedules events that grow the pool.
   std::vector<std::unique_ptr<Slot[]>> chunks_;
+  std::vector<SlotState> states_;  // indexed by slot
   std::uint32_t slot_count_ = 0;
   std::uint32_t free_head_ = kNoSlot;
-  std::uint64_t next_sequence_ = 0;
-  std::size_t cancelled_in_heap_ = 0;
   std::uint64_t events_run_ = 0;
   std::uint64_t events_expired_ = 0;
   bool stop_requested_ = false;

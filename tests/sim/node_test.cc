@@ -65,10 +65,10 @@ TEST(Node, MessagesToADownNodeAreDroppedAndDeliveredAfterRestart) {
   ASSERT_TRUE(sim.start().empty());
   sim.crash(b);
   sim.node(a).send(b, "lost");
-  sim.scheduler().run_for(milliseconds(50));
+  sim.scheduler().run_for(milliseconds(40));
   sim.start_node(b);
   sim.node(a).send(b, "ping");
-  sim.scheduler().run_for(milliseconds(50));
+  sim.scheduler().run_for(milliseconds(40));  // before the first tick at 100 ms
   EXPECT_EQ(log, (std::vector<std::string>{"b#2 got ping", "a#1 got pong"}));
   EXPECT_EQ(sim.network().counters(a, b).dropped_node_down, 1u);
 }

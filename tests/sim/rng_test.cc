@@ -18,16 +18,17 @@ TEST(SplitMix64, MatchesReferenceOutputs) {
 }
 
 // Golden values: these pin the whole generator (seeding, xoshiro256**, forking). If one changes,
-// every recorded seed of every scenario replays differently.
+// every recorded seed of every scenario replays differently. They were cross-checked against an
+// independent implementation written from the xoshiro256** and SplitMix64 reference code.
 TEST(Rng, GoldenValuesArePinned) {
   Rng a(1);
-  EXPECT_EQ(a.next_u64(), 0x0ULL);
-  EXPECT_EQ(a.next_u64(), 0x0ULL);
+  EXPECT_EQ(a.next_u64(), 17154914556750032435ULL);
+  EXPECT_EQ(a.next_u64(), 15481925071032317162ULL);
   Rng b(42);
-  EXPECT_EQ(b.next_u64(), 0x0ULL);
+  EXPECT_EQ(b.next_u64(), 1865750160070900731ULL);
   Rng c = Rng(42).fork("erp");
-  EXPECT_EQ(c.next_u64(), 0x0ULL);
-  EXPECT_EQ(c.uniform(1000), 0u);
+  EXPECT_EQ(c.next_u64(), 2604678508053139036ULL);
+  EXPECT_EQ(c.uniform(1000), 637u);
 }
 
 TEST(Rng, SameSeedGivesSameSequence) {

@@ -39,9 +39,9 @@ TEST(Tracer, FieldBoundariesAreEncoded) {
 
 TEST(Tracer, DigestIsPinnedForAKnownRecord) {
   // The digest is FNV-1a 64 over a fixed little-endian encoding: pinned so that it means the
-  // same on every platform and in every release.
+  // same on every platform and in every release. Cross-checked with an independent FNV-1a.
   const auto d = digest_of([](Tracer& t) { t.record(kTimeZero + seconds(1), "n", "k", {{"f", 3}}); });
-  EXPECT_EQ(format_digest(d), "0000000000000000");
+  EXPECT_EQ(format_digest(d), "b99828612071694e");
 }
 
 TEST(Tracer, SinkReceivesReadableLines) {
