@@ -41,10 +41,19 @@ EventId Scheduler::enqueue(Time at, std::uint32_t i) {
   return EventId{i, s.generation};
 }
 
-void Scheduler::push(Entry e) {
+int Scheduler::place(const Entry& e) {
+  if (e.at == last_) {
+    bucket0_.push_back(e);
+    return -1;
+  }
   const int b = bucket_of(e.at);
   buckets_[b].push_back(e);
-  mark_nonempty(b);
+  level_mask_[b >> 6] |= 1ULL << (b & 63);
+  return b >> 6;
+}
+
+void Scheduler::push(Entry e) {
+  place(e);
   ++queued_;
 }
 
@@ -66,10 +75,10 @@ bool Scheduler::cancel(EventId id) {
 }
 
 void Scheduler::drop_cancelled() {
-  for (int b = 0; b < kBuckets; ++b) {
-    auto& v = buckets_[b];
+  // A stable filter of every bucket: equal times keep their order.
+  auto filter = [this](std::vector<Entry>& v, std::size_t from) {
     std::size_t kept = 0;
-    for (std::size_t k = (b == 0 ? head0_ : 0); k < v.size(); ++k) {
+    for (std::size_t k = from; k < v.size(); ++k) {
       if (states_[v[k].slot].pending) {
         v[kept++] = v[k];
       } else {
@@ -77,40 +86,41 @@ void Scheduler::drop_cancelled() {
         --queued_;
       }
     }
-    v.resize(kept);  // a stable filter: equal times keep their order.
-    if (b != 0 && kept == 0) nonempty_ &= ~(1ULL << (b & 63));
-  }
+    v.resize(kept);
+    return kept;
+  };
+  filter(bucket0_, head0_);
   head0_ = 0;
+  for (int b = 0; b < kBuckets; ++b) {
+    if (filter(buckets_[b], 0) == 0) level_mask_[b >> 6] &= ~(1ULL << (b & 63));
+  }
   cancelled_queued_ = 0;
 }
 
-// refill moves the lowest non-empty bucket down, relative to its minimum, if that minimum is
-// due by `limit_ns`. It does not look at slots, which are mostly out of cache: cancelled
-// entries travel with the rest and are freed when they reach the head of bucket 0.
+// refill empties the lowest non-empty bucket, moving its entries down relative to its minimum,
+// if that minimum is due by `limit_ns`. It does not look at slots, which are mostly out of
+// cache: cancelled entries travel with the rest and are freed when they reach the head.
 bool Scheduler::refill(std::uint64_t limit_ns) {
-  buckets_[0].clear();
+  bucket0_.clear();
   head0_ = 0;
-  if (nonempty_ == 0) return false;
-  // The lowest non-empty bucket above 0 (bit 0 stands for bucket 64, the highest).
-  const std::uint64_t above0 = nonempty_ & ~1ULL;
-  const int b = above0 != 0 ? __builtin_ctzll(above0) : 64;
+  int level = 0;
+  while (level < kLevels && level_mask_[level] == 0) ++level;
+  if (level == kLevels) return false;
+  const int b = level * 64 + __builtin_ctzll(level_mask_[level]);
   auto& v = buckets_[b];
-  MW_CHECK(!v.empty(), "radix heap: bucket marked non-empty is empty");
   std::size_t min_k = 0;
   for (std::size_t k = 1; k < v.size(); ++k) {
     if (v[k].at < v[min_k].at) min_k = k;
   }
   if (v[min_k].at > limit_ns) return false;
-  // The minimum runs next: start fetching its slot while the bucket is moved.
-  __builtin_prefetch(&slot(v[min_k].slot));
   last_ = v[min_k].at;
-  nonempty_ &= ~(1ULL << (b & 63));
+  level_mask_[level] &= ~(1ULL << (b & 63));
   std::vector<Entry> moving;
   moving.swap(v);
   for (const Entry& e : moving) {
-    const int nb = bucket_of(e.at);
-    buckets_[nb].push_back(e);
-    mark_nonempty(nb);
+    // Entries that land at the lowest levels run within the next few events; fetching their
+    // slots now hides the cache misses behind the work in between.
+    if (place(e) <= kPrefetchLevel) __builtin_prefetch(&slot(e.slot));
   }
   moving.clear();
   moving.swap(v);  // keep the capacity for the next time this bucket fills.
@@ -119,7 +129,7 @@ bool Scheduler::refill(std::uint64_t limit_ns) {
 
 const Scheduler::Entry* Scheduler::head(std::uint64_t limit_ns) {
   for (;;) {
-    auto& b0 = buckets_[0];
+    auto& b0 = bucket0_;
     while (head0_ < b0.size()) {
       const Entry& e = b0[head0_];
       if (states_[e.slot].pending) return e.at <= limit_ns ? &e : nullptr;
@@ -142,7 +152,7 @@ void Scheduler::fire(Entry e) {
   // while this event runs.
   ++head0_;
   --queued_;
-  if (head0_ < buckets_[0].size()) __builtin_prefetch(&slot(buckets_[0][head0_].slot));
+  if (head0_ < bucket0_.size()) __builtin_prefetch(&slot(bucket0_[head0_].slot));
   Slot& s = slot(e.slot);
   now_ = from_nanos(static_cast<std::int64_t>(e.at));
   states_[e.slot].pending = false;  // The event's own id reports "not pending" while it runs.
@@ -158,20 +168,19 @@ void Scheduler::fire(Entry e) {
 
 std::optional<Time> Scheduler::next_time() const {
   // A peek must not move the radix base past now(): events may still be scheduled between
-  // now() and the next event. So it scans instead of refilling.
-  const auto& b0 = buckets_[0];
-  for (std::size_t k = head0_; k < b0.size(); ++k) {
-    if (states_[b0[k].slot].pending) return from_nanos(static_cast<std::int64_t>(b0[k].at));
+  // now() and the next event. So it scans instead of refilling. Buckets in index order hold
+  // ever later times, so the first bucket with a live entry holds the answer.
+  for (std::size_t k = head0_; k < bucket0_.size(); ++k) {
+    if (states_[bucket0_[k].slot].pending) return from_nanos(static_cast<std::int64_t>(bucket0_[k].at));
   }
-  std::optional<std::uint64_t> best;
-  for (int b = 1; b < kBuckets; ++b) {
+  for (int b = 0; b < kBuckets; ++b) {
+    std::optional<std::uint64_t> best;
     for (const Entry& e : buckets_[b]) {
       if (states_[e.slot].pending && (!best || e.at < *best)) best = e.at;
     }
-    if (best) break;  // every entry of a lower bucket is earlier than any of a higher one.
+    if (best) return from_nanos(static_cast<std::int64_t>(*best));
   }
-  if (!best) return std::nullopt;
-  return from_nanos(static_cast<std::int64_t>(*best));
+  return std::nullopt;
 }
 
 bool Scheduler::step() {

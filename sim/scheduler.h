@@ -13,11 +13,14 @@
 // Limits: at most kMaxPending events pending at once.
 // Not thread-safe: one simulation runs on one thread.
 //
-// The queue is a radix heap (Ahuja, Mehlhorn, Orlin, Tarjan 1990), which fits a simulator
-// because keys never go below the current time: bucket k holds the entries whose time first
-// differs from the last extracted time in bit k-1, so scheduling is O(1) and each entry moves
-// down a few buckets before it runs. Entries with equal times always share a bucket and keep
-// their insertion order through every move, which gives FIFO ties without a sequence number.
+// The queue is a radix heap (Ahuja, Mehlhorn, Orlin, Tarjan 1990) with 6-bit digits, which
+// fits a simulator because keys never go below the current time. With `last` the time of the
+// last event taken out, an entry at time t != last sits at level L, the highest 6-bit digit in
+// which t and last differ, in the bucket of t's digit L; entries at exactly `last` sit in
+// bucket 0. Scheduling is O(1); taking out empties the lowest bucket and moves its entries at
+// least one level down, so an entry moves at most 10 times and in practice two or three.
+// Entries with equal times always share a bucket and keep their insertion order through every
+// move, which gives FIFO ties without a sequence number.
 #pragma once
 
 #include <array>
@@ -113,7 +116,11 @@ class Scheduler {
     std::uint32_t next_free = 0;
     bool pending = false;
   };
-  static constexpr int kBuckets = 65;
+  static constexpr int kDigitBits = 6;
+  static constexpr int kLevels = (64 + kDigitBits - 1) / kDigitBits;  // 11
+  static constexpr int kBuckets = kLevels * 64;
+  // Entries that land at or below this level run within 64 ns of simulated time.
+  static constexpr int kPrefetchLevel = 0;
   static constexpr std::uint32_t kChunkBits = 12;
   static constexpr std::uint32_t kChunkSize = 1u << kChunkBits;
   static constexpr std::uint32_t kNoSlot = UINT32_MAX;
@@ -126,13 +133,13 @@ class Scheduler {
   std::uint32_t allocate_slot();
   void free_slot(std::uint32_t i);
 
+  // bucket_of returns level * 64 + digit for an entry at `at` != last_.
   int bucket_of(std::uint64_t at) const {
-    return at == last_ ? 0 : 64 - __builtin_clzll(at ^ last_);
+    const int level = (63 - __builtin_clzll(at ^ last_)) / kDigitBits;
+    return level * 64 + static_cast<int>((at >> (level * kDigitBits)) & 63);
   }
-  // Bucket 0 is tracked by head0_, not by a bit; bucket 64 uses bit 0.
-  void mark_nonempty(int b) {
-    if (b != 0) nonempty_ |= 1ULL << (b & 63);
-  }
+  // place puts an entry in bucket 0 or its bucket; returns its level, or -1 for bucket 0.
+  int place(const Entry& e);
   void push(Entry e);
   // head returns the first live entry due at or before `limit_ns`, refilling bucket 0 from the
   // lowest non-empty bucket when needed; null if there is none.
@@ -142,12 +149,13 @@ class Scheduler {
   void fire(Entry e);
 
   Time now_{};
-  // Radix heap. Bucket 0 is consumed from head0_; `nonempty_` has bit k set exactly when
-  // bucket k (1 <= k <= 63) holds entries, and bit 0 when bucket 64 does.
-  std::array<std::vector<Entry>, kBuckets> buckets_;
+  // Radix heap. bucket0_ (entries at last_) is consumed from head0_; level_mask_[L] has bit d
+  // set exactly when buckets_[L * 64 + d] holds entries.
+  std::vector<Entry> bucket0_;
   std::size_t head0_ = 0;
+  std::array<std::vector<Entry>, kBuckets> buckets_;
+  std::array<std::uint64_t, kLevels> level_mask_{};
   std::uint64_t last_ = 0;
-  std::uint64_t nonempty_ = 0;
   std::size_t queued_ = 0;            // entries in the buckets, cancelled ones included
   std::size_t cancelled_queued_ = 0;  // cancelled entries still in the buckets
   // Slots live in fixed-size chunks so a running callback never moves while it runs, even if
