@@ -1,19 +1,14 @@
-// The SQLite VFS over a Volume: opening files, the io methods, file locks and shared memory.
-//
-// Locks follow the unix VFS's state machine, shared across every handle on one Volume, so
-// several connections to one database in one thread see each other: SHARED is counted,
-// RESERVED/PENDING/EXCLUSIVE have one owner, and a PENDING writer keeps new readers out.
-// Nothing here reads the wall clock or sleeps.
+// The SQLite VFS over a Volume: opening files and the io methods, which check for fencing and
+// hand the work to the disk model (volume.cc). Nothing here reads the wall clock or sleeps.
+#include "sim/disk/vfs.h"
+
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstdio>
 #include <cstring>
 #include <string_view>
 
-#include "sim/check.h"
-#include "sim/disk/vfs.h"
 #include "sim/scheduler.h"
 
 namespace mw::sim::disk_internal {
@@ -33,105 +28,6 @@ struct File {
 
 VolumeState& volume_of(sqlite3_vfs* vfs) { return *static_cast<VolumeState*>(vfs->pAppData); }
 File& file_of(sqlite3_file* f) { return *reinterpret_cast<File*>(f); }
-
-// ---- File locks. ----
-
-int lock_file(Inode& f, Handle& h, int level) {
-  if (h.lock >= level) return SQLITE_OK;
-  const bool other_writer = f.writer != 0 && f.writer != h.id;
-  switch (level) {
-    case SQLITE_LOCK_SHARED:
-      // A writer waiting for (PENDING) or holding EXCLUSIVE admits no new reader, so readers
-      // cannot starve it.
-      if (other_writer && f.writer_lock >= SQLITE_LOCK_PENDING) return SQLITE_BUSY;
-      ++f.shared_holders;
-      h.lock = SQLITE_LOCK_SHARED;
-      return SQLITE_OK;
-    case SQLITE_LOCK_RESERVED:
-      MW_CHECK(h.lock == SQLITE_LOCK_SHARED, "RESERVED requested without SHARED");
-      if (other_writer) return SQLITE_BUSY;
-      f.writer = h.id;
-      f.writer_lock = h.lock = SQLITE_LOCK_RESERVED;
-      return SQLITE_OK;
-    case SQLITE_LOCK_EXCLUSIVE:
-      MW_CHECK(h.lock >= SQLITE_LOCK_SHARED, "EXCLUSIVE requested without SHARED");
-      if (other_writer) return SQLITE_BUSY;
-      // PENDING first: it stays held while other readers drain, as in the unix VFS.
-      f.writer = h.id;
-      f.writer_lock = h.lock = SQLITE_LOCK_PENDING;
-      if (f.shared_holders > 1) return SQLITE_BUSY;
-      f.writer_lock = h.lock = SQLITE_LOCK_EXCLUSIVE;
-      return SQLITE_OK;
-    default:
-      MW_CHECK(false, "SQLite asked for a lock level it never requests");
-      return SQLITE_IOERR_LOCK;
-  }
-}
-
-void unlock_file(Inode& f, Handle& h, int level) {
-  if (h.lock <= level) return;
-  if (h.lock > SQLITE_LOCK_SHARED && f.writer == h.id) {
-    f.writer = 0;
-    f.writer_lock = SQLITE_LOCK_NONE;
-  }
-  if (level == SQLITE_LOCK_NONE) {
-    --f.shared_holders;
-    MW_CHECK(f.shared_holders >= 0, "more SHARED locks released than taken");
-  }
-  h.lock = level;
-}
-
-// ---- Shared memory (wal-index). ----
-
-void shm_attach(Handle& h) {
-  if (h.shm) return;
-  if (!h.inode->shm) h.inode->shm = std::make_shared<Shm>();
-  h.shm = h.inode->shm;
-  ++h.shm->connections;
-}
-
-void shm_release_locks(Handle& h, std::uint32_t mask) {
-  for (int i = 0; i < SQLITE_SHM_NLOCK; ++i) {
-    const std::uint32_t bit = 1u << i;
-    if (!(mask & bit)) continue;
-    if (h.shm_exclusive & bit) h.shm->locks[i] = 0;
-    if (h.shm_shared & bit) --h.shm->locks[i];
-  }
-  h.shm_exclusive &= ~mask;
-  h.shm_shared &= ~mask;
-}
-
-void shm_detach(Handle& h) {
-  if (!h.shm) return;
-  shm_release_locks(h, ~0u);
-  // The last connection out discards the wal-index, so the next one rebuilds it from the WAL.
-  if (--h.shm->connections == 0 && h.inode->shm == h.shm) h.inode->shm.reset();
-  h.shm.reset();
-}
-
-int shm_lock(Handle& h, int offset, int n, int flags) {
-  shm_attach(h);
-  Shm& shm = *h.shm;
-  const std::uint32_t mask = ((1u << n) - 1) << offset;
-  if (flags & SQLITE_SHM_UNLOCK) {
-    shm_release_locks(h, mask);
-    return SQLITE_OK;
-  }
-  if (flags & SQLITE_SHM_SHARED) {
-    if (h.shm_shared & mask) return SQLITE_OK;
-    if (shm.locks[offset] < 0) return SQLITE_BUSY;
-    ++shm.locks[offset];
-    h.shm_shared |= mask;
-    return SQLITE_OK;
-  }
-  for (int i = offset; i < offset + n; ++i) {
-    // Any holder but ourselves, shared or exclusive, blocks an exclusive lock.
-    if (!(h.shm_exclusive & (1u << i)) && shm.locks[i] != 0) return SQLITE_BUSY;
-  }
-  for (int i = offset; i < offset + n; ++i) shm.locks[i] = -1;
-  h.shm_exclusive |= mask;
-  return SQLITE_OK;
-}
 
 // ---- sqlite3_io_methods. Every call on a fenced handle fails and changes nothing. ----
 
@@ -222,8 +118,7 @@ int x_sector_size(sqlite3_file* file) {
 // Not SAFE_APPEND (a later sector of an append can survive an earlier one) nor SEQUENTIAL.
 int x_device_characteristics(sqlite3_file* /*file*/) { return SQLITE_IOCAP_POWERSAFE_OVERWRITE; }
 
-int x_shm_map(sqlite3_file* file, int region, int region_bytes, int extend,
-              void volatile** out) {
+int x_shm_map(sqlite3_file* file, int region, int region_bytes, int extend, void volatile** out) {
   File& f = file_of(file);
   *out = nullptr;
   if (fenced(*f.volume, *f.handle)) return SQLITE_IOERR_SHMMAP;
@@ -249,7 +144,9 @@ int x_shm_lock(sqlite3_file* file, int offset, int n, int flags) {
   return shm_lock(*f.handle, offset, n, flags);
 }
 
-void x_shm_barrier(sqlite3_file* /*file*/) { std::atomic_thread_fence(std::memory_order_seq_cst); }
+// Every connection to a Volume runs on the Volume's one thread, so there is no other thread's
+// view of the wal-index to order memory against.
+void x_shm_barrier(sqlite3_file* /*file*/) {}
 
 int x_shm_unmap(sqlite3_file* file, int /*delete_flag: the wal-index is never a file*/) {
   shm_detach(*file_of(file).handle);
@@ -257,19 +154,30 @@ int x_shm_unmap(sqlite3_file* file, int /*delete_flag: the wal-index is never a 
 }
 
 constexpr sqlite3_io_methods kIoMethods = {
-    /*iVersion=*/2,        x_close,       x_read,
-    x_write,               x_truncate,    x_sync,
-    x_file_size,           x_lock,        x_unlock,
-    x_check_reserved_lock, x_file_control, x_sector_size,
-    x_device_characteristics, x_shm_map,  x_shm_lock,
-    x_shm_barrier,         x_shm_unmap,   /*xFetch=*/nullptr,
+    /*iVersion=*/2,
+    x_close,
+    x_read,
+    x_write,
+    x_truncate,
+    x_sync,
+    x_file_size,
+    x_lock,
+    x_unlock,
+    x_check_reserved_lock,
+    x_file_control,
+    x_sector_size,
+    x_device_characteristics,
+    x_shm_map,
+    x_shm_lock,
+    x_shm_barrier,
+    x_shm_unmap,
+    /*xFetch=*/nullptr,
     /*xUnfetch=*/nullptr,
 };
 
 // ---- sqlite3_vfs. ----
 
-int x_open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* file, int flags,
-           int* out_flags) {
+int x_open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int* out_flags) {
   VolumeState& v = volume_of(vfs);
   File& f = file_of(file);
   f.base.pMethods = nullptr;  // On failure SQLite must not call xClose.

@@ -1,6 +1,6 @@
-// Internal to sim/disk: the state of one Volume, shared by volume.cc (the disk model) and
-// vfs.cc (the SQLite VFS over it). Nothing outside sim/disk includes this header; the contract
-// callers rely on is sim/disk/volume.h.
+// Internal to sim/disk: the state of one Volume, shared by volume.cc (the disk model, locks
+// and wal-index) and vfs.cc (the SQLite VFS over it). Nothing outside sim/disk includes this
+// header; the contract callers rely on is sim/disk/volume.h.
 #pragma once
 
 #include <sqlite3.h>
@@ -34,7 +34,7 @@ struct Op {
 struct Shm {
   std::vector<std::unique_ptr<std::uint8_t[]>> regions;  // Stable addresses, zero-filled.
   std::array<int, SQLITE_SHM_NLOCK> locks{};  // Per slot: > 0 shared holders, -1 exclusive.
-  int connections = 0;                         // Handles that have it mapped.
+  int connections = 0;                        // Handles that have it mapped.
 };
 
 // Inode is one file's content and the lock state shared by every handle open on it.
@@ -54,9 +54,8 @@ struct Handle {
   std::uint64_t boot = 0;
   std::shared_ptr<Inode> inode;
   std::string path;  // Empty for a temporary file, which has no name in the namespace.
-  bool delete_on_close = false;
   int lock = SQLITE_LOCK_NONE;
-  std::shared_ptr<Shm> shm;     // Set while mapped.
+  std::shared_ptr<Shm> shm;      // Set while mapped.
   std::uint32_t shm_shared = 0;  // Bit i: holds slot i shared.
   std::uint32_t shm_exclusive = 0;
 };
@@ -87,7 +86,7 @@ struct VolumeState {
   sqlite3_vfs vfs{};  // Registered with SQLite; pAppData points back to this state.
 };
 
-// --- The disk model (volume.cc). ---
+// --- The disk model, locks and wal-index (volume.cc). ---
 
 inline bool fenced(const VolumeState& v, const Handle& h) { return h.boot != v.boot; }
 // begin_io counts one I/O call against the armed fault. It returns false if the fault struck
@@ -101,6 +100,19 @@ void truncate_to(VolumeState& v, Inode& f, std::uint64_t size);
 void sync(VolumeState& v, Inode& f);
 void crash(VolumeState& v);
 void power_loss(VolumeState& v);
+
+// File locks, as xLock/xUnlock define them: `level` is a SQLITE_LOCK_* value. lock_file
+// returns SQLITE_OK or SQLITE_BUSY (the handle may then be left at PENDING, as SQLite
+// expects); unlock_file lowers the handle to SHARED or NONE.
+int lock_file(Inode& f, Handle& h, int level);
+void unlock_file(Inode& f, Handle& h, int level);
+
+// The wal-index. shm_attach maps the inode's Shm into `h` (creating it if needed);
+// shm_detach releases h's slot locks and unmaps it, discarding the Shm with its last
+// connection; shm_lock implements xShmLock and returns SQLITE_OK or SQLITE_BUSY.
+void shm_attach(Handle& h);
+void shm_detach(Handle& h);
+int shm_lock(Handle& h, int offset, int n, int flags);
 
 // --- The SQLite VFS (vfs.cc). ---
 

@@ -1,5 +1,6 @@
-// The disk model: file contents, what a sync makes durable, and what a crash or a power loss
-// leaves behind. The SQLite side (handles, locks, shared memory) is in vfs.cc.
+// The disk model: file contents, what a sync makes durable, what a crash or a power loss leaves
+// behind, and the lock and shared-memory state the OS keeps across handles. The SQLite glue
+// (opening files, the io methods) is in vfs.cc.
 #include "sim/disk/volume.h"
 
 #include <algorithm>
@@ -18,8 +19,8 @@ namespace {
 std::atomic<std::uint64_t> g_next_vfs_number{0};
 
 // apply_write writes `bytes` at `offset` of `content`, growing it (zero-filled) if needed.
-void apply_write(std::vector<std::uint8_t>& content, std::uint64_t offset, const std::uint8_t* bytes,
-                 std::uint64_t n) {
+void apply_write(std::vector<std::uint8_t>& content, std::uint64_t offset,
+                 const std::uint8_t* bytes, std::uint64_t n) {
   if (n == 0) return;
   if (content.size() < offset + n) content.resize(offset + n);
   std::memcpy(content.data() + offset, bytes, n);
@@ -59,6 +60,17 @@ void fence(VolumeState& v) {
     inode->writer_lock = SQLITE_LOCK_NONE;
     inode->shm.reset();
   }
+}
+
+void shm_release_locks(Handle& h, std::uint32_t mask) {
+  for (int i = 0; i < SQLITE_SHM_NLOCK; ++i) {
+    const std::uint32_t bit = 1u << i;
+    if (!(mask & bit)) continue;
+    if (h.shm_exclusive & bit) h.shm->locks[i] = 0;
+    if (h.shm_shared & bit) --h.shm->locks[i];
+  }
+  h.shm_exclusive &= ~mask;
+  h.shm_shared &= ~mask;
 }
 
 }  // namespace
@@ -104,7 +116,15 @@ void truncate_to(VolumeState& v, Inode& f, std::uint64_t size) {
 
 void sync(VolumeState& v, Inode& f) {
   ++v.stats.syncs;
-  f.durable = f.visible;
+  // Replaying the unsynced ops costs what was written since the last sync; copying `visible`
+  // would cost the whole file at every commit.
+  for (const Op& op : f.unsynced) {
+    if (op.is_truncate) {
+      f.durable.resize(op.offset);
+    } else {
+      apply_write(f.durable, op.offset, op.bytes.data(), op.bytes.size());
+    }
+  }
   f.unsynced.clear();
 }
 
@@ -121,6 +141,96 @@ void power_loss(VolumeState& v) {
     lose_unsynced(*inode, v.options.sector_bytes, v.options.sector_survives_probability,
                   v.loss_rng);
   }
+}
+
+// ---- File locks and the wal-index: state the OS keeps across handles, which a crash drops. ----
+//
+// Locks follow the unix VFS's state machine, shared across every handle on one Volume, so
+// several connections to one database in one thread see each other: SHARED is counted,
+// RESERVED/PENDING/EXCLUSIVE have one owner, and a PENDING writer keeps new readers out.
+
+int lock_file(Inode& f, Handle& h, int level) {
+  if (h.lock >= level) return SQLITE_OK;
+  const bool other_writer = f.writer != 0 && f.writer != h.id;
+  switch (level) {
+    case SQLITE_LOCK_SHARED:
+      // A writer waiting for (PENDING) or holding EXCLUSIVE admits no new reader, so readers
+      // cannot starve it.
+      if (other_writer && f.writer_lock >= SQLITE_LOCK_PENDING) return SQLITE_BUSY;
+      ++f.shared_holders;
+      h.lock = SQLITE_LOCK_SHARED;
+      return SQLITE_OK;
+    case SQLITE_LOCK_RESERVED:
+      MW_CHECK(h.lock == SQLITE_LOCK_SHARED, "RESERVED requested without SHARED");
+      if (other_writer) return SQLITE_BUSY;
+      f.writer = h.id;
+      f.writer_lock = h.lock = SQLITE_LOCK_RESERVED;
+      return SQLITE_OK;
+    case SQLITE_LOCK_EXCLUSIVE:
+      MW_CHECK(h.lock >= SQLITE_LOCK_SHARED, "EXCLUSIVE requested without SHARED");
+      if (other_writer) return SQLITE_BUSY;
+      // PENDING first: it stays held while other readers drain, as in the unix VFS.
+      f.writer = h.id;
+      f.writer_lock = h.lock = SQLITE_LOCK_PENDING;
+      if (f.shared_holders > 1) return SQLITE_BUSY;
+      f.writer_lock = h.lock = SQLITE_LOCK_EXCLUSIVE;
+      return SQLITE_OK;
+    default:
+      MW_CHECK(false, "SQLite asked for a lock level it never requests");
+      return SQLITE_IOERR_LOCK;
+  }
+}
+
+void unlock_file(Inode& f, Handle& h, int level) {
+  if (h.lock <= level) return;
+  if (h.lock > SQLITE_LOCK_SHARED && f.writer == h.id) {
+    f.writer = 0;
+    f.writer_lock = SQLITE_LOCK_NONE;
+  }
+  if (level == SQLITE_LOCK_NONE) {
+    --f.shared_holders;
+    MW_CHECK(f.shared_holders >= 0, "more SHARED locks released than taken");
+  }
+  h.lock = level;
+}
+
+void shm_attach(Handle& h) {
+  if (h.shm) return;
+  if (!h.inode->shm) h.inode->shm = std::make_shared<Shm>();
+  h.shm = h.inode->shm;
+  ++h.shm->connections;
+}
+
+void shm_detach(Handle& h) {
+  if (!h.shm) return;
+  shm_release_locks(h, ~0u);
+  // The last connection out discards the wal-index, so the next one rebuilds it from the WAL.
+  if (--h.shm->connections == 0 && h.inode->shm == h.shm) h.inode->shm.reset();
+  h.shm.reset();
+}
+
+int shm_lock(Handle& h, int offset, int n, int flags) {
+  shm_attach(h);
+  Shm& shm = *h.shm;
+  const std::uint32_t mask = ((1u << n) - 1) << offset;
+  if (flags & SQLITE_SHM_UNLOCK) {
+    shm_release_locks(h, mask);
+    return SQLITE_OK;
+  }
+  if (flags & SQLITE_SHM_SHARED) {
+    if (h.shm_shared & mask) return SQLITE_OK;
+    if (shm.locks[offset] < 0) return SQLITE_BUSY;
+    ++shm.locks[offset];
+    h.shm_shared |= mask;
+    return SQLITE_OK;
+  }
+  for (int i = offset; i < offset + n; ++i) {
+    // Any holder but ourselves, shared or exclusive, blocks an exclusive lock.
+    if (!(h.shm_exclusive & (1u << i)) && shm.locks[i] != 0) return SQLITE_BUSY;
+  }
+  for (int i = offset; i < offset + n; ++i) shm.locks[i] = -1;
+  h.shm_exclusive |= mask;
+  return SQLITE_OK;
 }
 
 }  // namespace disk_internal

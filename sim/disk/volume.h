@@ -29,6 +29,7 @@
 // share no mutable state beyond SQLite's VFS registry, so threads may each own their own.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -106,8 +107,7 @@ class Volume {
   const VolumeStats& stats() const;
 
   // For tests and reports: the files in the namespace, in path order, and what reads of them
-  // would return now (synced or not). file_size is nullopt for a missing file; contents is
-  // nullopt for a missing file.
+  // would return now (synced or not). file_size and contents are nullopt for a missing file.
   std::vector<std::string> file_names() const;
   bool exists(const std::string& path) const;
   std::optional<std::uint64_t> file_size(const std::string& path) const;

@@ -35,7 +35,7 @@ using Table = std::map<std::int64_t, Row>;
 
 constexpr int kTransactions = 60;
 // The workload makes roughly this many I/O calls; the fault strikes uniformly inside it. When
-// it does not strike (a shorter run), the fault hits at rest after the last transaction.
+// it does not strike (a shorter run), it hits at rest after the last transaction.
 constexpr std::uint64_t kIoSpan = 1200;
 
 int exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr); }
@@ -161,7 +161,8 @@ class Workload {
                    "CREATE TABLE t(id INTEGER PRIMARY KEY, k INTEGER NOT NULL, "
                    "v TEXT NOT NULL); CREATE INDEX t_k ON t(k);"),
               SQLITE_OK);
-    const std::uint64_t n = rng_.uniform(kIoSpan);
+    // A few seeds let the workload finish and take the fault at rest.
+    const std::uint64_t n = rng_.bernoulli(0.05) ? UINT64_MAX : rng_.uniform(kIoSpan);
     if (fault_ == Fault::kPowerLoss) {
       volume_.power_loss_after_io(n);
     } else {
@@ -300,7 +301,6 @@ void check_recovery(Locking locking, Fault fault, std::uint64_t seeds) {
         << describe(seed) << ": recovered " << out.recovered.size() << " rows, committed "
         << out.committed.size() << (out.in_flight ? ", a commit was in flight" : "");
     ++struck_in[out.struck_in];
-    fprintf(stderr, "seed %d struck %s inflight %d kept %d\n", (int)seed, out.struck_in.c_str(), (int)(out.in_flight.has_value()), (int)as_in_flight);
     if (out.in_flight && out.committed != *out.in_flight) {
       (as_in_flight ? in_flight_kept : in_flight_lost) += 1;
     }
@@ -326,11 +326,11 @@ TEST(CrashRecovery, PowerLossInWalNormalLockingWithTwoConnectionsKeepsAcknowledg
 }
 
 TEST(CrashRecovery, CrashInWalExclusiveModeKeepsEveryAcknowledgedCommit) {
-  check_recovery(Locking::kExclusive, Fault::kCrash, 100);
+  check_recovery(Locking::kExclusive, Fault::kCrash, 200);
 }
 
 TEST(CrashRecovery, CrashInWalNormalLockingKeepsEveryAcknowledgedCommit) {
-  check_recovery(Locking::kNormal, Fault::kCrash, 100);
+  check_recovery(Locking::kNormal, Fault::kCrash, 200);
 }
 
 TEST(CrashRecovery, SameSeedGivesByteIdenticalDatabaseFiles) {
