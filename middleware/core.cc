@@ -1,0 +1,294 @@
+#include "middleware/core.h"
+
+#include <variant>
+
+#include "middleware/config_defaults.h"
+#include "middleware/enrich/enrich.h"
+#include "middleware/ingest/decode.h"
+#include "middleware/ingest/validate.h"
+#include "middleware/pipeline/context.h"
+#include "middleware/pipeline/effects.h"
+#include "middleware/pipeline/event_info.h"
+#include "middleware/pipeline/poster.h"
+#include "middleware/pipeline/publisher.h"
+#include "middleware/pipeline/sequencer.h"
+#include "middleware/core_parts.h"
+#include "middleware/store/schema.h"
+
+namespace mw::core {
+namespace {
+
+// How often dedup rows past their retention are purged.
+constexpr auto kPurgeInterval = std::chrono::hours(6);
+// The write-behind delay of the unsafe ack_before_commit setting.
+constexpr auto kAckBeforeCommitDelay = std::chrono::milliseconds(100);
+
+}  // namespace
+
+Core::Core(std::unique_ptr<Parts> parts) : p_(std::move(parts)) {}
+
+Core::~Core() {
+  if (p_->purge_timer != 0) p_->runtime.cancel_timer(p_->purge_timer);
+  if (p_->unwritten_timer != 0) p_->runtime.cancel_timer(p_->unwritten_timer);
+}
+
+const proto::Config& Core::config() const { return p_->config; }
+const MasterData& Core::master_data() const { return p_->master; }
+
+Result<std::unique_ptr<Core>> Core::open(const proto::Config& config, Runtime& runtime, const std::string& db_path,
+                                         const std::string& vfs) {
+  MW_ASSIGN(db, Db::open(db_path, vfs));
+  MW_TRY(migrate(*db));
+  auto parts = std::make_unique<Parts>(with_defaults(config), runtime, std::move(db));
+  MW_ASSIGN(master, parts->store.load_master_data());
+  parts->master = std::move(master);
+  auto core = std::make_unique<Core>(std::move(parts));
+  MW_TRY(core->recover());
+  return core;
+}
+
+Status Core::recover() {
+  // Commands that were waiting or in flight when the previous life ended.
+  MW_ASSIGN(outbox, p_->store.outbox_pending());
+  for (const OutboxRow& o : outbox) {
+    MW_ASSIGN(row, p_->store.event_get(o.event_row));
+    WorkItem item{row.id, row.event_id, row.ordering_key, row.sequence, row.plant, row.domain, false, {},
+                  from_unix_nanos(row.received_ns)};
+    if (!item.command.ParseFromString(o.command)) return technical("outbox command of row " + std::to_string(o.event_row) + " does not parse");
+    p_->poster.add(std::move(item), /*recovered=*/true);
+  }
+  // Dead letters still park their keys (a sequence regression parks nothing).
+  MW_ASSIGN(parked, p_->store.dead_letters(/*parked_only=*/true));
+  for (const DeadLetterRow& d : parked) {
+    if (d.dead_letter_class == to_string(DeadLetterClass::kSequenceRegression)) continue;
+    MW_ASSIGN(row, p_->store.event_get(d.event_row));
+    p_->poster.add(WorkItem{row.id, row.event_id, row.ordering_key, row.sequence, row.plant, row.domain, true, {},
+                            from_unix_nanos(row.received_ns)});
+  }
+  MW_TRY(p_->publisher.load());
+  Effects fx;
+  MW_ASSIGN(keys, p_->store.keys_with_waiting());
+  fx.keys_waiting.insert(keys.begin(), keys.end());
+  p_->sequencer.apply(fx, [this](const std::string& key) { on_gap_timeout(key); });
+  purge_inbox();
+  p_->poster.pump();
+  return Status::ok();
+}
+
+void Core::purge_inbox() {
+  const auto days = static_cast<std::int64_t>(p_->config.ingest().dedup_retention_days());
+  const std::int64_t cutoff = p_->ctx.now_ns() - days * 86'400'000'000'000LL;
+  (void)p_->store.purge_inbox(cutoff);  // a failure only delays the purge to the next round
+  p_->purge_timer = p_->runtime.set_timer(kPurgeInterval, [this] {
+    p_->purge_timer = 0;
+    purge_inbox();
+  });
+}
+
+void Core::on_message(std::string_view from, std::string_view bytes) {
+  proto::Frame frame;
+  if (!frame.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return quarantine_frame(from, bytes, "not a protobuf Frame");
+  }
+  switch (frame.body_case()) {
+    case proto::Frame::kEventBatch: return on_batch(from, frame.event_batch());
+    case proto::Frame::kErpReply: return p_->poster.on_reply(frame.erp_reply());
+    case proto::Frame::kNotificationAck: return p_->publisher.on_ack(frame.notification_ack());
+    default: return quarantine_frame(from, bytes, "a frame the middleware does not accept (body case " +
+                                                      std::to_string(frame.body_case()) + ")");
+  }
+}
+
+void Core::quarantine_frame(std::string_view from, std::string_view bytes, const std::string& reason) {
+  ++p_->metrics.frames_malformed;
+  QuarantineRow row{0, p_->ctx.now_ns(), std::string(from), "", 0, std::string(bytes), reason};
+  if (p_->store.quarantine_put(row).is_ok()) ++p_->metrics.quarantined;
+  proto::Frame nack;
+  nack.mutable_nack()->set_reason("frame rejected: " + reason);
+  nack.mutable_nack()->set_retryable(false);
+  p_->runtime.send(from, nack.SerializeAsString());
+}
+
+void Core::on_batch(std::string_view from, const proto::EventBatch& batch) {
+  ++p_->metrics.batches_received;
+  if (!p_->config.unsafe().ack_before_commit()) return ingest(from, batch, /*send_acks=*/true);
+  // Unsafe: ack what decodes now, write it later. A crash in between loses acked events.
+  proto::Frame ack;
+  ack.mutable_ack()->set_batch_id(batch.batch_id());
+  for (const auto& raw : batch.events()) {
+    auto decoded = decode_source_event(raw, p_->config.ingest().max_event_bytes());
+    if (decoded.is_ok()) ack.mutable_ack()->add_event_ids(decoded.value().event_id());
+  }
+  p_->runtime.send(from, ack.SerializeAsString());
+  p_->unwritten.emplace_back(std::string(from), batch);
+  if (p_->unwritten_timer == 0) {
+    p_->unwritten_timer = p_->runtime.set_timer(kAckBeforeCommitDelay, [this] {
+      p_->unwritten_timer = 0;
+      auto batches = std::move(p_->unwritten);
+      p_->unwritten.clear();
+      for (const auto& [sender, b] : batches) ingest(sender, b, /*send_acks=*/false);
+    });
+  }
+}
+
+void Core::ingest(std::string_view from, const proto::EventBatch& batch, bool send_acks) {
+  const auto& in = p_->config.ingest();
+  const std::int64_t now = p_->ctx.now_ns();
+  Effects fx;
+  proto::Frame ack;
+  ack.mutable_ack()->set_batch_id(batch.batch_id());
+  std::vector<proto::Nack> nacks;
+  Metrics counts;  // counted only once the batch commits
+  auto nack = [&](int i, std::string event_id, std::string reason, bool retryable) {
+    proto::Nack n;
+    n.set_batch_id(batch.batch_id());
+    n.set_index(static_cast<std::uint32_t>(i));
+    n.set_event_id(std::move(event_id));
+    n.set_reason(std::move(reason));
+    n.set_retryable(retryable);
+    nacks.push_back(std::move(n));
+  };
+  auto quarantine = [&](const proto::SourceEvent& raw, const std::string& event_id, const std::string& reason) {
+    ++counts.quarantined;
+    return p_->store.quarantine_put(QuarantineRow{0, now, std::string(from), event_id, raw.format(), raw.payload(), reason});
+  };
+
+  Transaction tx(*p_->db);
+  Status failure = tx.begin();
+  for (int i = 0; failure.is_ok() && i < batch.events_size(); ++i) {
+    const proto::SourceEvent& raw = batch.events(i);
+    ++counts.events_received;
+    if (static_cast<std::uint32_t>(i) >= in.max_batch_events()) {
+      nack(i, "", "batch holds " + std::to_string(batch.events_size()) + " events; at most " +
+                      std::to_string(in.max_batch_events()) + " are taken per batch: resend the rest", true);
+      continue;
+    }
+    auto decoded = decode_source_event(raw, in.max_event_bytes());
+    if (!decoded.is_ok()) {
+      failure = quarantine(raw, "", decoded.error().message);
+      nack(i, "", decoded.error().message, false);
+      continue;
+    }
+    const proto::EventEnvelope& env = decoded.value();
+    if (Status v = validate_envelope(env, p_->master); !v.is_ok()) {
+      failure = quarantine(raw, env.event_id(), v.error().message);
+      nack(i, env.event_id(), v.error().message, false);
+      continue;
+    }
+    const std::string hash = payload_hash(env);
+    if (!p_->config.unsafe().dedup_disabled()) {
+      auto seen = p_->store.inbox_hash(env.event_id());
+      if (!seen.is_ok()) {
+        failure = seen.status();
+        break;
+      }
+      if (seen.value() && *seen.value() == hash) {
+        ++counts.duplicates;
+        ack.mutable_ack()->add_event_ids(env.event_id());
+        continue;
+      }
+      if (seen.value()) {
+        ++counts.conflicts;
+        const std::string reason = "event id '" + env.event_id() + "' reused with a different payload (hash " + hash +
+                                   ", first seen " + *seen.value() + ")";
+        failure = quarantine(raw, env.event_id(), reason);
+        nack(i, env.event_id(), reason, false);
+        continue;
+      }
+    }
+    failure = p_->store.inbox_put(env.event_id(), hash, now);
+    if (!failure.is_ok()) break;
+    EventRow row{0, env.event_id(), env.ordering_key(), static_cast<std::int64_t>(env.source_sequence()),
+                 env.source().plant(), std::string(domain_of(env.event_type())), env.correlation_id(),
+                 env.SerializeAsString(), std::string(kWaiting), now};
+    auto id = p_->store.event_insert(row);
+    if (!id.is_ok()) {
+      failure = id.status();
+      break;
+    }
+    row.id = id.value();
+    failure = p_->sequencer.accept(row, env, fx);
+    if (!failure.is_ok()) break;
+    ++counts.events_accepted;
+    ack.mutable_ack()->add_event_ids(env.event_id());
+  }
+  if (failure.is_ok()) failure = tx.commit();
+  if (!failure.is_ok()) {
+    // Nothing of the batch is durable: ask for all of it again.
+    if (!send_acks) return;
+    proto::Frame frame;
+    proto::Nack* n = frame.mutable_nack();
+    n->set_batch_id(batch.batch_id());
+    n->set_reason("store unavailable, resend the batch: " + failure.error().message);
+    n->set_retryable(true);
+    p_->runtime.send(from, frame.SerializeAsString());
+    return;
+  }
+  Metrics& m = p_->metrics;
+  m.events_received += counts.events_received;
+  m.events_accepted += counts.events_accepted;
+  m.duplicates += counts.duplicates;
+  m.conflicts += counts.conflicts;
+  m.quarantined += counts.quarantined;
+  apply(fx);
+  if (!send_acks) return;
+  if (ack.ack().event_ids_size() > 0) p_->runtime.send(from, ack.SerializeAsString());
+  for (proto::Nack& n : nacks) {
+    proto::Frame frame;
+    *frame.mutable_nack() = std::move(n);
+    p_->runtime.send(from, frame.SerializeAsString());
+  }
+}
+
+void Core::apply(Effects& fx) {
+  Metrics& m = p_->metrics;
+  m.held_out_of_order += fx.held;
+  m.no_posting += fx.no_posting;
+  for (const auto& [cls, n] : fx.dead_lettered_by_class) {
+    m.dead_lettered += n;
+    m.dead_lettered_by_class[cls] += n;
+  }
+  for (WorkItem& w : fx.work) p_->poster.add(std::move(w));
+  p_->sequencer.apply(fx, [this](const std::string& key) { on_gap_timeout(key); });
+  p_->poster.pump();
+}
+
+void Core::on_gap_timeout(const std::string& key) {
+  ++p_->metrics.gap_alerts;
+  Effects fx;
+  Transaction tx(*p_->db);
+  Status s = tx.begin();
+  bool resolved = false;
+  if (s.is_ok()) {
+    auto r = p_->sequencer.resolve_gap(key, fx);
+    s = r.status();
+    if (s.is_ok()) resolved = r.value();
+  }
+  if (s.is_ok()) s = tx.commit();
+  if (!s.is_ok()) {
+    fx = Effects{};
+    fx.keys_waiting.insert(key);  // try again after another timeout
+  } else if (resolved) {
+    ++p_->metrics.gaps_skipped;
+  }
+  apply(fx);
+}
+
+MetricsSnapshot Core::metrics() {
+  MetricsSnapshot s;
+  s.counters = p_->metrics;
+  auto count = [&](std::string_view state) -> std::uint64_t {
+    auto r = p_->store.count_events(state);
+    return r.is_ok() ? static_cast<std::uint64_t>(r.value()) : 0;
+  };
+  s.waiting = count(kWaiting);
+  s.queued = count(kQueued);
+  s.parked = count(kDeadLettered);
+  s.in_flight = p_->poster.in_flight();
+  s.notifications_pending = p_->publisher.pending();
+  if (auto b = p_->store.backlog(); b.is_ok()) s.backlog_by_plant_domain = std::move(b.value());
+  s.breaker_state = p_->poster.breaker_state();
+  return s;
+}
+
+}  // namespace mw::core

@@ -1,0 +1,105 @@
+// Core's operator API: master data, dead-letter replay and discard, quarantine listing.
+#include <variant>
+
+#include "middleware/core.h"
+#include "middleware/core_parts.h"
+#include "middleware/enrich/enrich.h"
+#include "middleware/pipeline/context.h"
+#include "middleware/pipeline/effects.h"
+#include "middleware/pipeline/poster.h"
+#include "middleware/pipeline/publisher.h"
+#include "middleware/pipeline/sequencer.h"
+
+namespace mw::core {
+namespace {
+
+// find_parked returns the event row of a parked dead letter with id `event_id`.
+Result<EventRow> find_parked(Store& store, const std::string& event_id) {
+  MW_ASSIGN(row_id, store.event_row_of(event_id));
+  if (!row_id) return Error{ErrorKind::kNotFound, "no event with id '" + event_id + "'"};
+  MW_ASSIGN(dl, store.dead_letter_of(*row_id));
+  MW_ASSIGN(row, store.event_get(*row_id));
+  if (!dl || dl->status != "parked" || row.state != kDeadLettered) {
+    return Error{ErrorKind::kInvalidArgument, "event '" + event_id + "' is not a parked dead letter (state " +
+                                                  row.state + ")"};
+  }
+  return row;
+}
+
+}  // namespace
+
+Status Core::set_master_data(const MasterData& master) {
+  Transaction tx(*p_->db);
+  MW_TRY(tx.begin());
+  MW_TRY(p_->store.save_master_data(master));
+  MW_TRY(tx.commit());
+  p_->master = master;
+  return Status::ok();
+}
+
+Result<std::vector<DeadLetterRow>> Core::dead_letters(bool parked_only) { return p_->store.dead_letters(parked_only); }
+
+Result<std::vector<QuarantineRow>> Core::quarantine(std::int64_t limit) { return p_->store.quarantine_list(limit); }
+
+Status Core::replay(const std::string& event_id, const std::string& actor) {
+  MW_ASSIGN(row, find_parked(p_->store, event_id));
+  proto::EventEnvelope env;
+  if (!env.ParseFromString(row.envelope)) return technical("stored envelope of '" + event_id + "' does not parse");
+  MW_ASSIGN(dl, p_->store.dead_letter_of(row.id));
+  const bool was_barrier = dl->dead_letter_class != to_string(DeadLetterClass::kSequenceRegression);
+  // Enrichment decides now whether the replay can succeed; ERP rejections are retried by the
+  // Poster and dead-lettered again if the cause is still there.
+  auto enriched = enrich(env, p_->master);
+  if (auto* f = std::get_if<EnrichFailure>(&enriched)) {
+    return Error{ErrorKind::kBusiness, "replay of '" + event_id + "' still fails: " + f->reason};
+  }
+  Effects fx;
+  Transaction tx(*p_->db);
+  MW_TRY(tx.begin());
+  MW_TRY(p_->store.dead_letter_set_status(row.id, "replayed"));
+  MW_TRY(p_->sequencer.release(row, env, fx));
+  MW_TRY(p_->store.audit(p_->ctx.now_ns(), "replay", event_id, row.correlation_id, actor,
+                         "class " + dl->dead_letter_class + ": " + dl->reason));
+  MW_TRY(tx.commit());
+  ++p_->metrics.replayed;
+  p_->metrics.no_posting += fx.no_posting;
+  const proto::ErpCommand* command = nullptr;
+  for (const WorkItem& w : fx.work) {
+    if (w.event_row == row.id && !w.barrier) command = &w.command;
+  }
+  if (was_barrier) {
+    p_->poster.replace_barrier(row.ordering_key, row.id, command);
+  } else if (command != nullptr) {
+    p_->poster.add(fx.work.front());
+  }
+  p_->poster.pump();
+  return Status::ok();
+}
+
+Status Core::replay_all(const std::string& actor) {
+  MW_ASSIGN(parked, p_->store.dead_letters(/*parked_only=*/true));  // in key, then sequence order
+  Status first_failure;
+  for (const DeadLetterRow& d : parked) {
+    Status s = replay(d.event_id, actor);
+    if (!s.is_ok() && first_failure.is_ok()) first_failure = s;
+  }
+  return first_failure;
+}
+
+Status Core::discard(const std::string& event_id, const std::string& reason, const std::string& actor) {
+  if (reason.empty()) return Error{ErrorKind::kInvalidArgument, "a discard needs a reason"};
+  MW_ASSIGN(row, find_parked(p_->store, event_id));
+  Transaction tx(*p_->db);
+  MW_TRY(tx.begin());
+  MW_TRY(p_->store.event_finish(row.id, kDiscarded, p_->ctx.now_ns(), ""));
+  MW_TRY(p_->store.dead_letter_set_status(row.id, "discarded"));
+  MW_TRY(p_->store.outbox_set_state(row.id, "cancelled"));
+  MW_TRY(p_->store.audit(p_->ctx.now_ns(), "discard", event_id, row.correlation_id, actor, reason));
+  MW_TRY(tx.commit());
+  ++p_->metrics.discarded;
+  p_->poster.replace_barrier(row.ordering_key, row.id, nullptr);
+  p_->poster.pump();
+  return Status::ok();
+}
+
+}  // namespace mw::core

@@ -1,0 +1,137 @@
+#include "middleware/ingest/decode.h"
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
+#include <google/protobuf/unknown_field_set.h>
+
+#include <vector>
+
+#include "middleware/ingest/vendor_kv.h"
+
+namespace mw::core {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::UnknownField;
+
+const char* wire_type_name(UnknownField::Type t) {
+  switch (t) {
+    case UnknownField::TYPE_VARINT:
+      return "varint";
+    case UnknownField::TYPE_FIXED32:
+      return "fixed32";
+    case UnknownField::TYPE_FIXED64:
+      return "fixed64";
+    case UnknownField::TYPE_LENGTH_DELIMITED:
+      return "length-delimited";
+    case UnknownField::TYPE_GROUP:
+      return "group";
+  }
+  return "unknown";
+}
+
+const char* expected_wire_type(const FieldDescriptor& f) {
+  switch (f.type()) {
+    case FieldDescriptor::TYPE_DOUBLE:
+    case FieldDescriptor::TYPE_FIXED64:
+    case FieldDescriptor::TYPE_SFIXED64:
+      return "fixed64";
+    case FieldDescriptor::TYPE_FLOAT:
+    case FieldDescriptor::TYPE_FIXED32:
+    case FieldDescriptor::TYPE_SFIXED32:
+      return "fixed32";
+    case FieldDescriptor::TYPE_STRING:
+    case FieldDescriptor::TYPE_BYTES:
+    case FieldDescriptor::TYPE_MESSAGE:
+      return "length-delimited";
+    case FieldDescriptor::TYPE_GROUP:
+      return "group";
+    default:
+      return "varint";
+  }
+}
+
+// first_unknown_field describes the first field of `m` (searched depth first, `path` naming
+// `m`) that the parser could not place: a known field number sent with the wrong wire type,
+// or a number this schema does not have. Proto3 parsing keeps both as unknown fields instead
+// of failing, which would otherwise drop the data silently.
+std::string first_unknown_field(const google::protobuf::Message& m, const std::string& path) {
+  const google::protobuf::Reflection* r = m.GetReflection();
+  const google::protobuf::UnknownFieldSet& unknown = r->GetUnknownFields(m);
+  if (unknown.field_count() > 0) {
+    const UnknownField& u = unknown.field(0);
+    const FieldDescriptor* f = m.GetDescriptor()->FindFieldByNumber(u.number());
+    if (f != nullptr) {
+      return "field " + path + f->name() + " (number " + std::to_string(u.number()) +
+             ") has wire type " + wire_type_name(u.type()) + "; its type needs " +
+             expected_wire_type(*f);
+    }
+    return "unknown field number " + std::to_string(u.number()) + " in " +
+           (path.empty() ? std::string("the envelope") : path.substr(0, path.size() - 1)) +
+           " (" + m.GetDescriptor()->full_name() + ")";
+  }
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(m, &fields);
+  for (const FieldDescriptor* f : fields) {
+    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    if (!f->is_repeated()) {
+      std::string found = first_unknown_field(r->GetMessage(m, f), path + f->name() + ".");
+      if (!found.empty()) return found;
+      continue;
+    }
+    for (int i = 0; i < r->FieldSize(m, f); ++i) {
+      std::string found = first_unknown_field(r->GetRepeatedMessage(m, f, i),
+                                              path + f->name() + "[" + std::to_string(i) + "].");
+      if (!found.empty()) return found;
+    }
+  }
+  return "";
+}
+
+Result<proto::EventEnvelope> decode_canonical(const std::string& payload) {
+  proto::EventEnvelope e;
+  if (!e.ParseFromString(payload)) {
+    return malformed("not a valid EventEnvelope protobuf (" + std::to_string(payload.size()) +
+                     " bytes): truncated, corrupt, or a string field that is not UTF-8");
+  }
+  if (std::string unknown = first_unknown_field(e, ""); !unknown.empty()) {
+    return malformed("not a valid EventEnvelope protobuf: " + unknown);
+  }
+  return e;
+}
+
+}  // namespace
+
+Result<proto::EventEnvelope> decode_source_event(const proto::SourceEvent& raw,
+                                                 std::uint32_t max_event_bytes) {
+  const std::string& payload = raw.payload();
+  if (payload.size() > max_event_bytes) {
+    return malformed("event of " + std::to_string(payload.size()) +
+                     " bytes exceeds the limit of " + std::to_string(max_event_bytes));
+  }
+  switch (raw.format()) {
+    case proto::CANONICAL_PROTO:
+      return decode_canonical(payload);
+    case proto::VENDOR_KV:
+      return decode_vendor_kv(payload);
+    default:
+      return malformed("source format " + std::to_string(static_cast<int>(raw.format())) +
+                       " is not supported (expected CANONICAL_PROTO or VENDOR_KV)");
+  }
+}
+
+std::string payload_hash(const proto::EventEnvelope& e) {
+  constexpr std::uint64_t kOffsetBasis = 0xcbf29ce484222325ULL;
+  constexpr std::uint64_t kPrime = 0x100000001b3ULL;
+  std::uint64_t h = kOffsetBasis;
+  for (char c : serialize_deterministic(e)) {
+    h ^= static_cast<unsigned char>(c);
+    h *= kPrime;
+  }
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, h >>= 4) out[i] = kDigits[h & 15];
+  return out;
+}
+
+}  // namespace mw::core

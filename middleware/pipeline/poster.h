@@ -1,0 +1,111 @@
+// Poster: delivers ERP commands from the outbox, exactly once in effect, in key order.
+//
+// Per ordering key, items (commands and dead-letter barriers) are kept in sequence order and at
+// most one request is in flight (max_in_flight_per_key, an unsafe setting, raises that). Every
+// command carries an external reference derived from its event id, so repeating it is safe on an
+// ERP that honours idempotency keys. On one that does not, an attempt whose outcome is unknown
+// (timeout, restart) is reconciled first: the Poster asks for the reference and posts again
+// only if the ERP has no such posting.
+//
+// Flow control: a token bucket (rate_limit_per_s, burst) that an ERP's retry-after pauses, a
+// cap on requests in flight, exponential backoff with jitter per item, and a circuit breaker
+// that stops traffic after consecutive technical failures and probes with one request.
+//
+// Outcomes: success marks the command posted, with its ERP document number, and enqueues the
+// downstream notifications in the same transaction; a business rejection dead-letters the event
+// and turns it into a barrier that parks the rest of its key.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+
+#include "middleware/metrics/histogram.h"
+#include "middleware/pipeline/context.h"
+#include "middleware/pipeline/work_item.h"
+#include "middleware/policy/circuit_breaker.h"
+#include "middleware/policy/token_bucket.h"
+#include "middleware/proto/erp.pb.h"
+
+namespace mw::core {
+
+class Publisher;
+
+class Poster {
+ public:
+  Poster(Context& ctx, Publisher& publisher);
+  Poster(const Poster&) = delete;
+  Poster& operator=(const Poster&) = delete;
+  ~Poster();
+
+  // add queues a command or a barrier (after the transaction that created it committed).
+  // `recovered` marks an item found in the store at start: on an ERP without idempotency keys
+  // it is reconciled before it is sent, since a previous life may have sent it.
+  void add(WorkItem item, bool recovered = false);
+  // replace_barrier turns the barrier of `event_row` into `command` (a replayed dead letter),
+  // or removes it when `command` is null (discarded, or replayed with no ERP effect).
+  void replace_barrier(const std::string& key, std::int64_t event_row, const proto::ErpCommand* command);
+
+  // on_reply handles a reply from the ERP.
+  void on_reply(const proto::ErpReply& reply);
+
+  // pump sends what flow control allows now.
+  void pump();
+
+  std::size_t in_flight() const { return in_flight_.size(); }
+  std::size_t queued() const;
+  std::string breaker_state() const;
+
+ private:
+  struct Item {
+    WorkItem work;
+    std::uint32_t attempts = 0;
+    Instant not_before{};
+    bool needs_reconcile = false;
+    std::uint32_t in_flight = 0;
+    TimerId retry_timer = 0;
+  };
+  struct Flight {
+    std::string key;
+    std::int64_t event_row = 0;
+    bool query = false;
+    TimerId timer = 0;
+  };
+  using Queue = std::map<std::pair<std::int64_t, std::int64_t>, Item>;  // (sequence, row) -> item
+
+  // sendable returns the item of `key` that may be sent now, or null.
+  Item* sendable(const std::string& key, Instant now);
+  void send(const std::string& key, Item& item);
+  void on_timeout(std::uint64_t request_id);
+  void finish_flight(Flight& flight);
+  void handle_outcome(const Flight& flight, const proto::ErpReply& reply);
+  void erase(const std::string& key, const Item& item);
+  void retry_later(const std::string& key, Item& item, Duration at_least);
+  void posted(const std::string& key, Item& item, const std::string& document);
+  void commit_posted(const std::string& key, Item& item, const std::string& document);
+  void rejected(const std::string& key, Item& item, const proto::ErpRejection& rejection);
+  Item* find(const std::string& key, std::int64_t event_row);
+  void make_ready(const std::string& key);
+  // failure reports a technical failure to the breaker, noting when it opens.
+  void failure(Instant now);
+  void wake_at(Instant when);
+
+  Context& ctx_;
+  Publisher& publisher_;
+  TokenBucket bucket_;
+  CircuitBreaker breaker_;
+  std::map<std::string, Queue> queues_;
+  std::deque<std::string> ready_;       // keys that may have a sendable item, in FIFO order
+  std::set<std::string> ready_set_;
+  std::map<std::uint64_t, Flight> in_flight_;
+  std::map<std::uint64_t, Flight> timed_out_;  // late replies may still report a success
+  std::uint64_t next_request_id_;
+  TimerId wake_timer_ = 0;
+  Instant wake_at_{};
+  Instant breaker_opened_at_{};
+};
+
+}  // namespace mw::core

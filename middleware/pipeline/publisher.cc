@@ -1,0 +1,191 @@
+#include "middleware/pipeline/publisher.h"
+
+#include <cstdio>
+
+namespace mw::core {
+
+Publisher::~Publisher() {
+  if (retry_timer_ != 0) ctx_.runtime.cancel_timer(retry_timer_);
+}
+
+std::string Publisher::new_id() {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "n-%016llx%016llx", static_cast<unsigned long long>(ctx_.runtime.random_u64()),
+                static_cast<unsigned long long>(ctx_.runtime.random_u64()));
+  return buf;
+}
+
+std::vector<proto::Notification> Publisher::bodies_for(const WorkItem& item, const std::string& document) {
+  const proto::ErpCommand& c = item.command;
+  std::vector<proto::Notification> out;
+  auto inventory = [&](const std::string& plant, const std::string& material, const std::string& lot,
+                       const std::string& location, const proto::Quantity& q, bool negate) {
+    proto::Notification n;
+    proto::InventoryUpdated* u = n.mutable_inventory_updated();
+    u->set_plant(plant);
+    u->set_material(material);
+    u->set_lot(lot);
+    u->set_storage_location(location);
+    *u->mutable_delta() = q;
+    if (negate) u->mutable_delta()->set_milli(-q.milli());
+    u->set_erp_document(document);
+    out.push_back(std::move(n));
+  };
+  switch (c.body_case()) {
+    case proto::ErpCommand::kGoodsIssue: {
+      const auto& g = c.goods_issue();
+      inventory(g.plant(), g.material(), g.lot(), g.storage_location(), g.quantity(), true);
+      break;
+    }
+    case proto::ErpCommand::kGoodsReceipt: {
+      const auto& g = c.goods_receipt();
+      inventory(g.plant(), g.material(), g.lot(), g.storage_location(), g.quantity(), false);
+      break;
+    }
+    case proto::ErpCommand::kScrap: {
+      const auto& g = c.scrap();
+      inventory(g.plant(), g.material(), g.lot(), "", g.quantity(), true);
+      break;
+    }
+    case proto::ErpCommand::kTransfer: {
+      const auto& t = c.transfer();
+      inventory(t.plant(), t.material(), t.lot(), t.from_location(), t.quantity(), true);
+      inventory(t.plant(), t.material(), t.lot(), t.to_location(), t.quantity(), false);
+      break;
+    }
+    case proto::ErpCommand::kAdjustment: {
+      const auto& a = c.adjustment();
+      inventory(a.plant(), a.material(), a.lot(), a.storage_location(), a.delta(), false);
+      break;
+    }
+    case proto::ErpCommand::kProductionConfirmation: {
+      const auto& p = c.production_confirmation();
+      proto::Notification n;
+      proto::ProductionConfirmed* pc = n.mutable_production_confirmed();
+      pc->set_plant(p.plant());
+      pc->set_work_order(p.work_order());
+      pc->set_operation(p.operation());
+      *pc->mutable_yield_quantity() = p.yield_quantity();
+      *pc->mutable_scrap_quantity() = p.scrap_quantity();
+      pc->set_erp_document(document);
+      out.push_back(std::move(n));
+      break;
+    }
+    case proto::ErpCommand::kLotStatusChange: {
+      const auto& l = c.lot_status_change();
+      proto::Notification n;
+      proto::LotStatusUpdated* u = n.mutable_lot_status_updated();
+      u->set_plant(l.plant());
+      u->set_material(l.material());
+      u->set_lot(l.lot());
+      u->set_status(l.status());
+      out.push_back(std::move(n));
+      break;
+    }
+    default:
+      break;
+  }
+  for (auto& n : out) {
+    n.set_source_event_id(item.event_id);
+    n.set_ordering_key(item.ordering_key);
+  }
+  return out;
+}
+
+Result<std::vector<NotificationRow>> Publisher::record(const WorkItem& item, const std::string& document) {
+  std::vector<NotificationRow> rows;
+  const std::vector<proto::Notification> bodies = bodies_for(item, document);
+  for (const std::string& subscriber : ctx_.config.publisher().subscribers()) {
+    for (proto::Notification n : bodies) {
+      MW_ASSIGN(sequence, ctx_.store.next_notification_sequence(subscriber, item.ordering_key));
+      n.set_notification_id(new_id());
+      n.set_sequence(static_cast<std::uint64_t>(sequence));
+      proto::Frame frame;
+      *frame.mutable_notification() = n;
+      NotificationRow row{n.notification_id(), subscriber, frame.SerializeAsString()};
+      MW_TRY(ctx_.store.notification_put(row.id, subscriber, item.event_row, row.body));
+      rows.push_back(std::move(row));
+    }
+  }
+  return rows;
+}
+
+void Publisher::publish(std::vector<NotificationRow> rows) {
+  for (NotificationRow& r : rows) {
+    ctx_.metrics.notifications_enqueued++;
+    const std::uint64_t order = next_order_++;
+    order_of_[r.id] = order;
+    pending_[order] = Pending{r.id, std::move(r.subscriber), std::move(r.body)};
+  }
+  send_some();
+  arm_retry();
+}
+
+void Publisher::publish_unrecorded(const WorkItem& item, const std::string& document) {
+  for (const std::string& subscriber : ctx_.config.publisher().subscribers()) {
+    for (proto::Notification n : bodies_for(item, document)) {
+      auto sequence = ctx_.store.next_notification_sequence(subscriber, item.ordering_key);
+      if (!sequence.is_ok()) continue;  // unsafe path: nothing retries it
+      n.set_notification_id(new_id());
+      n.set_sequence(static_cast<std::uint64_t>(sequence.value()));
+      proto::Frame frame;
+      *frame.mutable_notification() = n;
+      ctx_.metrics.notifications_sent++;
+      ctx_.runtime.send(subscriber, frame.SerializeAsString());
+    }
+  }
+}
+
+Status Publisher::load() {
+  MW_ASSIGN(rows, ctx_.store.notifications_pending());
+  publish(std::move(rows));
+  return Status::ok();
+}
+
+void Publisher::send_some() {
+  const Instant now = ctx_.now();
+  const std::uint32_t cap = ctx_.config.publisher().max_in_flight();
+  for (auto& [order, p] : pending_) {
+    if (p.sent) continue;
+    std::uint32_t& flying = in_flight_[p.subscriber];
+    if (flying >= cap) continue;
+    ++flying;
+    p.sent = true;
+    p.last_sent = now;
+    ctx_.metrics.notifications_sent++;
+    ctx_.runtime.send(p.subscriber, p.frame);
+  }
+}
+
+void Publisher::arm_retry() {
+  if (retry_timer_ != 0 || pending_.empty()) return;
+  retry_timer_ = ctx_.runtime.set_timer(std::chrono::milliseconds(ctx_.config.publisher().retry_ms()), [this] {
+    retry_timer_ = 0;
+    const Instant now = ctx_.now();
+    const Duration retry = std::chrono::milliseconds(ctx_.config.publisher().retry_ms());
+    for (auto& [order, p] : pending_) {
+      if (p.sent && now - p.last_sent >= retry) {
+        p.last_sent = now;
+        ctx_.metrics.notifications_sent++;
+        ctx_.runtime.send(p.subscriber, p.frame);
+      }
+    }
+    send_some();
+    arm_retry();
+  });
+}
+
+void Publisher::on_ack(const proto::NotificationAck& ack) {
+  auto it = order_of_.find(ack.notification_id());
+  if (it == order_of_.end()) return;  // a repeated ack
+  auto pit = pending_.find(it->second);
+  // The ack is recorded on its own: losing it to a crash only means one more resend.
+  if (!ctx_.store.notification_acked(ack.notification_id()).is_ok()) return;
+  if (pit->second.sent) --in_flight_[pit->second.subscriber];
+  pending_.erase(pit);
+  order_of_.erase(it);
+  ctx_.metrics.notifications_acked++;
+  send_some();
+}
+
+}  // namespace mw::core

@@ -1,0 +1,65 @@
+// Publisher: delivers downstream notifications (inventory updated, production confirmed, lot
+// status) to every subscriber, at least once.
+//
+// Notifications are recorded in the transaction that marks their event posted, each with a
+// random id and a sequence number per (subscriber, ordering key); subscribers drop ids they have
+// seen and apply in sequence order. A notification is resent every retry_ms until its
+// subscriber acknowledges it; at most max_in_flight are outstanding per subscriber.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "middleware/pipeline/context.h"
+#include "middleware/pipeline/work_item.h"
+#include "middleware/proto/wire.pb.h"
+
+namespace mw::core {
+
+class Publisher {
+ public:
+  explicit Publisher(Context& ctx) : ctx_(ctx) {}
+  Publisher(const Publisher&) = delete;
+  Publisher& operator=(const Publisher&) = delete;
+  ~Publisher();
+
+  // record writes the notifications of a posted command for every subscriber. Call it inside
+  // the transaction that marks the event posted; hand the result to publish after the commit.
+  Result<std::vector<NotificationRow>> record(const WorkItem& item, const std::string& document);
+  // publish sends recorded notifications and keeps resending them until acknowledged.
+  void publish(std::vector<NotificationRow> rows);
+  // publish_unrecorded sends notifications that exist only in memory (the unsafe
+  // publish_before_posted_durable setting); they are not resent.
+  void publish_unrecorded(const WorkItem& item, const std::string& document);
+  // load resends what a previous life recorded and did not see acknowledged.
+  Status load();
+
+  void on_ack(const proto::NotificationAck& ack);
+  std::size_t pending() const { return pending_.size(); }
+
+ private:
+  struct Pending {
+    std::string id;
+    std::string subscriber;
+    std::string frame;  // serialized Frame with the notification
+    Instant last_sent{};
+    bool sent = false;
+  };
+  std::vector<proto::Notification> bodies_for(const WorkItem& item, const std::string& document);
+  std::string new_id();
+  void send_some();
+  void arm_retry();
+
+  Context& ctx_;
+  // Outstanding notifications in the order they were recorded, so each subscriber receives a
+  // key's notifications in sequence order unless the network reorders them.
+  std::map<std::uint64_t, Pending> pending_;
+  std::map<std::string, std::uint64_t> order_of_;  // notification id -> key in pending_
+  std::uint64_t next_order_ = 0;
+  std::map<std::string, std::uint32_t> in_flight_;  // by subscriber
+  TimerId retry_timer_ = 0;
+};
+
+}  // namespace mw::core

@@ -1,0 +1,118 @@
+#include "middleware/store/db.h"
+
+namespace mw::core {
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::bind(int index, std::int64_t v) {
+  sqlite3_bind_int64(stmt_, index, v);
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::bind_blob(int index, std::string_view bytes) {
+  sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+Result<bool> Statement::step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  Error e = technical("sqlite error " + std::to_string(rc) + " (" + sqlite3_errmsg(db_) + ") in: " + sql_);
+  sqlite3_reset(stmt_);
+  return e;
+}
+
+Status Statement::run() {
+  for (;;) {
+    Result<bool> r = step();
+    if (!r.is_ok()) return r.status();
+    if (!r.value()) break;
+  }
+  reset();
+  return Status::ok();
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::string Statement::column_text(int i) const {
+  const auto* p = sqlite3_column_text(stmt_, i);
+  return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p),
+                                                    static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i)));
+}
+
+std::string Statement::column_blob(int i) const {
+  const void* p = sqlite3_column_blob(stmt_, i);
+  return p == nullptr ? std::string()
+                      : std::string(static_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i)));
+}
+
+Result<std::unique_ptr<Db>> Db::open(const std::string& path, const std::string& vfs) {
+  sqlite3* handle = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                 vfs.empty() ? nullptr : vfs.c_str());
+  if (rc != SQLITE_OK) {
+    std::string msg = "cannot open database '" + path + "': " +
+                      (handle != nullptr ? sqlite3_errmsg(handle) : sqlite3_errstr(rc));
+    sqlite3_close_v2(handle);
+    return technical(std::move(msg));
+  }
+  auto db = std::make_unique<Db>(OpenKey{}, handle);
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+                             "PRAGMA foreign_keys=ON"}) {
+    Status s = db->exec(pragma);
+    if (!s.is_ok()) return s.error();
+  }
+  return db;
+}
+
+Db::~Db() {
+  statements_.clear();  // finalize before closing
+  sqlite3_close_v2(db_);
+}
+
+Error Db::error(std::string_view what) const {
+  return technical(std::string(what) + ": sqlite error " + std::to_string(sqlite3_extended_errcode(db_)) +
+                   " (" + sqlite3_errmsg(db_) + ")");
+}
+
+Status Db::exec(std::string_view sql) {
+  const std::string text(sql);
+  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) return error(text);
+  return Status::ok();
+}
+
+Result<Statement*> Db::prepare(const std::string& sql) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+      return error("prepare " + sql);
+    }
+    it = statements_.emplace(sql, std::make_unique<Statement>(db_, stmt, sql)).first;
+  }
+  it->second->reset();
+  return it->second.get();
+}
+
+Status Db::begin() { return exec("BEGIN IMMEDIATE"); }
+Status Db::commit() { return exec("COMMIT"); }
+
+void Db::rollback() {
+  if (in_transaction()) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+}  // namespace mw::core

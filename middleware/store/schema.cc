@@ -1,0 +1,152 @@
+#include "middleware/store/schema.h"
+
+#include <array>
+#include <string>
+
+namespace mw::core {
+namespace {
+
+// Version 1: the whole pipeline. States are text so a person reading the database with the
+// sqlite3 shell understands it.
+constexpr const char* kV1 = R"sql(
+CREATE TABLE inbox(
+  event_id TEXT PRIMARY KEY,
+  payload_hash TEXT NOT NULL,
+  received_ns INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX inbox_received ON inbox(received_ns);
+
+CREATE TABLE quarantine(
+  id INTEGER PRIMARY KEY,
+  received_ns INTEGER NOT NULL,
+  sender TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  format INTEGER NOT NULL,
+  raw BLOB NOT NULL,
+  reason TEXT NOT NULL
+);
+
+-- One row per accepted event, in arrival order. state:
+--   waiting: held by the sequencer for an earlier sequence number
+--   queued: released; its ERP command waits in the outbox
+--   posted, no_posting: done (no_posting: an event with no ERP effect)
+--   dead_lettered: parked in the DLQ; discarded: an operator gave up on it
+CREATE TABLE events(
+  id INTEGER PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  ordering_key TEXT NOT NULL,
+  sequence INTEGER NOT NULL,
+  plant TEXT NOT NULL,
+  domain TEXT NOT NULL,
+  correlation_id TEXT NOT NULL,
+  envelope BLOB NOT NULL,
+  state TEXT NOT NULL,
+  received_ns INTEGER NOT NULL,
+  finished_ns INTEGER,
+  erp_document TEXT
+);
+CREATE INDEX events_by_key ON events(ordering_key, sequence);
+CREATE INDEX events_by_event_id ON events(event_id);
+CREATE INDEX events_by_state ON events(state);
+
+-- Sequencer state per ordering key: the next source sequence number it will release.
+CREATE TABLE sequence_keys(
+  ordering_key TEXT PRIMARY KEY,
+  next_sequence INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- ERP commands, written in the same transaction that releases their event. state: pending,
+-- posted, rejected, cancelled (its event was discarded).
+CREATE TABLE outbox(
+  event_row INTEGER PRIMARY KEY REFERENCES events(id),
+  ordering_key TEXT NOT NULL,
+  sequence INTEGER NOT NULL,
+  command BLOB NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX outbox_by_state ON outbox(state, ordering_key, sequence);
+
+CREATE TABLE dead_letters(
+  event_row INTEGER PRIMARY KEY REFERENCES events(id),
+  class TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  parked_ns INTEGER NOT NULL,
+  status TEXT NOT NULL
+);
+
+-- Downstream notifications, enqueued in the transaction that marks their event posted.
+CREATE TABLE notifications(
+  id TEXT PRIMARY KEY,
+  subscriber TEXT NOT NULL,
+  event_row INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  state TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX notifications_by_state ON notifications(state, subscriber);
+CREATE TABLE notification_sequences(
+  subscriber TEXT NOT NULL,
+  ordering_key TEXT NOT NULL,
+  next_sequence INTEGER NOT NULL,
+  PRIMARY KEY(subscriber, ordering_key)
+) WITHOUT ROWID;
+
+CREATE TABLE audit(
+  id INTEGER PRIMARY KEY,
+  at_ns INTEGER NOT NULL,
+  action TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  correlation_id TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+
+CREATE TABLE master_plants(
+  plant TEXT PRIMARY KEY, erp_plant TEXT NOT NULL, cost_center TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE master_materials(
+  material TEXT PRIMARY KEY, erp_material TEXT NOT NULL, base_uom TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE master_uom(
+  from_uom TEXT NOT NULL, to_uom TEXT NOT NULL,
+  numerator INTEGER NOT NULL, denominator INTEGER NOT NULL,
+  PRIMARY KEY(from_uom, to_uom)) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<const char*, kSchemaVersion> kMigrations = {kV1};
+
+}  // namespace
+
+Result<int> schema_version(Db& db) {
+  Status s = db.exec("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)");
+  if (!s.is_ok()) return s.error();
+  Result<Statement*> st = db.prepare("SELECT version FROM schema_version");
+  if (!st.is_ok()) return st.error();
+  Result<bool> row = st.value()->step();
+  if (!row.is_ok()) return row.error();
+  const int version = row.value() ? static_cast<int>(st.value()->column_int(0)) : 0;
+  st.value()->reset();
+  return version;
+}
+
+Status migrate(Db& db) {
+  Result<int> current = schema_version(db);
+  if (!current.is_ok()) return current.status();
+  if (current.value() > kSchemaVersion) {
+    return technical("database schema version " + std::to_string(current.value()) +
+                     " is newer than this core understands (" + std::to_string(kSchemaVersion) + ")");
+  }
+  for (int v = current.value() + 1; v <= kSchemaVersion; ++v) {
+    Transaction tx(db);
+    Status s = tx.begin();
+    if (!s.is_ok()) return s;
+    s = db.exec(kMigrations[static_cast<std::size_t>(v - 1)]);
+    if (!s.is_ok()) return s;
+    s = db.exec(v == 1 ? "INSERT INTO schema_version(version) VALUES(1)"
+                       : "UPDATE schema_version SET version = " + std::to_string(v));
+    if (!s.is_ok()) return s;
+    s = tx.commit();
+    if (!s.is_ok()) return s;
+  }
+  return Status::ok();
+}
+
+}  // namespace mw::core

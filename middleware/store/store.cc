@@ -1,0 +1,333 @@
+#include "middleware/store/store.h"
+
+namespace mw::core {
+
+Result<std::optional<std::string>> Store::inbox_hash(std::string_view event_id) {
+  MW_ASSIGN(st, prep("SELECT payload_hash FROM inbox WHERE event_id = ?"));
+  st->bind(1, event_id);
+  MW_ASSIGN(row, st->step());
+  std::optional<std::string> hash;
+  if (row) hash = st->column_text(0);
+  st->reset();
+  return hash;
+}
+
+Status Store::inbox_put(std::string_view event_id, std::string_view hash, std::int64_t now_ns) {
+  MW_ASSIGN(st, prep("INSERT OR REPLACE INTO inbox(event_id, payload_hash, received_ns) VALUES(?, ?, ?)"));
+  return st->bind(1, event_id).bind(2, hash).bind(3, now_ns).run();
+}
+
+Result<std::int64_t> Store::purge_inbox(std::int64_t cutoff_ns) {
+  MW_ASSIGN(st, prep(
+      "DELETE FROM inbox WHERE received_ns < ? AND event_id NOT IN "
+      "(SELECT event_id FROM events WHERE state IN ('waiting', 'queued', 'dead_lettered'))"));
+  MW_TRY(st->bind(1, cutoff_ns).run());
+  return static_cast<std::int64_t>(db_.changes());
+}
+
+Status Store::quarantine_put(const QuarantineRow& r) {
+  MW_ASSIGN(st, prep("INSERT INTO quarantine(received_ns, sender, event_id, format, raw, reason) "
+                     "VALUES(?, ?, ?, ?, ?, ?)"));
+  return st->bind(1, r.received_ns).bind(2, r.sender).bind(3, r.event_id).bind(4, std::int64_t{r.format})
+      .bind_blob(5, r.raw).bind(6, r.reason).run();
+}
+
+Result<std::vector<QuarantineRow>> Store::quarantine_list(std::int64_t limit) {
+  MW_ASSIGN(st, prep("SELECT id, received_ns, sender, event_id, format, raw, reason FROM quarantine "
+                     "ORDER BY id LIMIT ?"));
+  st->bind(1, limit);
+  std::vector<QuarantineRow> out;
+  for (;;) {
+    MW_ASSIGN(row, st->step());
+    if (!row) break;
+    out.push_back(QuarantineRow{st->column_int(0), st->column_int(1), st->column_text(2), st->column_text(3),
+                                static_cast<int>(st->column_int(4)), st->column_blob(5), st->column_text(6)});
+  }
+  st->reset();
+  return out;
+}
+
+Result<std::int64_t> Store::event_insert(const EventRow& r) {
+  MW_ASSIGN(st, prep("INSERT INTO events(event_id, ordering_key, sequence, plant, domain, correlation_id, "
+                     "envelope, state, received_ns) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  MW_TRY(st->bind(1, r.event_id).bind(2, r.ordering_key).bind(3, r.sequence).bind(4, r.plant)
+             .bind(5, r.domain).bind(6, r.correlation_id).bind_blob(7, r.envelope).bind(8, r.state)
+             .bind(9, r.received_ns).run());
+  return db_.last_insert_rowid();
+}
+
+namespace {
+constexpr const char* kEventColumns =
+    "id, event_id, ordering_key, sequence, plant, domain, correlation_id, envelope, state, received_ns";
+
+EventRow read_event(const Statement& st) {
+  return EventRow{st.column_int(0),  st.column_text(1), st.column_text(2), st.column_int(3),
+                  st.column_text(4), st.column_text(5), st.column_text(6), st.column_blob(7),
+                  st.column_text(8), st.column_int(9)};
+}
+}  // namespace
+
+Result<EventRow> Store::event_get(std::int64_t id) {
+  MW_ASSIGN(st, db_.prepare(std::string("SELECT ") + kEventColumns + " FROM events WHERE id = ?"));
+  st->bind(1, id);
+  MW_ASSIGN(row, st->step());
+  if (!row) {
+    st->reset();
+    return Error{ErrorKind::kNotFound, "no event row " + std::to_string(id)};
+  }
+  EventRow e = read_event(*st);
+  st->reset();
+  return e;
+}
+
+Result<std::optional<std::int64_t>> Store::event_row_of(std::string_view event_id) {
+  MW_ASSIGN(st, prep("SELECT id FROM events WHERE event_id = ? ORDER BY id DESC LIMIT 1"));
+  st->bind(1, event_id);
+  MW_ASSIGN(row, st->step());
+  std::optional<std::int64_t> id;
+  if (row) id = st->column_int(0);
+  st->reset();
+  return id;
+}
+
+Status Store::event_finish(std::int64_t id, std::string_view state, std::int64_t now_ns,
+                           std::string_view erp_document) {
+  MW_ASSIGN(st, prep("UPDATE events SET state = ?, finished_ns = ?, erp_document = ? WHERE id = ?"));
+  return st->bind(1, state).bind(2, now_ns).bind(3, erp_document).bind(4, id).run();
+}
+
+Status Store::event_set_state(std::int64_t id, std::string_view state) {
+  MW_ASSIGN(st, prep("UPDATE events SET state = ? WHERE id = ?"));
+  return st->bind(1, state).bind(2, id).run();
+}
+
+Result<std::vector<EventRow>> Store::waiting_events(std::string_view ordering_key) {
+  MW_ASSIGN(st, db_.prepare(std::string("SELECT ") + kEventColumns +
+                            " FROM events WHERE ordering_key = ? AND state = 'waiting' ORDER BY sequence, id"));
+  st->bind(1, ordering_key);
+  std::vector<EventRow> out;
+  for (;;) {
+    MW_ASSIGN(row, st->step());
+    if (!row) break;
+    out.push_back(read_event(*st));
+  }
+  st->reset();
+  return out;
+}
+
+Result<std::vector<std::string>> Store::keys_with_waiting() {
+  MW_ASSIGN(st, prep("SELECT DISTINCT ordering_key FROM events WHERE state = 'waiting' ORDER BY ordering_key"));
+  std::vector<std::string> out;
+  for (;;) {
+    MW_ASSIGN(row, st->step());
+    if (!row) break;
+    out.push_back(st->column_text(0));
+  }
+  st->reset();
+  return out;
+}
+
+Result<std::int64_t> Store::count_events(std::string_view state) {
+  MW_ASSIGN(st, prep("SELECT COUNT(*) FROM events WHERE state = ?"));
+  st->bind(1, state);
+  MW_ASSIGN(row, st->step());
+  const std::int64_t n = row ? st->column_int(0) : 0;
+  st->reset();
+  return n;
+}
+
+Result<KeyState> Store::key_get(std::string_view ordering_key) {
+  MW_ASSIGN(st, prep("SELECT next_sequence FROM sequence_keys WHERE ordering_key = ?"));
+  st->bind(1, ordering_key);
+  MW_ASSIGN(row, st->step());
+  KeyState k;
+  if (row) k.next_sequence = st->column_int(0);
+  st->reset();
+  return k;
+}
+
+Status Store::key_put(std::string_view ordering_key, const KeyState& k) {
+  MW_ASSIGN(st, prep("INSERT OR REPLACE INTO sequence_keys(ordering_key, next_sequence) VALUES(?, ?)"));
+  return st->bind(1, ordering_key).bind(2, k.next_sequence).run();
+}
+
+Result<std::map<std::string, std::uint64_t>> Store::backlog() {
+  MW_ASSIGN(st, prep("SELECT plant, domain, COUNT(*) FROM events WHERE state IN ('waiting', 'queued') "
+                     "GROUP BY plant, domain ORDER BY plant, domain"));
+  std::map<std::string, std::uint64_t> out;
+  for (;;) {
+    MW_ASSIGN(row, st->step());
+    if (!row) break;
+    out[st->column_text(0) + "/" + st->column_text(1)] = static_cast<std::uint64_t>(st->column_int(2));
+  }
+  st->reset();
+  return out;
+}
+
+Status Store::outbox_put(const OutboxRow& r) {
+  MW_ASSIGN(st, prep("INSERT OR REPLACE INTO outbox(event_row, ordering_key, sequence, command, state, attempts) "
+                     "VALUES(?, ?, ?, ?, 'pending', 0)"));
+  return st->bind(1, r.event_row).bind(2, r.ordering_key).bind(3, r.sequence).bind_blob(4, r.command).run();
+}
+
+Status Store::outbox_set_state(std::int64_t event_row, std::string_view state) {
+  MW_ASSIGN(st, prep("UPDATE outbox SET state = ? WHERE event_row = ?"));
+  return st->bind(1, state).bind(2, event_row).run();
+}
+
+Status Store::outbox_count_attempt(std::int64_t event_row) {
+  MW_ASSIGN(st, prep("UPDATE outbox SET attempts = attempts + 1 WHERE event_row = ?"));
+  return st->bind(1, event_row).run();
+}
+
+Result<std::vector<OutboxRow>> Store::outbox_pending() {
+  MW_ASSIGN(st, prep("SELECT event_row, ordering_key, sequence, command, attempts FROM outbox "
+                     "WHERE state = 'pending' ORDER BY ordering_key, sequence, event_row"));
+  std::vector<OutboxRow> out;
+  for (;;) {
+    MW_ASSIGN(row, st->step());
+    if (!row) break;
+    out.push_back(OutboxRow{st->column_int(0), st->column_text(1), st->column_int(2), st->column_blob(3),
+                            st->column_int(4)});
+  }
+  st->reset();
+  return out;
+}
+
+Status Store::dead_letter_put(std::int64_t event_row, std::string_view cls, std::string_view reason,
+                              std::int64_t now_ns) {
+  MW_ASSIGN(st, prep("INSERT OR REPLACE INTO dead_letters(event_row, class, reason, parked_ns, status) "
+                     "VALUES(?, ?, ?, ?, 'parked')"));
+  return st->bind(1, event_row).bind(2, cls).bind(3, reason).bind(4, now_ns).run();
+}
+
+Status Store::dead_letter_set_status(std::int64_t event_row, std::string_view status) {
+  MW_ASSIGN(st, prep("UPDATE dead_letters SET status = ? WHERE event_row = ?"));
+  return st->bind(1, status).bind(2, event_row).run();
+}
+
+namespace {
+constexpr const char* kDeadLetterSelect =
+    "SELECT d.event_row, e.event_id, e.ordering_key, e.sequence, e.correlation_id, d.class, d.reason, "
+    "d.parked_ns, d.status FROM dead_letters d JOIN events e ON e.id = d.event_row ";
+
+DeadLetterRow read_dead_letter(const Statement& st) {
+  return DeadLetterRow{st.column_int(0),  st.column_text(1), st.column_text(2),
+                       st.column_int(3),  st.column_text(4), st.column_text(5),
+                       st.column_text(6), st.column_int(7),  st.column_text(8)};
+}
+}  // namespace
+
+Result<std::vector<DeadLetterRow>> Store::dead_letters(bool parked_only) {
+  MW_ASSIGN(st, db_.prepare(std::string(kDeadLetterSelect) + (parked_only ? "WHERE d.status = 'parked' " : "") +
+                            "ORDER BY e.ordering_key, e.sequence, d.event_row"));
+  std::vector<DeadLetterRow> out;
+  for (;;) {
+    MW_ASSIGN(row, st->step());
+    if (!row) break;
+    out.push_back(read_dead_letter(*st));
+  }
+  st->reset();
+  return out;
+}
+
+Result<std::optional<DeadLetterRow>> Store::dead_letter_of(std::int64_t event_row) {
+  MW_ASSIGN(st, db_.prepare(std::string(kDeadLetterSelect) + "WHERE d.event_row = ?"));
+  st->bind(1, event_row);
+  MW_ASSIGN(row, st->step());
+  std::optional<DeadLetterRow> out;
+  if (row) out = read_dead_letter(*st);
+  st->reset();
+  return out;
+}
+
+Result<std::int64_t> Store::next_notification_sequence(std::string_view subscriber,
+                                                       std::string_view ordering_key) {
+  MW_ASSIGN(get, prep("SELECT next_sequence FROM notification_sequences WHERE subscriber = ? AND ordering_key = ?"));
+  get->bind(1, subscriber).bind(2, ordering_key);
+  MW_ASSIGN(row, get->step());
+  const std::int64_t next = row ? get->column_int(0) : 1;
+  get->reset();
+  MW_ASSIGN(put, prep("INSERT OR REPLACE INTO notification_sequences(subscriber, ordering_key, next_sequence) "
+                      "VALUES(?, ?, ?)"));
+  MW_TRY(put->bind(1, subscriber).bind(2, ordering_key).bind(3, next + 1).run());
+  return next;
+}
+
+Status Store::notification_put(std::string_view id, std::string_view subscriber, std::int64_t event_row,
+                               std::string_view body) {
+  MW_ASSIGN(st, prep("INSERT OR REPLACE INTO notifications(id, subscriber, event_row, body, state) "
+                     "VALUES(?, ?, ?, ?, 'pending')"));
+  return st->bind(1, id).bind(2, subscriber).bind(3, event_row).bind_blob(4, body).run();
+}
+
+Status Store::notification_acked(std::string_view id) {
+  MW_ASSIGN(st, prep("UPDATE notifications SET state = 'acked' WHERE id = ?"));
+  return st->bind(1, id).run();
+}
+
+Result<std::vector<NotificationRow>> Store::notifications_pending() {
+  MW_ASSIGN(st, prep("SELECT id, subscriber, body FROM notifications WHERE state = 'pending' "
+                     "ORDER BY event_row, subscriber"));
+  std::vector<NotificationRow> out;
+  for (;;) {
+    MW_ASSIGN(row, st->step());
+    if (!row) break;
+    out.push_back(NotificationRow{st->column_text(0), st->column_text(1), st->column_blob(2)});
+  }
+  st->reset();
+  return out;
+}
+
+Status Store::audit(std::int64_t now_ns, std::string_view action, std::string_view event_id,
+                    std::string_view correlation_id, std::string_view actor, std::string_view detail) {
+  MW_ASSIGN(st, prep("INSERT INTO audit(at_ns, action, event_id, correlation_id, actor, detail) "
+                     "VALUES(?, ?, ?, ?, ?, ?)"));
+  return st->bind(1, now_ns).bind(2, action).bind(3, event_id).bind(4, correlation_id).bind(5, actor)
+      .bind(6, detail).run();
+}
+
+Result<MasterData> Store::load_master_data() {
+  MasterData m;
+  MW_ASSIGN(plants, prep("SELECT plant, erp_plant, cost_center FROM master_plants ORDER BY plant"));
+  for (;;) {
+    MW_ASSIGN(row, plants->step());
+    if (!row) break;
+    m.plants[plants->column_text(0)] = PlantInfo{plants->column_text(1), plants->column_text(2)};
+  }
+  plants->reset();
+  MW_ASSIGN(mats, prep("SELECT material, erp_material, base_uom FROM master_materials ORDER BY material"));
+  for (;;) {
+    MW_ASSIGN(row, mats->step());
+    if (!row) break;
+    m.materials[mats->column_text(0)] = MaterialInfo{mats->column_text(1), mats->column_text(2)};
+  }
+  mats->reset();
+  MW_ASSIGN(uoms, prep("SELECT from_uom, to_uom, numerator, denominator FROM master_uom ORDER BY from_uom, to_uom"));
+  for (;;) {
+    MW_ASSIGN(row, uoms->step());
+    if (!row) break;
+    m.conversions[{uoms->column_text(0), uoms->column_text(1)}] = UomConversion{uoms->column_int(2), uoms->column_int(3)};
+  }
+  uoms->reset();
+  return m;
+}
+
+Status Store::save_master_data(const MasterData& m) {
+  MW_TRY(db_.exec("DELETE FROM master_plants; DELETE FROM master_materials; DELETE FROM master_uom;"));
+  for (const auto& [plant, info] : m.plants) {
+    MW_ASSIGN(st, prep("INSERT INTO master_plants(plant, erp_plant, cost_center) VALUES(?, ?, ?)"));
+    MW_TRY(st->bind(1, plant).bind(2, info.erp_plant).bind(3, info.cost_center).run());
+  }
+  for (const auto& [material, info] : m.materials) {
+    MW_ASSIGN(st, prep("INSERT INTO master_materials(material, erp_material, base_uom) VALUES(?, ?, ?)"));
+    MW_TRY(st->bind(1, material).bind(2, info.erp_material).bind(3, info.base_uom).run());
+  }
+  for (const auto& [units, c] : m.conversions) {
+    MW_ASSIGN(st, prep("INSERT INTO master_uom(from_uom, to_uom, numerator, denominator) VALUES(?, ?, ?, ?)"));
+    MW_TRY(st->bind(1, units.first).bind(2, units.second).bind(3, c.numerator).bind(4, c.denominator).run());
+  }
+  return Status::ok();
+}
+
+}  // namespace mw::core

@@ -1,0 +1,145 @@
+// Store: every SQL statement of the core, behind typed methods.
+//
+// The pipeline decides; the Store reads and writes rows. Callers group calls into one
+// transaction per pipeline step (Db::begin / commit, or a Transaction scope). Every method
+// returns a technical error on any SQLite failure; none swallows one.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "middleware/enrich/master_data.h"
+#include "middleware/result.h"
+#include "middleware/store/db.h"
+
+namespace mw::core {
+
+// Event states, as stored.
+inline constexpr std::string_view kWaiting = "waiting";
+inline constexpr std::string_view kQueued = "queued";
+inline constexpr std::string_view kPosted = "posted";
+inline constexpr std::string_view kNoPosting = "no_posting";
+inline constexpr std::string_view kDeadLettered = "dead_lettered";
+inline constexpr std::string_view kDiscarded = "discarded";
+
+struct EventRow {
+  std::int64_t id = 0;
+  std::string event_id;
+  std::string ordering_key;
+  std::int64_t sequence = 0;
+  std::string plant;
+  std::string domain;
+  std::string correlation_id;
+  std::string envelope;  // serialized EventEnvelope
+  std::string state;
+  std::int64_t received_ns = 0;
+};
+
+struct KeyState {
+  std::int64_t next_sequence = 1;
+};
+
+struct OutboxRow {
+  std::int64_t event_row = 0;
+  std::string ordering_key;
+  std::int64_t sequence = 0;
+  std::string command;  // serialized ErpCommand
+  std::int64_t attempts = 0;
+};
+
+struct DeadLetterRow {
+  std::int64_t event_row = 0;
+  std::string event_id;
+  std::string ordering_key;
+  std::int64_t sequence = 0;
+  std::string correlation_id;
+  std::string dead_letter_class;
+  std::string reason;
+  std::int64_t parked_ns = 0;
+  std::string status;  // parked, replayed, discarded
+};
+
+struct QuarantineRow {
+  std::int64_t id = 0;
+  std::int64_t received_ns = 0;
+  std::string sender;
+  std::string event_id;
+  int format = 0;
+  std::string raw;
+  std::string reason;
+};
+
+struct NotificationRow {
+  std::string id;
+  std::string subscriber;
+  std::string body;  // serialized Notification
+};
+
+class Store {
+ public:
+  explicit Store(Db& db) : db_(db) {}
+  Db& db() { return db_; }
+
+  // Dedup inbox.
+  Result<std::optional<std::string>> inbox_hash(std::string_view event_id);
+  Status inbox_put(std::string_view event_id, std::string_view hash, std::int64_t now_ns);
+  // purge_inbox deletes dedup rows received before `cutoff_ns` whose events are all finished;
+  // returns how many went.
+  Result<std::int64_t> purge_inbox(std::int64_t cutoff_ns);
+
+  Status quarantine_put(const QuarantineRow& row);
+  Result<std::vector<QuarantineRow>> quarantine_list(std::int64_t limit);
+
+  Result<std::int64_t> event_insert(const EventRow& row);
+  Result<EventRow> event_get(std::int64_t id);
+  Result<std::optional<std::int64_t>> event_row_of(std::string_view event_id);
+  Status event_finish(std::int64_t id, std::string_view state, std::int64_t now_ns,
+                      std::string_view erp_document);
+  Status event_set_state(std::int64_t id, std::string_view state);
+  // waiting_events returns the key's events held by the sequencer, by sequence.
+  Result<std::vector<EventRow>> waiting_events(std::string_view ordering_key);
+  // keys_with_waiting lists keys that have waiting events (for gap timers after a restart).
+  Result<std::vector<std::string>> keys_with_waiting();
+  Result<std::int64_t> count_events(std::string_view state);
+
+  Result<KeyState> key_get(std::string_view ordering_key);
+  Status key_put(std::string_view ordering_key, const KeyState& state);
+  // backlog counts unfinished events (waiting, queued) by "<plant>/<domain>".
+  Result<std::map<std::string, std::uint64_t>> backlog();
+
+  Status outbox_put(const OutboxRow& row);
+  Status outbox_set_state(std::int64_t event_row, std::string_view state);
+  Status outbox_count_attempt(std::int64_t event_row);
+  Result<std::vector<OutboxRow>> outbox_pending();
+
+  Status dead_letter_put(std::int64_t event_row, std::string_view cls, std::string_view reason,
+                         std::int64_t now_ns);
+  Status dead_letter_set_status(std::int64_t event_row, std::string_view status);
+  Result<std::vector<DeadLetterRow>> dead_letters(bool parked_only);
+  Result<std::optional<DeadLetterRow>> dead_letter_of(std::int64_t event_row);
+
+  // next_notification_sequence returns the next sequence number for (subscriber, key) and
+  // advances it.
+  Result<std::int64_t> next_notification_sequence(std::string_view subscriber,
+                                                  std::string_view ordering_key);
+  Status notification_put(std::string_view id, std::string_view subscriber, std::int64_t event_row,
+                          std::string_view body);
+  Status notification_acked(std::string_view id);
+  Result<std::vector<NotificationRow>> notifications_pending();
+
+  Status audit(std::int64_t now_ns, std::string_view action, std::string_view event_id,
+               std::string_view correlation_id, std::string_view actor, std::string_view detail);
+
+  Result<MasterData> load_master_data();
+  Status save_master_data(const MasterData& master);
+
+ private:
+  Result<Statement*> prep(const char* sql) { return db_.prepare(sql); }
+  Db& db_;
+};
+
+}  // namespace mw::core

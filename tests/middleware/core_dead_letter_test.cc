@@ -1,0 +1,76 @@
+// DLQ operations: park, replay in key order, discard; all audited.
+#include <gtest/gtest.h>
+
+#include "tests/middleware/core_harness.h"
+
+namespace mw::core::testing {
+namespace {
+
+TEST(CoreDeadLetter, UnknownMaterialIsDeadLetteredAtItsTurnAndParksLaterEventsOfItsKey) {
+  CoreHarness h;
+  h.send_events({consumption("e1", "wo:1", 1, 1000, "RM-999"), consumption("e2", "wo:1", 2)});
+  EXPECT_EQ(h.acked_ids().size(), 2u);
+  EXPECT_TRUE(h.erp_requests().empty());
+  auto dl = h.core().dead_letters();
+  ASSERT_EQ(dl.value().size(), 1u);
+  EXPECT_EQ(dl.value()[0].dead_letter_class, "unknown_material");
+  EXPECT_NE(dl.value()[0].reason.find("RM-999"), std::string::npos);
+}
+
+TEST(CoreDeadLetter, ReplayAfterFixingMasterDataPostsInKeyOrder) {
+  CoreHarness h;
+  h.send_events({consumption("e1", "wo:1", 1, 1000, "RM-999"), consumption("e2", "wo:1", 2)});
+  EXPECT_EQ(h.core().replay("e1", "op").error().kind, ErrorKind::kBusiness);  // still unknown
+  MasterData m = test_master_data();
+  m.materials["RM-999"] = MaterialInfo{"000000000000999999", "KG"};
+  ASSERT_TRUE(h.core().set_master_data(m).is_ok());
+  ASSERT_TRUE(h.core().replay("e1", "op").is_ok());
+  auto reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].command().source_event_id(), "e1");
+  h.reply_success(reqs[0]);
+  EXPECT_EQ(h.erp_requests().at(0).command().source_event_id(), "e2");
+  EXPECT_TRUE(h.core().dead_letters().value().empty());
+  EXPECT_EQ(h.core().metrics().counters.replayed, 1u);
+}
+
+TEST(CoreDeadLetter, DiscardNeedsAReasonAndReleasesTheKey) {
+  CoreHarness h;
+  h.send_events({consumption("e1", "wo:1", 1), consumption("e2", "wo:1", 2)});
+  h.reply_rejection(h.erp_requests().at(0), proto::BLOCKED_LOT);
+  EXPECT_EQ(h.core().discard("e1", "", "op").error().kind, ErrorKind::kInvalidArgument);
+  ASSERT_TRUE(h.core().discard("e1", "lot scrapped, posted by hand", "op").is_ok());
+  auto reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].command().source_event_id(), "e2");
+  EXPECT_FALSE(h.core().discard("e1", "again", "op").is_ok());  // no longer parked
+  EXPECT_EQ(h.core().metrics().counters.discarded, 1u);
+}
+
+TEST(CoreDeadLetter, ReplayAllGoesThroughEveryParkedDeadLetterInKeyOrder) {
+  CoreHarness h;
+  h.send_events({consumption("b1", "wo:b", 1), consumption("a1", "wo:a", 1)});
+  for (const auto& r : h.erp_requests()) h.reply_rejection(r, proto::CLOSED_PERIOD);
+  auto dl = h.core().dead_letters().value();
+  ASSERT_EQ(dl.size(), 2u);
+  EXPECT_EQ(dl[0].ordering_key, "wo:a");  // listed in key order
+  ASSERT_TRUE(h.core().replay_all("op").is_ok());
+  auto reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(reqs[0].command().source_event_id(), "a1");
+  EXPECT_EQ(reqs[1].command().source_event_id(), "b1");
+}
+
+TEST(CoreDeadLetter, UnsafeNoParkingLetsLaterEventsOvertakeADeadLetter) {
+  proto::Config c;
+  c.mutable_unsafe()->set_no_parking_behind_dead_letter(true);
+  CoreHarness h(c);
+  h.send_events({consumption("e1", "wo:1", 1), consumption("e2", "wo:1", 2)});
+  h.reply_rejection(h.erp_requests().at(0), proto::CLOSED_PERIOD);
+  auto reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].command().source_event_id(), "e2");
+}
+
+}  // namespace
+}  // namespace mw::core::testing

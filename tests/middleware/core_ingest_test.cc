@@ -1,0 +1,167 @@
+// Ingest: decode, quarantine, dedup inbox, ack after commit, sequencing.
+#include <gtest/gtest.h>
+
+#include "tests/middleware/core_harness.h"
+
+namespace mw::core::testing {
+namespace {
+
+TEST(CoreIngest, AcksAcceptedEventsAndSendsOneErpCommandEach) {
+  CoreHarness h;
+  h.send_events({consumption("e1", "wo:4711", 1), consumption("e2", "wo:4712", 1)});
+  EXPECT_EQ(h.acked_ids(), (std::vector<std::string>{"e1", "e2"}));
+  auto reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(reqs[0].command().external_reference(), "mw:e1");
+  EXPECT_EQ(reqs[0].command().goods_issue().material(), "000000000000100100");
+  EXPECT_EQ(reqs[0].command().goods_issue().quantity().milli(), 1500);
+  EXPECT_EQ(h.core().metrics().counters.events_accepted, 2u);
+}
+
+TEST(CoreIngest, RepeatedEventIsAckedAgainAndNotPostedAgain) {
+  CoreHarness h;
+  h.send_events({consumption("e1", "wo:1", 1)});
+  h.send_events({consumption("e1", "wo:1", 1)}, 2);
+  EXPECT_EQ(h.acked_ids(), (std::vector<std::string>{"e1", "e1"}));
+  EXPECT_EQ(h.erp_requests().size(), 1u);
+  EXPECT_EQ(h.core().metrics().counters.duplicates, 1u);
+}
+
+TEST(CoreIngest, IdReusedWithAnotherPayloadIsQuarantinedAndNacked) {
+  CoreHarness h;
+  h.send_events({consumption("e1", "wo:1", 1, 1500)});
+  h.send_events({consumption("e1", "wo:1", 1, 2500)}, 2);
+  auto nacks = h.nacks();
+  ASSERT_EQ(nacks.size(), 1u);
+  EXPECT_FALSE(nacks[0].retryable());
+  EXPECT_NE(nacks[0].reason().find("reused with a different payload"), std::string::npos);
+  auto q = h.core().quarantine();
+  ASSERT_TRUE(q.is_ok());
+  ASSERT_EQ(q.value().size(), 1u);
+  EXPECT_EQ(q.value()[0].event_id, "e1");
+  EXPECT_EQ(h.core().metrics().counters.conflicts, 1u);
+}
+
+TEST(CoreIngest, MalformedEventIsQuarantinedWithRawBytesAndTheRestOfTheBatchProceeds) {
+  CoreHarness h;
+  proto::Frame f;
+  auto* b = f.mutable_event_batch();
+  b->set_batch_id(9);
+  auto* bad = b->add_events();
+  bad->set_format(proto::CANONICAL_PROTO);
+  bad->set_payload("\xff\xff garbage");
+  auto* good = b->add_events();
+  good->set_format(proto::CANONICAL_PROTO);
+  good->set_payload(consumption("e2", "wo:1", 1).SerializeAsString());
+  h.core().on_message("mes-p100", f.SerializeAsString());
+  EXPECT_EQ(h.acked_ids(), (std::vector<std::string>{"e2"}));
+  auto nacks = h.nacks();
+  ASSERT_EQ(nacks.size(), 1u);
+  EXPECT_EQ(nacks[0].index(), 0u);
+  EXPECT_FALSE(nacks[0].retryable());
+  auto q = h.core().quarantine();
+  ASSERT_EQ(q.value().size(), 1u);
+  EXPECT_EQ(q.value()[0].raw, "\xff\xff garbage");
+  EXPECT_FALSE(q.value()[0].reason.empty());
+}
+
+TEST(CoreIngest, BytesThatAreNotAFrameAreQuarantinedAndNacked) {
+  CoreHarness h;
+  h.core().on_message("mes-p100", std::string("\x08\x96\x01\xff", 4));
+  auto q = h.core().quarantine();
+  ASSERT_EQ(q.value().size(), 1u);
+  EXPECT_EQ(h.nacks().size(), 1u);
+  EXPECT_EQ(h.core().metrics().counters.frames_malformed, 1u);
+}
+
+TEST(CoreIngest, OutOfOrderEventWaitsForItsPredecessor) {
+  CoreHarness h;
+  h.send_events({consumption("e2", "wo:1", 2)});
+  EXPECT_EQ(h.acked_ids(), (std::vector<std::string>{"e2"}));  // durable, so acked
+  EXPECT_TRUE(h.erp_requests().empty());
+  EXPECT_EQ(h.core().metrics().waiting, 1u);
+  h.send_events({consumption("e1", "wo:1", 1)}, 2);
+  auto reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 1u);  // one in flight per key
+  EXPECT_EQ(reqs[0].command().source_event_id(), "e1");
+  h.reply_success(reqs[0]);
+  reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].command().source_event_id(), "e2");
+}
+
+TEST(CoreIngest, GapTimeoutWithHoldKeepsWaitingAndRaisesAnAlert) {
+  proto::Config c;
+  c.mutable_sequencer()->set_gap_timeout_ms(1000);
+  c.mutable_sequencer()->set_gap_policy(proto::HOLD);
+  CoreHarness h(c);
+  h.send_events({consumption("e3", "wo:1", 3)});
+  h.rt.advance(seconds(1));
+  EXPECT_EQ(h.core().metrics().counters.gap_alerts, 1u);
+  EXPECT_TRUE(h.erp_requests().empty());
+  h.rt.advance(seconds(1));
+  EXPECT_EQ(h.core().metrics().counters.gap_alerts, 2u);  // the alert repeats while it holds
+}
+
+TEST(CoreIngest, GapTimeoutWithSkipReleasesHeldEventsInOrder) {
+  proto::Config c;
+  c.mutable_sequencer()->set_gap_timeout_ms(1000);
+  c.mutable_sequencer()->set_gap_policy(proto::SKIP);
+  CoreHarness h(c);
+  h.send_events({consumption("e4", "wo:1", 4), consumption("e3", "wo:1", 3)});
+  h.rt.advance(seconds(1));
+  auto reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].command().source_event_id(), "e3");
+  // A late predecessor is a sequence regression: dead-lettered, parks nothing.
+  h.send_events({consumption("e1", "wo:1", 1)}, 2);
+  auto dl = h.core().dead_letters();
+  ASSERT_EQ(dl.value().size(), 1u);
+  EXPECT_EQ(dl.value()[0].dead_letter_class, "sequence_regression");
+  h.reply_success(reqs[0]);
+  EXPECT_EQ(h.erp_requests().at(0).command().source_event_id(), "e4");
+}
+
+TEST(CoreIngest, GapTimeoutWithDeadLetterParksTheKeyUntilReplay) {
+  proto::Config c;
+  c.mutable_sequencer()->set_gap_timeout_ms(1000);
+  c.mutable_sequencer()->set_gap_policy(proto::DEAD_LETTER);
+  CoreHarness h(c);
+  h.send_events({consumption("e3", "wo:1", 3), consumption("e4", "wo:1", 4)});
+  h.rt.advance(seconds(1));
+  EXPECT_TRUE(h.erp_requests().empty());  // e3 is a dead letter; e4 is parked behind it
+  auto dl = h.core().dead_letters();
+  ASSERT_EQ(dl.value().size(), 1u);
+  EXPECT_EQ(dl.value()[0].event_id, "e3");
+  EXPECT_EQ(dl.value()[0].dead_letter_class, "sequence_gap");
+  ASSERT_TRUE(h.core().replay("e3", "operator-1").is_ok());
+  auto reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].command().source_event_id(), "e3");
+  h.reply_success(reqs[0]);
+  EXPECT_EQ(h.erp_requests().at(0).command().source_event_id(), "e4");
+}
+
+TEST(CoreIngest, EventWithoutErpEffectFinishesWithoutPosting) {
+  CoreHarness h;
+  h.send_events({operation_started("s1", "wo:1", 1), consumption("e2", "wo:1", 2)});
+  auto reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].command().source_event_id(), "e2");
+  EXPECT_EQ(h.core().metrics().counters.no_posting, 1u);
+}
+
+TEST(CoreIngest, OversizedBatchTakesTheLimitAndNacksTheRestAsRetryable) {
+  proto::Config c;
+  c.mutable_ingest()->set_max_batch_events(2);
+  CoreHarness h(c);
+  h.send_events({consumption("a", "k1", 1), consumption("b", "k2", 1), consumption("c", "k3", 1)});
+  EXPECT_EQ(h.acked_ids(), (std::vector<std::string>{"a", "b"}));
+  auto nacks = h.nacks();
+  ASSERT_EQ(nacks.size(), 1u);
+  EXPECT_TRUE(nacks[0].retryable());
+  EXPECT_EQ(nacks[0].index(), 2u);
+}
+
+}  // namespace
+}  // namespace mw::core::testing

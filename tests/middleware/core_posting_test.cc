@@ -1,0 +1,192 @@
+// The ERP poster: every reply class, unknown outcomes with and without idempotency keys, flow
+// control, and downstream notifications.
+#include <gtest/gtest.h>
+
+#include "tests/middleware/core_harness.h"
+
+namespace mw::core::testing {
+namespace {
+
+proto::Config fast_retries(bool idempotent_erp) {
+  proto::Config c;
+  c.mutable_poster()->set_erp_honours_idempotency_keys(idempotent_erp);
+  c.mutable_poster()->set_request_timeout_ms(1000);
+  c.mutable_poster()->set_backoff_initial_ms(100);
+  c.mutable_poster()->set_backoff_max_ms(1000);
+  return c;
+}
+
+TEST(CorePosting, SuccessMarksPostedAndPublishesTheInventoryChangeDownstream) {
+  CoreHarness h;
+  h.send_events({consumption("e1", "wo:1", 1)});
+  h.reply_success(h.erp_requests().at(0), "4900000042");
+  auto m = h.core().metrics();
+  EXPECT_EQ(m.counters.posted, 1u);
+  EXPECT_EQ(m.queued, 0u);
+  auto wms = h.frames("wms");
+  ASSERT_EQ(wms.size(), 1u);
+  const auto& n = wms[0].notification();
+  EXPECT_EQ(n.source_event_id(), "e1");
+  EXPECT_EQ(n.sequence(), 1u);
+  EXPECT_EQ(n.inventory_updated().delta().milli(), -1500);  // a goods issue lowers stock
+  EXPECT_EQ(n.inventory_updated().erp_document(), "4900000042");
+}
+
+TEST(CorePosting, NotificationIsResentUntilAcknowledged) {
+  proto::Config c;
+  c.mutable_publisher()->set_retry_ms(500);
+  CoreHarness h(c);
+  h.send_events({consumption("e1", "wo:1", 1)});
+  h.reply_success(h.erp_requests().at(0));
+  auto first = h.frames("wms");
+  ASSERT_EQ(first.size(), 1u);
+  h.rt.advance(milliseconds(500));
+  auto again = h.frames("wms");
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].notification().notification_id(), first[0].notification().notification_id());
+  proto::Frame ack;
+  ack.mutable_notification_ack()->set_notification_id(first[0].notification().notification_id());
+  h.core().on_message("wms", ack.SerializeAsString());
+  h.rt.advance(seconds(5));
+  EXPECT_TRUE(h.frames("wms").empty());
+  EXPECT_EQ(h.core().metrics().notifications_pending, 0u);
+}
+
+TEST(CorePosting, BusinessRejectionDeadLettersTheEventAndParksItsKey) {
+  CoreHarness h;
+  h.send_events({consumption("e1", "wo:1", 1), consumption("e2", "wo:1", 2), consumption("x1", "wo:2", 1)});
+  auto reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 2u);  // e1 and x1: one in flight per key
+  h.reply_rejection(reqs[0], proto::CLOSED_PERIOD);
+  h.reply_success(reqs[1]);
+  EXPECT_TRUE(h.erp_requests().empty());  // e2 is parked behind e1
+  auto dl = h.core().dead_letters();
+  ASSERT_EQ(dl.value().size(), 1u);
+  EXPECT_EQ(dl.value()[0].event_id, "e1");
+  EXPECT_EQ(dl.value()[0].dead_letter_class, "closed_period");
+  EXPECT_EQ(h.core().metrics().counters.dead_lettered_by_class["closed_period"], 1u);
+}
+
+TEST(CorePosting, TransientFailureIsRetriedWithBackoffAndTheSameExternalReference) {
+  CoreHarness h(fast_retries(true));
+  h.send_events({consumption("e1", "wo:1", 1)});
+  auto first = h.erp_requests().at(0);
+  h.reply_transient(first, proto::UNAVAILABLE);
+  EXPECT_TRUE(h.erp_requests().empty());  // waits for its backoff
+  h.rt.advance(milliseconds(100));
+  auto second = h.erp_requests().at(0);
+  EXPECT_NE(second.request_id(), first.request_id());
+  EXPECT_EQ(second.command().external_reference(), first.command().external_reference());
+  EXPECT_EQ(h.core().metrics().counters.retries, 1u);
+}
+
+TEST(CorePosting, ThrottlingHonoursRetryAfter) {
+  CoreHarness h(fast_retries(true));
+  h.send_events({consumption("e1", "wo:1", 1)});
+  h.reply_transient(h.erp_requests().at(0), proto::THROTTLED, 3000);
+  h.rt.advance(milliseconds(2999));
+  EXPECT_TRUE(h.erp_requests().empty());
+  h.rt.advance(milliseconds(1));
+  EXPECT_EQ(h.erp_requests().size(), 1u);
+  EXPECT_EQ(h.core().metrics().counters.throttled, 1u);
+}
+
+TEST(CorePosting, TimeoutOnIdempotentErpResendsTheCommand) {
+  CoreHarness h(fast_retries(true));
+  h.send_events({consumption("e1", "wo:1", 1)});
+  h.erp_requests();
+  h.rt.advance(milliseconds(1100));  // timeout + first backoff
+  auto reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_TRUE(reqs[0].has_command());
+  EXPECT_EQ(h.core().metrics().counters.timeouts, 1u);
+}
+
+TEST(CorePosting, TimeoutOnErpWithoutIdempotencyAsksBeforeResendingAndFindsThePosting) {
+  CoreHarness h(fast_retries(false));
+  h.send_events({consumption("e1", "wo:1", 1)});
+  h.erp_requests();
+  h.rt.advance(milliseconds(1100));
+  auto reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  ASSERT_TRUE(reqs[0].has_query());
+  EXPECT_EQ(reqs[0].query().external_reference(), "mw:e1");
+  h.reply_query(reqs[0], /*found=*/true, "4900000077");
+  EXPECT_EQ(h.core().metrics().counters.posted, 1u);
+  EXPECT_EQ(h.core().metrics().counters.reconciled_as_posted, 1u);
+  h.rt.advance(seconds(30));
+  EXPECT_TRUE(h.erp_requests().empty());  // never sent twice
+}
+
+TEST(CorePosting, TimeoutOnErpWithoutIdempotencyResendsOnlyWhenTheQueryFindsNothing) {
+  CoreHarness h(fast_retries(false));
+  h.send_events({consumption("e1", "wo:1", 1)});
+  h.erp_requests();
+  h.rt.advance(milliseconds(1100));
+  h.reply_query(h.erp_requests().at(0), /*found=*/false);
+  auto reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_TRUE(reqs[0].has_command());
+}
+
+TEST(CorePosting, UnsafeRetryWithoutReconciliationResendsBlindly) {
+  proto::Config c = fast_retries(false);
+  c.mutable_unsafe()->set_retry_without_reconciliation(true);
+  CoreHarness h(c);
+  h.send_events({consumption("e1", "wo:1", 1)});
+  h.erp_requests();
+  h.rt.advance(milliseconds(1100));
+  auto reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_TRUE(reqs[0].has_command());
+}
+
+TEST(CorePosting, LateSuccessAfterTimeoutIsStillHonoured) {
+  CoreHarness h(fast_retries(false));
+  h.send_events({consumption("e1", "wo:1", 1)});
+  auto original = h.erp_requests().at(0);
+  h.rt.advance(milliseconds(1000));  // timed out; the query waits for its backoff
+  h.reply_success(original, "4900000099");
+  EXPECT_EQ(h.core().metrics().counters.posted, 1u);
+  h.rt.advance(seconds(30));
+  EXPECT_TRUE(h.erp_requests().empty());
+}
+
+TEST(CorePosting, CircuitBreakerStopsTrafficAfterConsecutiveFailuresThenProbes) {
+  proto::Config c = fast_retries(true);
+  c.mutable_poster()->set_breaker_failure_threshold(2);
+  c.mutable_poster()->set_breaker_open_ms(10000);
+  CoreHarness h(c);
+  h.send_events({consumption("a", "k1", 1), consumption("b", "k2", 1), consumption("c", "k3", 1)});
+  auto reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 3u);
+  h.reply_transient(reqs[0], proto::INTERNAL_ERROR);
+  h.reply_transient(reqs[1], proto::INTERNAL_ERROR);  // opens the breaker
+  h.reply_transient(reqs[2], proto::INTERNAL_ERROR);
+  EXPECT_EQ(h.core().metrics().breaker_state, "open");
+  h.rt.advance(milliseconds(9999));
+  EXPECT_TRUE(h.erp_requests().empty());
+  h.rt.advance(milliseconds(1));
+  auto probe = h.erp_requests();
+  ASSERT_EQ(probe.size(), 1u);  // half-open: one probe
+  h.reply_success(probe[0]);
+  EXPECT_EQ(h.erp_requests().size(), 2u);  // closed again
+}
+
+TEST(CorePosting, RateLimitSpacesRequests) {
+  proto::Config c;
+  c.mutable_poster()->set_rate_limit_per_s(10);
+  c.mutable_poster()->set_rate_limit_burst(2);
+  CoreHarness h(c);
+  std::vector<proto::EventEnvelope> events;
+  for (int i = 0; i < 5; ++i) events.push_back(consumption("e" + std::to_string(i), "k" + std::to_string(i), 1));
+  h.send_events(events);
+  EXPECT_EQ(h.erp_requests().size(), 2u);  // the burst
+  h.rt.advance(milliseconds(100));
+  EXPECT_EQ(h.erp_requests().size(), 1u);
+  h.rt.advance(milliseconds(200));
+  EXPECT_EQ(h.erp_requests().size(), 2u);
+}
+
+}  // namespace
+}  // namespace mw::core::testing
