@@ -1,8 +1,9 @@
 // Callback: a move-only `void()` callable with inline storage.
 //
-// The scheduler stores one Callback per pending event. Callables up to kInlineBytes (and no
-// stricter alignment than a pointer's) live inside the Callback, so scheduling one costs no heap
-// allocation; larger ones fall back to a single heap allocation. `std::function` would also
+// The scheduler stores one Callback per pending event. Callables up to kInlineBytes, with no
+// stricter alignment than std::max_align_t and a noexcept move, live inside the Callback, so
+// scheduling one costs no heap allocation; others fall back to a single heap allocation. 64
+// bytes hold the network's delivery event (a payload string and its routing). `std::function` would also
 // allocate for captures beyond two pointers and requires copyability.
 #pragma once
 
@@ -16,7 +17,7 @@ namespace mw::sim {
 
 class Callback {
  public:
-  static constexpr std::size_t kInlineBytes = 56;
+  static constexpr std::size_t kInlineBytes = 64;
 
   Callback() = default;
 
@@ -72,7 +73,7 @@ class Callback {
     }
   }
 
-  // is_inline tells whether a callable of type F is stored without a heap allocation.
+  // fits_inline tells whether a callable of type F is stored without a heap allocation.
   template <typename F>
   static constexpr bool fits_inline() {
     return sizeof(F) <= kInlineBytes && alignof(F) <= alignof(std::max_align_t) &&

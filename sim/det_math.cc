@@ -1,7 +1,8 @@
 #include "sim/det_math.h"
 
-#include <cassert>
 #include <cmath>
+
+#include "sim/check.h"
 
 namespace mw::sim {
 namespace {
@@ -16,7 +17,7 @@ constexpr double kSqrtHalf = 0.70710678118654752440;
 }  // namespace
 
 double det_log(double x) {
-  assert(x > 0 && std::isfinite(x));
+  MW_CHECK(x > 0 && std::isfinite(x), "det_log needs a finite x > 0");
   int e = 0;
   double m = std::frexp(x, &e);  // x = m * 2^e, m in [0.5, 1)
   if (m < kSqrtHalf) {

@@ -1,5 +1,7 @@
 #include "sim/network.h"
 
+#include <algorithm>
+
 #include "sim/check.h"
 
 namespace mw::sim {
@@ -88,10 +90,18 @@ std::vector<std::string> Network::configure(const NetworkConfig& config) {
     scheduler_.schedule_at(p.start + p.duration,
                            [this, a, b, one_way] { apply_partition(a, b, one_way, -1); });
   }
-  // Random outages are per unordered node pair, drawn from the lower-to-higher link's stream.
+  // Random outages cut a node pair in both directions. They follow the config of the
+  // lower-to-higher link, or of the other direction when only that one sets them, and draw from
+  // the lower-to-higher link's stream.
   for (std::uint32_t i = 0; i < names_.size(); ++i) {
     for (std::uint32_t j = i + 1; j < names_.size(); ++j) {
-      if (links_[i][j].config.random_outages.mean_up > Duration::zero()) {
+      Link& forward = links_[i][j];
+      const Link& backward = links_[j][i];
+      if (forward.config.random_outages.mean_up == Duration::zero() &&
+          backward.config.random_outages.mean_up > Duration::zero()) {
+        forward.config.random_outages = backward.config.random_outages;
+      }
+      if (forward.config.random_outages.mean_up > Duration::zero()) {
         schedule_random_outage(NodeId{i}, NodeId{j}, true);
       }
     }
@@ -132,10 +142,15 @@ void Network::send_copy(NodeId from, NodeId to, std::string bytes, std::uint64_t
   }
   if (!bytes.empty() && l.rng.bernoulli(l.config.corrupt_probability)) {
     l.counters.corrupted++;
-    const std::uint64_t flips = 1 + l.rng.uniform(l.config.corrupt_bytes_max == 0 ? 1 : l.config.corrupt_bytes_max);
-    for (std::uint64_t k = 0; k < flips; ++k) {
-      // A non-zero mask, so the byte really changes.
-      bytes[l.rng.uniform(bytes.size())] ^= static_cast<char>(1 + l.rng.uniform(255));
+    const std::uint64_t most = std::min<std::uint64_t>(std::max<std::uint32_t>(l.config.corrupt_bytes_max, 1), bytes.size());
+    const std::uint64_t flips = 1 + l.rng.uniform(most);
+    // Distinct positions and non-zero masks, so every flipped byte really changes.
+    std::vector<std::uint64_t> flipped;
+    while (flipped.size() < flips) {
+      const std::uint64_t pos = l.rng.uniform(bytes.size());
+      if (std::find(flipped.begin(), flipped.end(), pos) != flipped.end()) continue;
+      flipped.push_back(pos);
+      bytes[pos] ^= static_cast<char>(1 + l.rng.uniform(255));
     }
   }
   const LatencyModel& lat = l.config.latency;
@@ -144,12 +159,14 @@ void Network::send_copy(NodeId from, NodeId to, std::string bytes, std::uint64_t
     delay += l.rng.lognormal_duration(lat.jitter_median, lat.jitter_sigma, lat.max);
   }
   if (delay > lat.max) delay = lat.max;
-  scheduler_.schedule_after(delay, [this, from, to, message_id, bytes = std::move(bytes)] {
-    arrive(from, to, bytes, message_id);
+  const std::uint64_t disruptions = l.disruptions;
+  scheduler_.schedule_after(delay, [this, from, to, message_id, disruptions, bytes = std::move(bytes)] {
+    arrive(from, to, bytes, message_id, disruptions);
   });
 }
 
-void Network::arrive(NodeId from, NodeId to, const std::string& bytes, std::uint64_t message_id) {
+void Network::arrive(NodeId from, NodeId to, const std::string& bytes, std::uint64_t message_id,
+                     std::uint64_t disruptions_at_send) {
   Link& l = link(from, to);
   if (l.cuts > 0) {
     l.counters.dropped_outage++;
@@ -158,6 +175,10 @@ void Network::arrive(NodeId from, NodeId to, const std::string& bytes, std::uint
   if (l.blocks > 0) {
     l.counters.dropped_partition++;
     return trace_drop(from, to, message_id, "partition");
+  }
+  if (l.disruptions != disruptions_at_send) {
+    l.counters.dropped_in_flight++;
+    return trace_drop(from, to, message_id, "broken_in_flight");
   }
   tracer_.record(scheduler_.now(), names_[to.value], "net.deliver",
                  {{"from", names_[from.value]}, {"msg", message_id}});
@@ -176,6 +197,8 @@ void Network::trace_drop(NodeId from, NodeId to, std::uint64_t message_id, std::
 void Network::cut(NodeId a, NodeId b) {
   link(a, b).cuts++;
   link(b, a).cuts++;
+  link(a, b).disruptions++;
+  link(b, a).disruptions++;
   tracer_.record(scheduler_.now(), names_[a.value], "net.cut", {{"peer", names_[b.value]}});
 }
 
@@ -186,11 +209,16 @@ void Network::heal(NodeId a, NodeId b) {
   tracer_.record(scheduler_.now(), names_[a.value], "net.heal", {{"peer", names_[b.value]}});
 }
 
-void Network::block(NodeId from, NodeId to) { link(from, to).blocks++; }
+void Network::block(NodeId from, NodeId to) {
+  link(from, to).blocks++;
+  link(from, to).disruptions++;
+  tracer_.record(scheduler_.now(), names_[from.value], "net.block", {{"to", names_[to.value]}});
+}
 
 void Network::unblock(NodeId from, NodeId to) {
   MW_CHECK(link(from, to).blocks > 0, "unblock of a direction that is not blocked");
   link(from, to).blocks--;
+  tracer_.record(scheduler_.now(), names_[from.value], "net.unblock", {{"to", names_[to.value]}});
 }
 
 bool Network::usable(NodeId from, NodeId to) const {
@@ -243,6 +271,8 @@ void Network::schedule_random_partition() {
     }
     const bool one_way = partition_rng_.bernoulli(random_partitions_.one_way_probability);
     const Duration length = partition_rng_.exponential_duration(random_partitions_.mean_duration);
+    tracer_.record(scheduler_.now(), names_[isolated.value], "net.isolated",
+                   {{"one_way", one_way ? 1 : 0}, {"for_ns", length.count()}});
     std::vector<NodeId> side_a{isolated};
     apply_partition(side_a, others, one_way, +1);
     scheduler_.schedule_after(length, [this, side_a, others, one_way] {
@@ -265,6 +295,7 @@ LinkCounters Network::total_counters() const {
       t.dropped_partition += l.counters.dropped_partition;
       t.dropped_outage += l.counters.dropped_outage;
       t.dropped_node_down += l.counters.dropped_node_down;
+      t.dropped_in_flight += l.counters.dropped_in_flight;
     }
   }
   return t;

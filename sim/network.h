@@ -3,7 +3,9 @@
 // Messages are byte strings, so the real wire format travels. Each directed link (from, to) has
 // its config (NetworkConfig), its own random stream ("net/<from>-><to>") and its counters. A
 // message is checked twice: when sent (is the link cut or partitioned?) and when it arrives (is
-// it still? is the receiver up?). Every send, delivery and drop is traced.
+// it broken while the message travelled? is the receiver up?). A cut or partition that starts
+// while a message is in flight loses it, even if it has ended by the time the message would
+// arrive. Every send, delivery, drop, cut and partition is traced.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +39,7 @@ struct LinkCounters {
   std::uint64_t dropped_partition = 0;
   std::uint64_t dropped_outage = 0;
   std::uint64_t dropped_node_down = 0;
+  std::uint64_t dropped_in_flight = 0;  // the path broke (cut or partition) while it travelled
 };
 
 class Network {
@@ -78,12 +81,16 @@ class Network {
     LinkCounters counters;
     std::uint32_t cuts = 0;    // outages covering this link
     std::uint32_t blocks = 0;  // partitions covering this direction
+    // disruptions counts every cut and partition that ever started on this direction; a message
+    // whose path was broken while it travelled (the count moved) is lost.
+    std::uint64_t disruptions = 0;
   };
 
   Link& link(NodeId from, NodeId to) { return links_[from.value][to.value]; }
   const Link& link(NodeId from, NodeId to) const { return links_[from.value][to.value]; }
   void send_copy(NodeId from, NodeId to, std::string bytes, std::uint64_t message_id);
-  void arrive(NodeId from, NodeId to, const std::string& bytes, std::uint64_t message_id);
+  void arrive(NodeId from, NodeId to, const std::string& bytes, std::uint64_t message_id,
+              std::uint64_t disruptions_at_send);
   void trace_drop(NodeId from, NodeId to, std::uint64_t message_id, std::string_view reason);
   void schedule_random_outage(NodeId a, NodeId b, bool down_next);
   void schedule_random_partition();

@@ -60,6 +60,7 @@ struct ScheduledOutage {
 
 // ScheduledPartition: no message crosses from side_a to side_b (and, unless one_way, from side_b
 // to side_a) during [start, start + duration). An empty side_b means every other node.
+// Messages in flight across it when it starts are lost.
 struct ScheduledPartition {
   std::vector<std::string> side_a;
   std::vector<std::string> side_b;

@@ -23,10 +23,12 @@ Node::~Node() {
 Time Node::now() const { return sim_.scheduler().now(); }
 
 EventId Node::after(Duration delay, Callback cb) {
+  MW_CHECK(up_, "a node that is down cannot set timers (a process destructor must not arm any)");
   return sim_.scheduler().schedule_after(delay, std::move(cb), &epoch_);
 }
 
 EventId Node::at(Time when, Callback cb) {
+  MW_CHECK(up_, "a node that is down cannot set timers (a process destructor must not arm any)");
   return sim_.scheduler().schedule_at(when, std::move(cb), &epoch_);
 }
 
@@ -46,6 +48,7 @@ void Node::trace(std::string_view kind, std::initializer_list<TraceField> fields
 void Node::start() {
   MW_CHECK(!up(), "start of a node that is up");
   ++incarnation_;
+  ++epoch_.value;  // a fresh epoch per life, whatever happened while the node was down
   rng_ = sim_.rng("node/" + name_ + "/" + std::to_string(incarnation_));
   trace("node.start", {{"incarnation", incarnation_}});
   up_ = true;

@@ -1,7 +1,8 @@
 #include "sim/rng.h"
 
-#include <cassert>
 #include <cmath>
+
+#include "sim/check.h"
 
 #include "sim/det_math.h"
 
@@ -46,7 +47,7 @@ Rng Rng::fork(std::string_view name) const {
 }
 
 std::int64_t Rng::uniform_range(std::int64_t lo, std::int64_t hi) {
-  assert(lo <= hi);
+  MW_CHECK(lo <= hi, "uniform_range needs lo <= hi");
   const std::uint64_t span = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
   if (span == UINT64_MAX) return static_cast<std::int64_t>(next_u64());
   return static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + uniform(span + 1));

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "sim/check.h"
 #include "sim/time.h"
 
 namespace mw::sim {
@@ -60,6 +61,7 @@ class Rng {
   // uniform returns a value in [0, bound); `bound` must be > 0. Lemire's method ("Fast Random
   // Integer Generation in an Interval", 2019): one multiply, a division only when rejecting.
   std::uint64_t uniform(std::uint64_t bound) {
+    MW_CHECK(bound > 0, "uniform needs bound > 0");
     U128 m = static_cast<U128>(next_u64()) * bound;
     auto low = static_cast<std::uint64_t>(m);
     if (low < bound) [[unlikely]] {

@@ -66,10 +66,11 @@ bool Scheduler::is_pending(EventId id) const {
 bool Scheduler::cancel(EventId id) {
   if (!is_pending(id)) return false;
   states_[id.slot].pending = false;
-  slot(id.slot).cb.reset();
   // The entry stays queued until it is reached or swept; its slot stays reserved meanwhile so
-  // the entry can never be mistaken for a newer event.
+  // the entry can never be mistaken for a newer event. Count it before destroying the callable:
+  // a capture's destructor may cancel other events and sweep.
   ++cancelled_queued_;
+  Callback doomed = std::move(slot(id.slot).cb);
   if (cancelled_queued_ > 1024 && cancelled_queued_ * 2 > queued_) drop_cancelled();
   return true;
 }
@@ -191,6 +192,7 @@ bool Scheduler::step() {
 }
 
 std::uint64_t Scheduler::run_until(Time limit) {
+  if (limit < now_) return 0;  // the past has run already
   stop_requested_ = false;
   const std::uint64_t start = events_run_;
   const auto limit_ns = static_cast<std::uint64_t>(to_nanos(limit));

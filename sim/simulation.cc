@@ -1,5 +1,7 @@
 #include "sim/simulation.h"
 
+#include <sqlite3.h>
+
 #include <cstdio>
 
 #include "sim/check.h"
@@ -9,7 +11,13 @@ namespace mw::sim {
 Simulation::Simulation(SimulationOptions options)
     : options_(std::move(options)),
       root_(options_.seed),
-      network_(scheduler_, tracer_, root_, *this) {}
+      network_(scheduler_, tracer_, root_, *this) {
+  // SQLite's own PRNG (WAL salts, randomblob(), temporary names) is process-wide and seeded
+  // from the OS on first use. Seed it from the run's seed so it repeats with the run. Being
+  // process-wide, it is why parallel seeds run in separate processes, never threads.
+  const auto prng_seed = static_cast<int>(root_.fork("sqlite-prng").key() & 0x7fffffff) | 1;
+  sqlite3_test_control(SQLITE_TESTCTRL_PRNG_SEED, prng_seed, nullptr);
+}
 
 Simulation::~Simulation() {
   // Processes may touch the scheduler or network in their destructors; tear them down while
@@ -48,8 +56,11 @@ void Simulation::schedule_crash(NodeId id, Time at, Duration downtime, CrashKind
   scheduler_.schedule_at(at, [this, id, downtime, kind] {
     if (!is_up(id)) return;  // already down: this fault has nothing to do.
     crash(id, kind);
-    scheduler_.schedule_after(downtime, [this, id] {
-      if (!is_up(id)) start_node(id);
+    // Restart this life's successor only if nobody has started the node since: a restart
+    // left over from this crash must not cut a later crash's downtime short.
+    const std::uint32_t crashed_incarnation = nodes_[id.value]->incarnation();
+    scheduler_.schedule_after(downtime, [this, id, crashed_incarnation] {
+      if (!is_up(id) && nodes_[id.value]->incarnation() == crashed_incarnation) start_node(id);
     });
   });
 }
@@ -91,12 +102,14 @@ std::string Simulation::describe_options() const {
   char p[32];
   std::snprintf(p, sizeof p, "%.17g", options_.disk.sector_survives_probability);
   out += std::string("disk.sector_survives_probability=") + p + "\n";
+  out += "disk.epoch_unix_ms=" + std::to_string(options_.disk.epoch_unix_ms) + "\n";
   for (const auto& n : nodes_) {
     const RandomCrashes& rc = n->crashes_;
     out += "node[" + n->name() + "].random_crashes.mean_up=" + std::to_string(rc.mean_up.count()) +
            "ns mean_down=" + std::to_string(rc.mean_down.count()) + "ns";
     std::snprintf(p, sizeof p, "%.17g", rc.power_loss_probability);
-    out += std::string(" power_loss_probability=") + p + "\n";
+    out += std::string(" power_loss_probability=") + p;
+    out += " until=" + (rc.until == kTimeMax ? std::string("never") : std::to_string(to_nanos(rc.until)) + "ns") + "\n";
   }
   return out;
 }

@@ -8,6 +8,9 @@
 // Usage: construct, add nodes, call start(), then run the scheduler (run_until / run_for).
 // Random faults keep scheduling themselves until their `until`, so prefer run_until over
 // run_until_idle while any are configured.
+//
+// Constructing a Simulation reseeds SQLite's process-wide PRNG from the seed: run one
+// simulation at a time per process (parallel seeds belong in separate processes).
 #pragma once
 
 #include <cstdint>

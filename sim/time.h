@@ -33,7 +33,7 @@ using std::chrono::minutes;
 using std::chrono::nanoseconds;
 using std::chrono::seconds;
 
-// ToNanos returns `t` as nanoseconds since the start of the run.
+// to_nanos returns `t` as nanoseconds since the start of the run.
 constexpr std::int64_t to_nanos(Time t) { return t.time_since_epoch().count(); }
 constexpr Time from_nanos(std::int64_t ns) { return Time{Duration{ns}}; }
 

@@ -33,10 +33,12 @@ void Tracer::record(Time time, std::string_view node, std::string_view kind,
   mix_u64(fields.size());
   for (const TraceField& f : fields) {
     mix(f.key);
-    if (f.is_text) {
+    digest_ ^= static_cast<unsigned char>(f.kind);  // so 0 and "" differ
+    digest_ *= kFnvPrime;
+    if (f.kind == TraceField::Kind::kText) {
       mix(f.text);
     } else {
-      mix_u64(static_cast<std::uint64_t>(f.number));
+      mix_u64(f.number);
     }
   }
   if (sink_ != nullptr) {
@@ -54,10 +56,10 @@ std::string format_trace_line(const TraceRecord& record) {
     line += ' ';
     line += f.key;
     line += '=';
-    if (f.is_text) {
-      line += f.text;
-    } else {
-      line += std::to_string(f.number);
+    switch (f.kind) {
+      case TraceField::Kind::kText: line += f.text; break;
+      case TraceField::Kind::kInt: line += std::to_string(static_cast<std::int64_t>(f.number)); break;
+      case TraceField::Kind::kUint: line += std::to_string(f.number); break;
     }
   }
   return line;

@@ -2,7 +2,9 @@
 //
 // Every component reports what it does as a record: simulated time, node, kind and a few
 // fields. The Tracer folds each record into a running 64-bit digest (FNV-1a over a canonical,
-// platform-independent byte encoding) and hands it to an optional sink for people to read.
+// platform-independent byte encoding: integers as 8 little-endian bytes, text as its length
+// then its bytes, and one type byte before each field value) and hands it to an optional sink
+// for people to read.
 // Two runs of the same scenario and seed must end with the same digest; a different digest
 // means the runs diverged, and the first differing trace line says where.
 //
@@ -22,20 +24,21 @@
 
 namespace mw::sim {
 
-// TraceField is one key and either an integer or a text value.
+// TraceField is one key and a signed integer, an unsigned integer or a text value.
 struct TraceField {
-  TraceField(std::string_view k, std::int64_t v) : key(k), is_text(false), number(v) {}
-  TraceField(std::string_view k, int v) : key(k), is_text(false), number(v) {}
-  TraceField(std::string_view k, std::uint64_t v)
-      : key(k), is_text(false), number(static_cast<std::int64_t>(v)) {}
-  TraceField(std::string_view k, std::uint32_t v) : key(k), is_text(false), number(v) {}
-  TraceField(std::string_view k, std::string_view v) : key(k), is_text(true), text(v) {}
-  TraceField(std::string_view k, const char* v) : key(k), is_text(true), text(v) {}
-  TraceField(std::string_view k, const std::string& v) : key(k), is_text(true), text(v) {}
+  enum class Kind : unsigned char { kInt, kUint, kText };
+
+  TraceField(std::string_view k, std::int64_t v) : key(k), kind(Kind::kInt), number(static_cast<std::uint64_t>(v)) {}
+  TraceField(std::string_view k, int v) : TraceField(k, static_cast<std::int64_t>(v)) {}
+  TraceField(std::string_view k, std::uint64_t v) : key(k), kind(Kind::kUint), number(v) {}
+  TraceField(std::string_view k, std::uint32_t v) : TraceField(k, static_cast<std::uint64_t>(v)) {}
+  TraceField(std::string_view k, std::string_view v) : key(k), kind(Kind::kText), text(v) {}
+  TraceField(std::string_view k, const char* v) : TraceField(k, std::string_view(v)) {}
+  TraceField(std::string_view k, const std::string& v) : TraceField(k, std::string_view(v)) {}
 
   std::string_view key;
-  bool is_text;
-  std::int64_t number = 0;
+  Kind kind;
+  std::uint64_t number = 0;  // the bits of the integer, signed or not
   std::string_view text;
 };
 

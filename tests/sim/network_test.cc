@@ -130,6 +130,54 @@ TEST(Network, MessageInFlightWhenTheLinkIsCutIsLost) {
   EXPECT_EQ(f.net.counters(f.a, f.b).dropped_outage, 1u);
 }
 
+TEST(Network, MessageInFlightAcrossAShortOutageIsLost) {
+  Fixture f(15);
+  NetworkConfig cfg;
+  cfg.default_link.latency = LatencyModel{milliseconds(10), Duration::zero(), 0, seconds(1)};
+  cfg.outages.push_back(ScheduledOutage{"a", "b", kTimeZero + milliseconds(2), milliseconds(3)});
+  ASSERT_TRUE(f.net.configure(cfg).empty());
+  f.net.send(f.a, f.b, "x");  // arrives at 10 ms, after the outage (2..5 ms) is over
+  f.sched.run_until_idle();
+  EXPECT_TRUE(f.rx.arrivals.empty());
+  EXPECT_EQ(f.net.counters(f.a, f.b).dropped_in_flight, 1u);
+}
+
+TEST(Network, MessageInFlightWhenAPartitionStartsIsLost) {
+  Fixture f(16);
+  NetworkConfig cfg;
+  cfg.default_link.latency = LatencyModel{milliseconds(10), Duration::zero(), 0, seconds(1)};
+  cfg.partitions.push_back(ScheduledPartition{{"a"}, {"b"}, true, kTimeZero + milliseconds(2), milliseconds(3)});
+  ASSERT_TRUE(f.net.configure(cfg).empty());
+  f.net.send(f.a, f.b, "x");
+  f.net.send(f.b, f.a, "y");  // the other direction is not partitioned
+  f.sched.run_until_idle();
+  ASSERT_EQ(f.rx.arrivals.size(), 1u);
+  EXPECT_EQ(f.rx.arrivals[0].bytes, "y");
+}
+
+TEST(Network, OverlappingOutagesNestAndTheLinkHealsOnlyWhenBothEnd) {
+  Fixture f(17);
+  NetworkConfig cfg;
+  cfg.outages.push_back(ScheduledOutage{"a", "b", kTimeZero + seconds(1), seconds(4)});
+  cfg.outages.push_back(ScheduledOutage{"b", "a", kTimeZero + seconds(2), seconds(1)});
+  ASSERT_TRUE(f.net.configure(cfg).empty());
+  f.sched.run_until(kTimeZero + milliseconds(3500));
+  EXPECT_FALSE(f.net.usable(f.a, f.b));  // the second ended, the first still holds
+  f.sched.run_until(kTimeZero + seconds(5));
+  EXPECT_TRUE(f.net.usable(f.a, f.b));
+}
+
+TEST(Network, CorruptedCopyAlwaysDiffersFromTheOriginal) {
+  Fixture f(18);
+  NetworkConfig cfg;
+  cfg.default_link.corrupt_probability = 1.0;
+  cfg.default_link.corrupt_bytes_max = 8;
+  ASSERT_TRUE(f.net.configure(cfg).empty());
+  for (int i = 0; i < 2000; ++i) f.net.send(f.a, f.b, "ab");  // 2 bytes, up to 8 flips asked
+  f.sched.run_until_idle();
+  for (const auto& x : f.rx.arrivals) ASSERT_NE(x.bytes, "ab");
+}
+
 TEST(Network, OneWayPartitionBlocksOnlyOneDirection) {
   Fixture f(6);
   NetworkConfig cfg;

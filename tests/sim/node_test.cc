@@ -1,6 +1,7 @@
 #include "sim/node.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <string>
 #include <vector>
@@ -73,16 +74,60 @@ TEST(Node, MessagesToADownNodeAreDroppedAndDeliveredAfterRestart) {
   EXPECT_EQ(sim.network().counters(a, b).dropped_node_down, 1u);
 }
 
-TEST(Node, DiskSurvivesACrash) {
+// A process that counts its starts in a SQLite database on its node's disk.
+struct Counter : Process {
+  explicit Counter(Node& n) {
+    sqlite3_open_v2("count.db", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, n.volume().vfs_name().c_str());
+    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                     "CREATE TABLE IF NOT EXISTS starts(n INTEGER); INSERT INTO starts VALUES(1);",
+                 nullptr, nullptr, nullptr);
+  }
+  ~Counter() override { sqlite3_close_v2(db); }
+  void on_message(NodeId, std::string_view) override {}
+  int starts() {
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM starts", -1, &st, nullptr);
+    sqlite3_step(st);
+    const int n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+  }
+  sqlite3* db = nullptr;
+};
+
+TEST(Node, DiskSurvivesCrashesAndPowerLossesWithEveryCommittedWrite) {
+  Simulation sim(SimulationOptions{});
+  const NodeId a = sim.add_node("a", [](Node& n) { return std::make_unique<Counter>(n); });
+  ASSERT_TRUE(sim.start().empty());
+  sim.crash(a, CrashKind::kPowerLoss);
+  sim.start_node(a);
+  sim.crash(a, CrashKind::kProcessCrash);
+  sim.start_node(a);
+  EXPECT_EQ(static_cast<Counter*>(sim.node(a).process())->starts(), 3);
+  EXPECT_EQ(sim.node(a).volume().stats().power_losses, 1u);
+}
+
+TEST(Node, ArmingATimerWhileDownIsAnInvariantViolation) {
   Simulation sim(SimulationOptions{});
   std::vector<std::string> log;
   const NodeId a = sim.add_node("a", ticker(&log));
   ASSERT_TRUE(sim.start().empty());
-  const std::string vfs_before = sim.node(a).volume().vfs_name();
-  sim.crash(a, CrashKind::kPowerLoss);
-  sim.start_node(a);
-  EXPECT_EQ(sim.node(a).volume().vfs_name(), vfs_before);
-  EXPECT_EQ(sim.node(a).volume().stats().power_losses, 1u);
+  sim.crash(a);
+  EXPECT_DEATH(sim.node(a).after(milliseconds(1), [] {}), "cannot set timers");
+}
+
+TEST(Node, StaleRestartDoesNotShortenALaterCrash) {
+  std::vector<std::string> log;
+  Simulation sim(SimulationOptions{});
+  const NodeId a = sim.add_node("a", ticker(&log));
+  ASSERT_TRUE(sim.start().empty());
+  sim.schedule_crash(a, kTimeZero + seconds(1), seconds(10), CrashKind::kProcessCrash);
+  sim.scheduler().schedule_at(kTimeZero + seconds(2), [&] { sim.start_node(a); });  // an operator restarts it
+  sim.schedule_crash(a, kTimeZero + seconds(3), seconds(60), CrashKind::kProcessCrash);
+  sim.scheduler().run_until(kTimeZero + seconds(12));
+  EXPECT_FALSE(sim.is_up(a));  // the restart planned for 11 s belonged to the first crash
+  sim.scheduler().run_until(kTimeZero + seconds(63));
+  EXPECT_TRUE(sim.is_up(a));
 }
 
 TEST(Node, RandomCrashesFollowTheSeedAndStopAtTheirDeadline) {

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 namespace mw::sim {
@@ -29,6 +30,19 @@ TEST(Rng, GoldenValuesArePinned) {
   Rng c = Rng(42).fork("erp");
   EXPECT_EQ(c.next_u64(), 2604678508053139036ULL);
   EXPECT_EQ(c.uniform(1000), 637u);
+}
+
+// Pins every distribution: any change to one changes the latencies and faults of every seed.
+TEST(Rng, DistributionGoldenValuesArePinned) {
+  Rng r(2026);
+  EXPECT_TRUE(r.bernoulli(0.5));
+  EXPECT_EQ(r.exponential_duration(milliseconds(10)).count(), 13201973);
+  EXPECT_EQ(r.lognormal_duration(milliseconds(10), 0.5).count(), 27640460);
+  EXPECT_EQ(r.uniform_range(-1000, 1000), 902);
+  const double n = r.normal(0, 1);
+  std::uint64_t bits = 0;
+  std::memcpy(&bits, &n, sizeof bits);
+  EXPECT_EQ(bits, 0xbff13160a12797f5ULL);
 }
 
 TEST(Rng, SameSeedGivesSameSequence) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <utility>
 #include <tuple>
 #include <vector>
 
@@ -166,6 +167,56 @@ TEST(Scheduler, ManyCancellationsKeepOrderThroughCompaction) {
   EXPECT_EQ(got, kept);
 }
 
+TEST(Scheduler, CancelFromACaptureDestructorKeepsThePendingCountExact) {
+  Scheduler s;
+  std::vector<EventId> filler;
+  for (int i = 0; i < 2049; ++i) filler.push_back(s.schedule_at(at_ms(100 + i), [] {}));
+  for (int i = 0; i < 1025; ++i) ASSERT_TRUE(s.cancel(filler[i]));
+  const EventId b = s.schedule_at(at_ms(5), [] {});
+  struct CancelsOnDestruction {
+    Scheduler* s;
+    EventId victim;
+    ~CancelsOnDestruction() {
+      if (s != nullptr) s->cancel(victim);
+    }
+    CancelsOnDestruction(Scheduler* sch, EventId v) : s(sch), victim(v) {}
+    CancelsOnDestruction(CancelsOnDestruction&& o) noexcept : s(std::exchange(o.s, nullptr)), victim(o.victim) {}
+  };
+  const EventId a = s.schedule_at(at_ms(5), [guard = CancelsOnDestruction(&s, b)] { (void)guard; });
+  const std::size_t before = s.pending();
+  ASSERT_TRUE(s.cancel(a));  // destroying a's capture cancels b, which sweeps
+  EXPECT_EQ(s.pending(), before - 2);
+  s.run_until_idle();
+  EXPECT_EQ(s.pending(), 0u);
+}
+
+TEST(Scheduler, RunUntilThePastRunsNothing) {
+  Scheduler s;
+  int ran = 0;
+  s.schedule_at(at_ms(10), [&] { ++ran; });
+  s.run_until(at_ms(5));
+  EXPECT_EQ(s.run_until(kTimeZero - seconds(1)), 0u);
+  EXPECT_EQ(ran, 0);
+  EXPECT_EQ(s.now(), at_ms(5));
+}
+
+TEST(Scheduler, NextTimeReportsTheNextLiveEventWithoutRunningIt) {
+  Scheduler s;
+  EXPECT_FALSE(s.next_time().has_value());
+  const EventId first = s.schedule_at(at_ms(7), [] {});
+  s.schedule_at(at_ms(9), [] {});
+  EXPECT_EQ(s.next_time(), at_ms(7));
+  s.cancel(first);
+  EXPECT_EQ(s.next_time(), at_ms(9));
+  // Peeking must not stop an event from being scheduled before the one peeked at.
+  bool early = false;
+  s.schedule_at(at_ms(8), [&] { early = true; });
+  EXPECT_EQ(s.next_time(), at_ms(8));
+  s.step();
+  EXPECT_TRUE(early);
+  EXPECT_EQ(s.now(), at_ms(8));
+}
+
 // A randomized model check: any mix of schedules, cancels and runs gives exactly the order a
 // stable sort by time would give, for many seeds.
 TEST(Scheduler, MatchesAReferenceModelOnRandomWorkloads) {
@@ -185,7 +236,9 @@ TEST(Scheduler, MatchesAReferenceModelOnRandomWorkloads) {
     for (int op = 0; op < 3000; ++op) {
       const auto kind = rng.uniform(10);
       if (kind < 6) {
-        const auto delay = static_cast<std::int64_t>(rng.uniform(50));
+        // Small delays make ties; large ones reach the upper radix levels.
+        const auto delay = rng.bernoulli(0.5) ? static_cast<std::int64_t>(rng.uniform(50))
+                                              : static_cast<std::int64_t>(rng.uniform(1ULL << (4 + rng.uniform(40))));
         const int tag = static_cast<int>(model.size());
         ids.push_back(s.schedule_after(nanoseconds(delay), [&got, tag] { got.push_back(tag); }));
         model.push_back(Ref{to_nanos(s.now()) + delay, seq++, tag, true});
@@ -195,7 +248,7 @@ TEST(Scheduler, MatchesAReferenceModelOnRandomWorkloads) {
         EXPECT_EQ(s.cancel(ids[k]), was_live);
         model[k].live = false;
       } else {
-        const Time limit = s.now() + nanoseconds(rng.uniform(20));
+        const Time limit = s.now() + nanoseconds(rng.bernoulli(0.8) ? rng.uniform(20) : rng.uniform(1ULL << 44));
         s.run_until(limit);
         std::vector<Ref> due;
         for (auto& r : model) {
