@@ -20,8 +20,8 @@ class Mapper {
   std::string material(const std::string& m) {
     auto it = master_.materials.find(m);
     if (it == master_.materials.end()) {
-      fail(DeadLetterClass::kUnknownMaterial, "material '" + m + "' of plant " +
-                                                  e_.source().plant() + " has no ERP mapping");
+      fail(DeadLetterClass::kUnknownMaterial,
+           "material '" + m + "' of plant " + e_.source().plant() + " has no ERP mapping");
       return "";
     }
     material_ = m;

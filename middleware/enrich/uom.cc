@@ -34,9 +34,9 @@ Result<std::int64_t> convert_milli(std::int64_t milli, const std::string& from,
     return business("no unit conversion from " + from + " to " + to + " in master data");
   }
   if (numerator <= 0 || denominator <= 0) {
-    return business("unit conversion from " + from + " to " + to + " in master data is invalid: " +
-                    std::to_string(numerator) + "/" + std::to_string(denominator) +
-                    " is not a positive factor");
+    return business("unit conversion from " + from + " to " + to +
+                    " in master data is invalid: " + std::to_string(numerator) + "/" +
+                    std::to_string(denominator) + " is not a positive factor");
   }
   const Int128 product = static_cast<Int128>(milli) * numerator;
   if (product % denominator != 0) {

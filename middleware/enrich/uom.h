@@ -18,7 +18,7 @@ namespace mw::core {
 
 // kKnownUnits is the unit catalogue: every unit code an event may carry, ISO / UN-ECE style.
 // Codes are case-sensitive. Adding a unit here is a contract change for every plant adapter.
-inline constexpr std::array<std::string_view, 9> kKnownUnits = {"KG", "G", "T",  "EA", "M",
+inline constexpr std::array<std::string_view, 9> kKnownUnits = {"KG", "G",  "T", "EA", "M",
                                                                 "CM", "MM", "L", "ML"};
 
 // is_known_unit returns whether `uom` is one of kKnownUnits.

@@ -67,8 +67,8 @@ std::string first_unknown_field(const google::protobuf::Message& m, const std::s
              expected_wire_type(*f);
     }
     return "unknown field number " + std::to_string(u.number()) + " in " +
-           (path.empty() ? std::string("the envelope") : path.substr(0, path.size() - 1)) +
-           " (" + m.GetDescriptor()->full_name() + ")";
+           (path.empty() ? std::string("the envelope") : path.substr(0, path.size() - 1)) + " (" +
+           m.GetDescriptor()->full_name() + ")";
   }
   std::vector<const FieldDescriptor*> fields;
   r->ListFields(m, &fields);
@@ -106,8 +106,8 @@ Result<proto::EventEnvelope> decode_source_event(const proto::SourceEvent& raw,
                                                  std::uint32_t max_event_bytes) {
   const std::string& payload = raw.payload();
   if (payload.size() > max_event_bytes) {
-    return malformed("event of " + std::to_string(payload.size()) +
-                     " bytes exceeds the limit of " + std::to_string(max_event_bytes));
+    return malformed("event of " + std::to_string(payload.size()) + " bytes exceeds the limit of " +
+                     std::to_string(max_event_bytes));
   }
   switch (raw.format()) {
     case proto::CANONICAL_PROTO:

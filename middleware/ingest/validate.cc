@@ -16,12 +16,18 @@ constexpr std::uint32_t kSchemaVersion = 1;
 
 // kPayloadFieldOf pairs each event type with the number of its payload field in EventEnvelope.
 constexpr std::array<std::pair<proto::EventType, int>, 13> kPayloadFieldOf = {{
-    {proto::WORK_ORDER_RELEASED, 20},       {proto::OPERATION_STARTED, 21},
-    {proto::OPERATION_COMPLETED, 22},       {proto::MATERIAL_CONSUMED, 23},
-    {proto::SCRAP_RECORDED, 24},            {proto::FINISHED_GOODS_REPORTED, 25},
-    {proto::GOODS_RECEIPT_POSTED, 30},      {proto::STOCK_TRANSFERRED, 31},
-    {proto::STOCK_ADJUSTED, 32},            {proto::LOT_STATUS_CHANGED, 33},
-    {proto::CYCLE_COUNT_VARIANCE, 34},      {proto::ASN_RECEIVED, 40},
+    {proto::WORK_ORDER_RELEASED, 20},
+    {proto::OPERATION_STARTED, 21},
+    {proto::OPERATION_COMPLETED, 22},
+    {proto::MATERIAL_CONSUMED, 23},
+    {proto::SCRAP_RECORDED, 24},
+    {proto::FINISHED_GOODS_REPORTED, 25},
+    {proto::GOODS_RECEIPT_POSTED, 30},
+    {proto::STOCK_TRANSFERRED, 31},
+    {proto::STOCK_ADJUSTED, 32},
+    {proto::LOT_STATUS_CHANGED, 33},
+    {proto::CYCLE_COUNT_VARIANCE, 34},
+    {proto::ASN_RECEIVED, 40},
     {proto::SUPPLIER_SHIPMENT_DELAYED, 41},
 }};
 
@@ -109,8 +115,7 @@ Status check_header(const proto::EventEnvelope& e) {
     }
   }
   if (e.schema_version() != kSchemaVersion) {
-    return fail("schema_version", ": unknown schema version " +
-                                      std::to_string(e.schema_version()) +
+    return fail("schema_version", ": unknown schema version " + std::to_string(e.schema_version()) +
                                       "; this core understands " + std::to_string(kSchemaVersion));
   }
   return Status::ok();
@@ -148,8 +153,8 @@ Status check_order_and_time(const proto::EventEnvelope& e, const MasterData& mas
     return fail("occurred_at_ns", " must be positive; got " + std::to_string(e.occurred_at_ns()));
   }
   if (!is_calendar_date(e.posting_date())) {
-    return fail("posting_date", ": " + quote(e.posting_date()) +
-                                    " is not a calendar date YYYY-MM-DD");
+    return fail("posting_date",
+                ": " + quote(e.posting_date()) + " is not a calendar date YYYY-MM-DD");
   }
   if (e.source().plant().empty()) return fail("source.plant", " is missing");
   if (master.plants.find(e.source().plant()) == master.plants.end()) {
@@ -163,9 +168,9 @@ Status check_lines(const proto::AsnReceived& p) {
   for (int i = 0; i < p.lines_size(); ++i) {
     const std::string path = "asn_received.lines[" + std::to_string(i) + "]";
     const proto::AsnLine& l = p.lines(i);
-    Status s = first_error({require(path + ".material", l.material()),
-                            check_quantity(path + ".quantity", l.has_quantity(), l.quantity(),
-                                           Sign::kPositive)});
+    Status s = first_error(
+        {require(path + ".material", l.material()),
+         check_quantity(path + ".quantity", l.has_quantity(), l.quantity(), Sign::kPositive)});
     if (!s.is_ok()) return s;
   }
   return Status::ok();
@@ -176,10 +181,10 @@ Status check_payload(const proto::EventEnvelope& e) {
   switch (e.payload_case()) {
     case proto::EventEnvelope::kWorkOrderReleased: {
       const auto& p = e.work_order_released();
-      return first_error({require("work_order_released.work_order", p.work_order()),
-                          check_quantity("work_order_released.planned_quantity",
-                                         p.has_planned_quantity(), p.planned_quantity(),
-                                         S::kNonNegative)});
+      return first_error(
+          {require("work_order_released.work_order", p.work_order()),
+           check_quantity("work_order_released.planned_quantity", p.has_planned_quantity(),
+                          p.planned_quantity(), S::kNonNegative)});
     }
     case proto::EventEnvelope::kOperationStarted: {
       const auto& p = e.operation_started();
@@ -188,13 +193,13 @@ Status check_payload(const proto::EventEnvelope& e) {
     }
     case proto::EventEnvelope::kOperationCompleted: {
       const auto& p = e.operation_completed();
-      Status s = first_error(
-          {require("operation_completed.work_order", p.work_order()),
-           require("operation_completed.operation", p.operation()),
-           check_quantity("operation_completed.yield_quantity", p.has_yield_quantity(),
-                          p.yield_quantity(), S::kNonNegative),
-           check_quantity("operation_completed.scrap_quantity", p.has_scrap_quantity(),
-                          p.scrap_quantity(), S::kNonNegative)});
+      Status s =
+          first_error({require("operation_completed.work_order", p.work_order()),
+                       require("operation_completed.operation", p.operation()),
+                       check_quantity("operation_completed.yield_quantity", p.has_yield_quantity(),
+                                      p.yield_quantity(), S::kNonNegative),
+                       check_quantity("operation_completed.scrap_quantity", p.has_scrap_quantity(),
+                                      p.scrap_quantity(), S::kNonNegative)});
       if (s.is_ok() && p.yield_quantity().milli() == 0 && p.scrap_quantity().milli() == 0) {
         return fail("operation_completed.yield_quantity", " and scrap_quantity are both zero");
       }
@@ -248,17 +253,16 @@ Status check_payload(const proto::EventEnvelope& e) {
     }
     case proto::EventEnvelope::kStockAdjusted: {
       const auto& p = e.stock_adjusted();
-      return first_error({require("stock_adjusted.material", p.material()),
-                          require("stock_adjusted.lot", p.lot()),
-                          check_quantity("stock_adjusted.delta", p.has_delta(), p.delta(),
-                                         S::kNonZero)});
+      return first_error(
+          {require("stock_adjusted.material", p.material()), require("stock_adjusted.lot", p.lot()),
+           check_quantity("stock_adjusted.delta", p.has_delta(), p.delta(), S::kNonZero)});
     }
     case proto::EventEnvelope::kLotStatusChanged: {
       const auto& p = e.lot_status_changed();
       Status s = first_error({require("lot_status_changed.material", p.material()),
                               require("lot_status_changed.lot", p.lot())});
-      if (s.is_ok() && (p.status() == proto::LOT_STATUS_UNSPECIFIED ||
-                        !proto::LotStatus_IsValid(p.status()))) {
+      if (s.is_ok() &&
+          (p.status() == proto::LOT_STATUS_UNSPECIFIED || !proto::LotStatus_IsValid(p.status()))) {
         return fail("lot_status_changed.status",
                     " must be RELEASED, QUALITY_HOLD or BLOCKED; got " +
                         std::to_string(static_cast<int>(p.status())));
@@ -293,8 +297,8 @@ Status check_payload(const proto::EventEnvelope& e) {
 }  // namespace
 
 Status validate_envelope(const proto::EventEnvelope& e, const MasterData& master) {
-  return first_error({check_header(e), check_type(e), check_order_and_time(e, master),
-                      check_payload(e)});
+  return first_error(
+      {check_header(e), check_type(e), check_order_and_time(e, master), check_payload(e)});
 }
 
 }  // namespace mw::core

@@ -14,14 +14,42 @@ namespace {
 __extension__ typedef __int128 Int128;  // exact range checks without overflow
 
 enum Key : int {
-  kMsgid, kTyp, kVer, kSite, kSys, kEdge, kCorr, kCause, kTs, kPdate, kOkey, kSeq,  // header
-  kAufnr, kVornr, kArbpl, kMatnr, kCharg, kLgort, kQty, kQty2, kUom, kRsn, kFrom, kTo, kStat,
-  kEbeln, kAsnno, kLifnr, kEta, kLn, kKeyCount
+  kMsgid,
+  kTyp,
+  kVer,
+  kSite,
+  kSys,
+  kEdge,
+  kCorr,
+  kCause,
+  kTs,
+  kPdate,
+  kOkey,
+  kSeq,  // header
+  kAufnr,
+  kVornr,
+  kArbpl,
+  kMatnr,
+  kCharg,
+  kLgort,
+  kQty,
+  kQty2,
+  kUom,
+  kRsn,
+  kFrom,
+  kTo,
+  kStat,
+  kEbeln,
+  kAsnno,
+  kLifnr,
+  kEta,
+  kLn,
+  kKeyCount
 };
 constexpr std::array<std::string_view, kKeyCount> kKeyNames = {
-    "MSGID", "TYP",   "VER", "SITE",  "SYS",  "EDGE", "CORR", "CAUSE", "TS",    "PDATE",
-    "OKEY",  "SEQ",   "AUFNR", "VORNR", "ARBPL", "MATNR", "CHARG", "LGORT", "QTY", "QTY2",
-    "UOM",   "RSN",   "FROM", "TO",    "STAT", "EBELN", "ASNNO", "LIFNR", "ETA", "LN"};
+    "MSGID", "TYP", "VER",   "SITE",  "SYS",   "EDGE",  "CORR",  "CAUSE", "TS",  "PDATE",
+    "OKEY",  "SEQ", "AUFNR", "VORNR", "ARBPL", "MATNR", "CHARG", "LGORT", "QTY", "QTY2",
+    "UOM",   "RSN", "FROM",  "TO",    "STAT",  "EBELN", "ASNNO", "LIFNR", "ETA", "LN"};
 
 using Keys = std::uint64_t;  // a set of keys, one bit per Key
 constexpr Keys keys(std::initializer_list<Key> list) {
@@ -51,42 +79,111 @@ struct TypeSpec {
 constexpr Keys kQ = keys({kQty, kUom});
 constexpr Keys kQ2 = keys({kQty, kQty2, kUom});
 constexpr std::array<TypeSpec, 13> kTypes = {{
-    {"WOREL", proto::WORK_ORDER_RELEASED, "work_order_released",
-     {{{kAufnr, "work_order"}, {kMatnr, "material"}, {kQty, "planned_quantity"},
-       {kArbpl, "work_center"}}}, kQ},
-    {"OPSTA", proto::OPERATION_STARTED, "operation_started",
-     {{{kAufnr, "work_order"}, {kVornr, "operation"}, {kArbpl, "work_center"}}}, 0},
-    {"OPCMP", proto::OPERATION_COMPLETED, "operation_completed",
-     {{{kAufnr, "work_order"}, {kVornr, "operation"}, {kArbpl, "work_center"},
-       {kQty, "yield_quantity"}, {kQty2, "scrap_quantity"}}}, kQ2},
-    {"CONS", proto::MATERIAL_CONSUMED, "material_consumed",
-     {{{kAufnr, "work_order"}, {kVornr, "operation"}, {kMatnr, "material"}, {kCharg, "lot"},
-       {kQty, "quantity"}, {kLgort, "storage_location"}}}, kQ},
-    {"SCRP", proto::SCRAP_RECORDED, "scrap_recorded",
-     {{{kAufnr, "work_order"}, {kVornr, "operation"}, {kMatnr, "material"}, {kCharg, "lot"},
-       {kQty, "quantity"}, {kRsn, "reason_code"}}}, kQ},
-    {"FGR", proto::FINISHED_GOODS_REPORTED, "finished_goods_reported",
-     {{{kAufnr, "work_order"}, {kMatnr, "material"}, {kCharg, "lot"}, {kQty, "quantity"},
-       {kLgort, "storage_location"}}}, kQ},
-    {"GR", proto::GOODS_RECEIPT_POSTED, "goods_receipt_posted",
-     {{{kEbeln, "purchase_order"}, {kAsnno, "asn"}, {kMatnr, "material"}, {kCharg, "lot"},
-       {kQty, "quantity"}, {kLgort, "storage_location"}}}, kQ},
-    {"XFER", proto::STOCK_TRANSFERRED, "stock_transferred",
-     {{{kMatnr, "material"}, {kCharg, "lot"}, {kQty, "quantity"}, {kFrom, "from_location"},
-       {kTo, "to_location"}}}, kQ},
-    {"ADJ", proto::STOCK_ADJUSTED, "stock_adjusted",
-     {{{kMatnr, "material"}, {kCharg, "lot"}, {kLgort, "storage_location"}, {kQty, "delta"},
-       {kRsn, "reason_code"}}}, kQ},
-    {"LOTST", proto::LOT_STATUS_CHANGED, "lot_status_changed",
+    {"WOREL",
+     proto::WORK_ORDER_RELEASED,
+     "work_order_released",
+     {{{kAufnr, "work_order"},
+       {kMatnr, "material"},
+       {kQty, "planned_quantity"},
+       {kArbpl, "work_center"}}},
+     kQ},
+    {"OPSTA",
+     proto::OPERATION_STARTED,
+     "operation_started",
+     {{{kAufnr, "work_order"}, {kVornr, "operation"}, {kArbpl, "work_center"}}},
+     0},
+    {"OPCMP",
+     proto::OPERATION_COMPLETED,
+     "operation_completed",
+     {{{kAufnr, "work_order"},
+       {kVornr, "operation"},
+       {kArbpl, "work_center"},
+       {kQty, "yield_quantity"},
+       {kQty2, "scrap_quantity"}}},
+     kQ2},
+    {"CONS",
+     proto::MATERIAL_CONSUMED,
+     "material_consumed",
+     {{{kAufnr, "work_order"},
+       {kVornr, "operation"},
+       {kMatnr, "material"},
+       {kCharg, "lot"},
+       {kQty, "quantity"},
+       {kLgort, "storage_location"}}},
+     kQ},
+    {"SCRP",
+     proto::SCRAP_RECORDED,
+     "scrap_recorded",
+     {{{kAufnr, "work_order"},
+       {kVornr, "operation"},
+       {kMatnr, "material"},
+       {kCharg, "lot"},
+       {kQty, "quantity"},
+       {kRsn, "reason_code"}}},
+     kQ},
+    {"FGR",
+     proto::FINISHED_GOODS_REPORTED,
+     "finished_goods_reported",
+     {{{kAufnr, "work_order"},
+       {kMatnr, "material"},
+       {kCharg, "lot"},
+       {kQty, "quantity"},
+       {kLgort, "storage_location"}}},
+     kQ},
+    {"GR",
+     proto::GOODS_RECEIPT_POSTED,
+     "goods_receipt_posted",
+     {{{kEbeln, "purchase_order"},
+       {kAsnno, "asn"},
+       {kMatnr, "material"},
+       {kCharg, "lot"},
+       {kQty, "quantity"},
+       {kLgort, "storage_location"}}},
+     kQ},
+    {"XFER",
+     proto::STOCK_TRANSFERRED,
+     "stock_transferred",
+     {{{kMatnr, "material"},
+       {kCharg, "lot"},
+       {kQty, "quantity"},
+       {kFrom, "from_location"},
+       {kTo, "to_location"}}},
+     kQ},
+    {"ADJ",
+     proto::STOCK_ADJUSTED,
+     "stock_adjusted",
+     {{{kMatnr, "material"},
+       {kCharg, "lot"},
+       {kLgort, "storage_location"},
+       {kQty, "delta"},
+       {kRsn, "reason_code"}}},
+     kQ},
+    {"LOTST",
+     proto::LOT_STATUS_CHANGED,
+     "lot_status_changed",
      {{{kMatnr, "material"}, {kCharg, "lot"}, {kStat, "status"}, {kRsn, "reason"}}},
      keys({kStat})},
-    {"CCV", proto::CYCLE_COUNT_VARIANCE, "cycle_count_variance",
-     {{{kMatnr, "material"}, {kCharg, "lot"}, {kLgort, "storage_location"}, {kQty, "counted"},
-       {kQty2, "variance"}}}, kQ2},
-    {"ASN", proto::ASN_RECEIVED, "asn_received",
-     {{{kAsnno, "asn"}, {kLifnr, "supplier"}, {kEbeln, "purchase_order"}, {kLn, "lines"},
-       {kEta, "expected_at_ns"}}}, 0},
-    {"ASNDLY", proto::SUPPLIER_SHIPMENT_DELAYED, "supplier_shipment_delayed",
+    {"CCV",
+     proto::CYCLE_COUNT_VARIANCE,
+     "cycle_count_variance",
+     {{{kMatnr, "material"},
+       {kCharg, "lot"},
+       {kLgort, "storage_location"},
+       {kQty, "counted"},
+       {kQty2, "variance"}}},
+     kQ2},
+    {"ASN",
+     proto::ASN_RECEIVED,
+     "asn_received",
+     {{{kAsnno, "asn"},
+       {kLifnr, "supplier"},
+       {kEbeln, "purchase_order"},
+       {kLn, "lines"},
+       {kEta, "expected_at_ns"}}},
+     0},
+    {"ASNDLY",
+     proto::SUPPLIER_SHIPMENT_DELAYED,
+     "supplier_shipment_delayed",
      {{{kAsnno, "asn"}, {kLifnr, "supplier"}, {kEta, "new_expected_at_ns"}, {kRsn, "reason"}}},
      0},
 }};
@@ -107,8 +204,11 @@ struct VendorUnit {
   bool grams;  // the number is whole grams, i.e. KG milli-units one to one
 };
 constexpr std::array<VendorUnit, 5> kUnits = {{
-    {"GR", "KG", true}, {"KGM", "KG", false}, {"PCS", "EA", false},
-    {"MTR", "M", false}, {"LTR", "L", false},
+    {"GR", "KG", true},
+    {"KGM", "KG", false},
+    {"PCS", "EA", false},
+    {"MTR", "M", false},
+    {"LTR", "L", false},
 }};
 
 struct LotCode {
@@ -284,7 +384,8 @@ Result<Record> split_fields(std::string_view payload) {
     }
     const std::size_t eq = field.find('=');
     if (eq == std::string_view::npos) {
-      return malformed(where + " " + excerpt(field) + " is not KEY=VALUE (is the record truncated?)");
+      return malformed(where + " " + excerpt(field) +
+                       " is not KEY=VALUE (is the record truncated?)");
     }
     const std::string_view name = field.substr(0, eq);
     int key = 0;
@@ -404,15 +505,17 @@ class Reader {
       if (candidate.vendor == unit) u = &candidate;
     }
     if (u == nullptr) {
-      return fail_at(unit_label, "unknown vendor unit " + excerpt(unit) +
-                                     " (known: GR, KGM, PCS, MTR, LTR)");
+      return fail_at(unit_label,
+                     "unknown vendor unit " + excerpt(unit) + " (known: GR, KGM, PCS, MTR, LTR)");
     }
     std::optional<Int128> t = parse_thousandths(number);
-    if (!t) return fail_at(label, excerpt(number) + " is not a decimal number with at most 3 decimals");
+    if (!t)
+      return fail_at(label, excerpt(number) + " is not a decimal number with at most 3 decimals");
     if (u->grams) {
       if (*t % 1000 != 0) {
-        return fail_at(label, excerpt(number) + " GR is a fractional gram, which KG milli-units "
-                                                "cannot represent exactly");
+        return fail_at(label, excerpt(number) +
+                                  " GR is a fractional gram, which KG milli-units "
+                                  "cannot represent exactly");
       }
       *t /= 1000;
     }

@@ -32,12 +32,22 @@ std::string failure(const proto::SourceEvent& raw, std::uint32_t limit = kLimit)
 proto::EventEnvelope sample() {
   proto::EventEnvelope e;
   EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(R"pb(
-    event_id: "evt-1" source { plant: "P100" } event_type: MATERIAL_CONSUMED schema_version: 1
-    occurred_at_ns: 1767225600000000000 posting_date: "2026-01-01" ordering_key: "wo:4711"
-    source_sequence: 1
-    material_consumed { work_order: "4711" material: "RM-1" lot: "L1"
-                        quantity { milli: 1500 uom: "KG" } }
-  )pb", &e));
+                                                              event_id: "evt-1"
+                                                              source { plant: "P100" }
+                                                              event_type: MATERIAL_CONSUMED
+                                                              schema_version: 1
+                                                              occurred_at_ns: 1767225600000000000
+                                                              posting_date: "2026-01-01"
+                                                              ordering_key: "wo:4711"
+                                                              source_sequence: 1
+                                                              material_consumed {
+                                                                work_order: "4711"
+                                                                material: "RM-1"
+                                                                lot: "L1"
+                                                                quantity { milli: 1500 uom: "KG" }
+                                                              }
+                                                            )pb",
+                                                            &e));
   return e;
 }
 
@@ -280,12 +290,22 @@ TEST(DecodeFuzz, MutatedVendorRecordsNeverCrashAndFailAsMalformed) {
     for (std::size_t n = 1 + g.below(3); n > 0 && !s.empty(); --n) {
       const std::size_t at = g.below(s.size());
       switch (g.below(6)) {
-        case 0: s[at] = static_cast<char>(g.next() & 0xff); break;          // flip a byte
-        case 1: s[at] = alphabet[g.below(alphabet.size())]; break;          // a format byte
-        case 2: s.erase(at, 1 + g.below(8)); break;                         // delete a run
-        case 3: s.insert(at, 1, alphabet[g.below(alphabet.size())]); break;  // insert
-        case 4: s.resize(at); break;                                        // truncate
-        default: {                                                          // repeat a run
+        case 0:
+          s[at] = static_cast<char>(g.next() & 0xff);
+          break;  // flip a byte
+        case 1:
+          s[at] = alphabet[g.below(alphabet.size())];
+          break;  // a format byte
+        case 2:
+          s.erase(at, 1 + g.below(8));
+          break;  // delete a run
+        case 3:
+          s.insert(at, 1, alphabet[g.below(alphabet.size())]);
+          break;  // insert
+        case 4:
+          s.resize(at);
+          break;    // truncate
+        default: {  // repeat a run
           const std::size_t len = 1 + g.below(16);
           s.insert(at, s.substr(g.below(s.size()), len));
         }
@@ -307,9 +327,14 @@ TEST(DecodeFuzz, MutatedProtobufsNeverCrashAndFailAsMalformed) {
     for (std::size_t n = 1 + g.below(3); n > 0 && !s.empty(); --n) {
       const std::size_t at = g.below(s.size());
       switch (g.below(3)) {
-        case 0: s[at] = static_cast<char>(g.next() & 0xff); break;
-        case 1: s.erase(at, 1 + g.below(4)); break;
-        default: s.insert(at, 1, static_cast<char>(g.next() & 0xff));
+        case 0:
+          s[at] = static_cast<char>(g.next() & 0xff);
+          break;
+        case 1:
+          s.erase(at, 1 + g.below(4));
+          break;
+        default:
+          s.insert(at, 1, static_cast<char>(g.next() & 0xff));
       }
     }
     ASSERT_NO_FATAL_FAILURE(check_one(source(proto::CANONICAL_PROTO, s), master, &accepted));

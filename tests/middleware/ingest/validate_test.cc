@@ -16,8 +16,12 @@ MasterData master() {
 }
 
 constexpr std::string_view kHead = R"pb(
-  event_id: "evt-1" source { plant: "P100" system: "mes-p100" } schema_version: 1
-  occurred_at_ns: 1767225600000000000 posting_date: "2026-01-01" ordering_key: "wo:4711"
+  event_id: "evt-1"
+  source { plant: "P100" system: "mes-p100" }
+  schema_version: 1
+  occurred_at_ns: 1767225600000000000
+  posting_date: "2026-01-01"
+  ordering_key: "wo:4711"
   source_sequence: 1
 )pb";
 
@@ -31,33 +35,83 @@ proto::EventEnvelope envelope(std::string_view payload) {
 // One valid event of every type.
 const std::vector<std::string>& valid_payloads() {
   static const std::vector<std::string> kPayloads = {
-      R"pb(event_type: WORK_ORDER_RELEASED work_order_released { work_order: "4711"
-           material: "FG-1" planned_quantity { milli: 100000 uom: "EA" } })pb",
-      R"pb(event_type: OPERATION_STARTED operation_started { work_order: "4711"
-           operation: "0010" })pb",
-      R"pb(event_type: OPERATION_COMPLETED operation_completed { work_order: "4711"
-           operation: "0010" yield_quantity { milli: 0 uom: "EA" }
-           scrap_quantity { milli: 1000 uom: "EA" } })pb",
-      R"pb(event_type: MATERIAL_CONSUMED material_consumed { work_order: "4711"
-           material: "RM-1" lot: "L1" quantity { milli: 1500 uom: "KG" } })pb",
-      R"pb(event_type: SCRAP_RECORDED scrap_recorded { work_order: "4711" material: "RM-1"
-           lot: "L1" quantity { milli: 5 uom: "G" } })pb",
-      R"pb(event_type: FINISHED_GOODS_REPORTED finished_goods_reported { work_order: "4711"
-           material: "FG-1" lot: "F1" quantity { milli: 1000 uom: "EA" } })pb",
-      R"pb(event_type: GOODS_RECEIPT_POSTED goods_receipt_posted { purchase_order: "PO-1"
-           material: "RM-1" lot: "S1" quantity { milli: 1 uom: "T" } })pb",
-      R"pb(event_type: STOCK_TRANSFERRED stock_transferred { material: "RM-1" lot: "L1"
-           quantity { milli: 1 uom: "ML" } from_location: "0001" to_location: "0002" })pb",
-      R"pb(event_type: STOCK_ADJUSTED stock_adjusted { material: "RM-1" lot: "L1"
-           delta { milli: -1 uom: "CM" } })pb",
-      R"pb(event_type: LOT_STATUS_CHANGED lot_status_changed { material: "RM-1" lot: "L1"
-           status: LOT_STATUS_QUALITY_HOLD })pb",
-      R"pb(event_type: CYCLE_COUNT_VARIANCE cycle_count_variance { material: "RM-1" lot: "L1"
-           counted { milli: 0 uom: "MM" } variance { milli: -5 uom: "MM" } })pb",
-      R"pb(event_type: ASN_RECEIVED asn_received { asn: "ASN-1" supplier: "S-1"
-           lines { material: "RM-1" quantity { milli: 3 uom: "L" } } })pb",
-      R"pb(event_type: SUPPLIER_SHIPMENT_DELAYED supplier_shipment_delayed { asn: "ASN-1"
-           supplier: "S-1" })pb",
+      R"pb(event_type: WORK_ORDER_RELEASED
+           work_order_released {
+             work_order: "4711"
+             material: "FG-1"
+             planned_quantity { milli: 100000 uom: "EA" }
+           })pb",
+      R"pb(event_type: OPERATION_STARTED
+           operation_started { work_order: "4711" operation: "0010" })pb",
+      R"pb(event_type: OPERATION_COMPLETED
+           operation_completed {
+             work_order: "4711"
+             operation: "0010"
+             yield_quantity { milli: 0 uom: "EA" }
+             scrap_quantity { milli: 1000 uom: "EA" }
+           })pb",
+      R"pb(event_type: MATERIAL_CONSUMED
+           material_consumed {
+             work_order: "4711"
+             material: "RM-1"
+             lot: "L1"
+             quantity { milli: 1500 uom: "KG" }
+           })pb",
+      R"pb(event_type: SCRAP_RECORDED
+           scrap_recorded {
+             work_order: "4711"
+             material: "RM-1"
+             lot: "L1"
+             quantity { milli: 5 uom: "G" }
+           })pb",
+      R"pb(event_type: FINISHED_GOODS_REPORTED
+           finished_goods_reported {
+             work_order: "4711"
+             material: "FG-1"
+             lot: "F1"
+             quantity { milli: 1000 uom: "EA" }
+           })pb",
+      R"pb(event_type: GOODS_RECEIPT_POSTED
+           goods_receipt_posted {
+             purchase_order: "PO-1"
+             material: "RM-1"
+             lot: "S1"
+             quantity { milli: 1 uom: "T" }
+           })pb",
+      R"pb(event_type: STOCK_TRANSFERRED
+           stock_transferred {
+             material: "RM-1"
+             lot: "L1"
+             quantity { milli: 1 uom: "ML" }
+             from_location: "0001"
+             to_location: "0002"
+           })pb",
+      R"pb(event_type: STOCK_ADJUSTED
+           stock_adjusted {
+             material: "RM-1"
+             lot: "L1"
+             delta { milli: -1 uom: "CM" }
+           })pb",
+      R"pb(event_type: LOT_STATUS_CHANGED
+           lot_status_changed { material: "RM-1" lot: "L1" status: LOT_STATUS_QUALITY_HOLD })pb",
+      R"pb(event_type: CYCLE_COUNT_VARIANCE
+           cycle_count_variance {
+             material: "RM-1"
+             lot: "L1"
+             counted { milli: 0 uom: "MM" }
+             variance { milli: -5 uom: "MM" }
+           })pb",
+      R"pb(event_type: ASN_RECEIVED
+           asn_received {
+             asn: "ASN-1"
+             supplier: "S-1"
+             lines {
+               material: "RM-1"
+               quantity { milli: 3 uom: "L" }
+             }
+           })pb",
+      R"pb(event_type: SUPPLIER_SHIPMENT_DELAYED
+           supplier_shipment_delayed { asn: "ASN-1" supplier: "S-1" })pb",
   };
   return kPayloads;
 }
@@ -229,7 +283,8 @@ TEST(Validate, TransferNeedsTwoDifferentLocations) {
 TEST(Validate, LotStatusMustBeSpecified) {
   proto::EventEnvelope e = envelope(valid_payloads()[9]);
   e.mutable_lot_status_changed()->set_status(proto::LOT_STATUS_UNSPECIFIED);
-  EXPECT_EQ(failure(e), "lot_status_changed.status must be RELEASED, QUALITY_HOLD or BLOCKED; got 0");
+  EXPECT_EQ(failure(e),
+            "lot_status_changed.status must be RELEASED, QUALITY_HOLD or BLOCKED; got 0");
   e.mutable_lot_status_changed()->set_status(static_cast<proto::LotStatus>(42));
   EXPECT_EQ(failure(e),
             "lot_status_changed.status must be RELEASED, QUALITY_HOLD or BLOCKED; got 42");

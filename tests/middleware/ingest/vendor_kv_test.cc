@@ -70,8 +70,7 @@ TEST(VendorKv, GramsBecomeKilogramMilliUnits) {
   EXPECT_EQ(e.material_consumed().quantity().milli(), 1500);
   EXPECT_EQ(e.material_consumed().quantity().uom(), "KG");
   // Zero decimals are still whole grams.
-  EXPECT_EQ(decoded(record("TYP=CONS|QTY=2.000|UOM=GR")).material_consumed().quantity().milli(),
-            2);
+  EXPECT_EQ(decoded(record("TYP=CONS|QTY=2.000|UOM=GR")).material_consumed().quantity().milli(), 2);
 }
 
 TEST(VendorKv, VendorUnitsMapToCanonicalUnits) {
@@ -197,9 +196,9 @@ TEST(VendorKv, LotStatusCodes) {
 }
 
 TEST(VendorKv, AsnLinesSplitBeforeDecoding) {
-  proto::EventEnvelope e = decoded(
-      record("TYP=ASN|ASNNO=A1|LIFNR=S1|EBELN=PO1|ETA=1767225600000|"
-             "LN=RM%2C1;L%3B1;2.5;KGM,RM-2;;1500;GR"));
+  proto::EventEnvelope e =
+      decoded(record("TYP=ASN|ASNNO=A1|LIFNR=S1|EBELN=PO1|ETA=1767225600000|"
+                     "LN=RM%2C1;L%3B1;2.5;KGM,RM-2;;1500;GR"));
   const proto::AsnReceived& a = e.asn_received();
   ASSERT_EQ(a.lines_size(), 2);
   EXPECT_EQ(a.lines(0).material(), "RM,1");
@@ -228,10 +227,19 @@ TEST(VendorKv, MalformedAsnLinesAreNamed) {
 
 TEST(VendorKv, EncodeWritesKilogramsAsGramsAndEscapes) {
   proto::EventEnvelope e = envelope(R"pb(
-    event_id: "e|1" source { plant: "P100" } event_type: MATERIAL_CONSUMED schema_version: 1
-    occurred_at_ns: 1767225600123456789 posting_date: "2026-01-31" ordering_key: "k=1"
+    event_id: "e|1"
+    source { plant: "P100" }
+    event_type: MATERIAL_CONSUMED
+    schema_version: 1
+    occurred_at_ns: 1767225600123456789
+    posting_date: "2026-01-31"
+    ordering_key: "k=1"
     source_sequence: 7
-    material_consumed { work_order: "4711" material: "RM%1" quantity { milli: 1500 uom: "KG" } }
+    material_consumed {
+      work_order: "4711"
+      material: "RM%1"
+      quantity { milli: 1500 uom: "KG" }
+    }
   )pb");
   EXPECT_EQ(encode_vendor_kv(e),
             "MSGID=e%7C1|TYP=CONS|VER=1|SITE=P100|TS=1767225600123|PDATE=20260131|OKEY=k%3D1|"
@@ -241,45 +249,123 @@ TEST(VendorKv, EncodeWritesKilogramsAsGramsAndEscapes) {
 // One hand-made envelope of every type, decoded after encoding.
 TEST(VendorKv, RoundTripsEveryTypeByHand) {
   const std::string head = R"pb(
-    event_id: "evt-0001" source { plant: "P100" system: "mes-p100" edge_node: "edge-1" }
-    correlation_id: "flow-9" causation_id: "evt-0000" schema_version: 1
-    occurred_at_ns: 1767225600123000000 posting_date: "2026-01-01" ordering_key: "wo:4711"
+    event_id: "evt-0001"
+    source { plant: "P100" system: "mes-p100" edge_node: "edge-1" }
+    correlation_id: "flow-9"
+    causation_id: "evt-0000"
+    schema_version: 1
+    occurred_at_ns: 1767225600123000000
+    posting_date: "2026-01-01"
+    ordering_key: "wo:4711"
     source_sequence: 42
   )pb";
   const std::vector<std::string> payloads = {
-      R"pb(event_type: WORK_ORDER_RELEASED work_order_released { work_order: "4711"
-           material: "FG-1" planned_quantity { milli: 100000 uom: "EA" } work_center: "WC1" })pb",
-      R"pb(event_type: OPERATION_STARTED operation_started { work_order: "4711" operation: "0010"
-           work_center: "WC1" })pb",
-      R"pb(event_type: OPERATION_COMPLETED operation_completed { work_order: "4711"
-           operation: "0010" work_center: "WC1" yield_quantity { milli: 98000 uom: "EA" }
-           scrap_quantity { milli: 2000 uom: "EA" } })pb",
-      R"pb(event_type: MATERIAL_CONSUMED material_consumed { work_order: "4711" operation: "0010"
-           material: "RM-1" lot: "L1" quantity { milli: 1500 uom: "KG" }
-           storage_location: "0001" })pb",
-      R"pb(event_type: SCRAP_RECORDED scrap_recorded { work_order: "4711" operation: "0020"
-           material: "RM-1" lot: "L1" quantity { milli: 7 uom: "KG" } reason_code: "BURN" })pb",
-      R"pb(event_type: FINISHED_GOODS_REPORTED finished_goods_reported { work_order: "4711"
-           material: "FG-1" lot: "F1" quantity { milli: 12500 uom: "M" }
-           storage_location: "0002" })pb",
-      R"pb(event_type: GOODS_RECEIPT_POSTED goods_receipt_posted { purchase_order: "PO-1"
-           asn: "ASN-1" material: "RM-1" lot: "S1" quantity { milli: 25000000 uom: "KG" }
-           storage_location: "0001" })pb",
-      R"pb(event_type: STOCK_TRANSFERRED stock_transferred { material: "RM-1" lot: "L1"
-           quantity { milli: 1 uom: "L" } from_location: "0001" to_location: "0002" })pb",
-      R"pb(event_type: STOCK_ADJUSTED stock_adjusted { material: "RM-1" lot: "L1"
-           storage_location: "0001" delta { milli: -2500 uom: "KG" } reason_code: "DMG" })pb",
-      R"pb(event_type: LOT_STATUS_CHANGED lot_status_changed { material: "RM-1" lot: "L1"
-           status: LOT_STATUS_BLOCKED reason: "failed QC, see report 12" })pb",
-      R"pb(event_type: CYCLE_COUNT_VARIANCE cycle_count_variance { material: "RM-1" lot: "L1"
-           storage_location: "0001" counted { milli: 0 uom: "EA" }
-           variance { milli: -3000 uom: "EA" } })pb",
-      R"pb(event_type: ASN_RECEIVED asn_received { asn: "ASN-1" supplier: "S-77"
-           purchase_order: "PO-1" expected_at_ns: 1767312000000000000
-           lines { material: "RM-1" lot: "S1" quantity { milli: 25000000 uom: "KG" } }
-           lines { material: "RM;2" quantity { milli: 10 uom: "EA" } } })pb",
-      R"pb(event_type: SUPPLIER_SHIPMENT_DELAYED supplier_shipment_delayed { asn: "ASN-1"
-           supplier: "S-77" new_expected_at_ns: 1767398400000000000 reason: "port strike" })pb",
+      R"pb(event_type: WORK_ORDER_RELEASED
+           work_order_released {
+             work_order: "4711"
+             material: "FG-1"
+             planned_quantity { milli: 100000 uom: "EA" }
+             work_center: "WC1"
+           })pb",
+      R"pb(event_type: OPERATION_STARTED
+           operation_started { work_order: "4711" operation: "0010" work_center: "WC1" })pb",
+      R"pb(event_type: OPERATION_COMPLETED
+           operation_completed {
+             work_order: "4711"
+             operation: "0010"
+             work_center: "WC1"
+             yield_quantity { milli: 98000 uom: "EA" }
+             scrap_quantity { milli: 2000 uom: "EA" }
+           })pb",
+      R"pb(event_type: MATERIAL_CONSUMED
+           material_consumed {
+             work_order: "4711"
+             operation: "0010"
+             material: "RM-1"
+             lot: "L1"
+             quantity { milli: 1500 uom: "KG" }
+             storage_location: "0001"
+           })pb",
+      R"pb(event_type: SCRAP_RECORDED
+           scrap_recorded {
+             work_order: "4711"
+             operation: "0020"
+             material: "RM-1"
+             lot: "L1"
+             quantity { milli: 7 uom: "KG" }
+             reason_code: "BURN"
+           })pb",
+      R"pb(event_type: FINISHED_GOODS_REPORTED
+           finished_goods_reported {
+             work_order: "4711"
+             material: "FG-1"
+             lot: "F1"
+             quantity { milli: 12500 uom: "M" }
+             storage_location: "0002"
+           })pb",
+      R"pb(event_type: GOODS_RECEIPT_POSTED
+           goods_receipt_posted {
+             purchase_order: "PO-1"
+             asn: "ASN-1"
+             material: "RM-1"
+             lot: "S1"
+             quantity { milli: 25000000 uom: "KG" }
+             storage_location: "0001"
+           })pb",
+      R"pb(event_type: STOCK_TRANSFERRED
+           stock_transferred {
+             material: "RM-1"
+             lot: "L1"
+             quantity { milli: 1 uom: "L" }
+             from_location: "0001"
+             to_location: "0002"
+           })pb",
+      R"pb(event_type: STOCK_ADJUSTED
+           stock_adjusted {
+             material: "RM-1"
+             lot: "L1"
+             storage_location: "0001"
+             delta { milli: -2500 uom: "KG" }
+             reason_code: "DMG"
+           })pb",
+      R"pb(event_type: LOT_STATUS_CHANGED
+           lot_status_changed {
+             material: "RM-1"
+             lot: "L1"
+             status: LOT_STATUS_BLOCKED
+             reason: "failed QC, see report 12"
+           })pb",
+      R"pb(event_type: CYCLE_COUNT_VARIANCE
+           cycle_count_variance {
+             material: "RM-1"
+             lot: "L1"
+             storage_location: "0001"
+             counted { milli: 0 uom: "EA" }
+             variance { milli: -3000 uom: "EA" }
+           })pb",
+      R"pb(event_type: ASN_RECEIVED
+           asn_received {
+             asn: "ASN-1"
+             supplier: "S-77"
+             purchase_order: "PO-1"
+             expected_at_ns: 1767312000000000000
+             lines {
+               material: "RM-1"
+               lot: "S1"
+               quantity { milli: 25000000 uom: "KG" }
+             }
+             lines {
+               material: "RM;2"
+               quantity { milli: 10 uom: "EA" }
+             }
+           })pb",
+      R"pb(event_type: SUPPLIER_SHIPMENT_DELAYED
+           supplier_shipment_delayed {
+             asn: "ASN-1"
+             supplier: "S-77"
+             new_expected_at_ns: 1767398400000000000
+             reason: "port strike"
+           })pb",
   };
   for (const std::string& p : payloads) {
     SCOPED_TRACE(p);
@@ -301,9 +387,27 @@ class Gen {
 
   // text draws 0..7 tokens, printable and not, separators and multi-byte UTF-8 included.
   std::string text(bool non_empty) {
-    static const std::vector<std::string> kTokens = {
-        "A", "z", "0", "9", "-", "_", " ", "|", "=", "%", ",", ";", ".", "\n", "\x01", "\x7f",
-        "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "RM-100", "%41"};
+    static const std::vector<std::string> kTokens = {"A",
+                                                     "z",
+                                                     "0",
+                                                     "9",
+                                                     "-",
+                                                     "_",
+                                                     " ",
+                                                     "|",
+                                                     "=",
+                                                     "%",
+                                                     ",",
+                                                     ";",
+                                                     ".",
+                                                     "\n",
+                                                     "\x01",
+                                                     "\x7f",
+                                                     "\xC3\xA9",
+                                                     "\xE2\x82\xAC",
+                                                     "\xF0\x9F\x98\x80",
+                                                     "RM-100",
+                                                     "%41"};
     std::string out;
     const std::uint64_t n = below(8) + (non_empty ? 1 : 0);
     for (std::uint64_t i = 0; i < n; ++i) out += kTokens[below(kTokens.size())];
@@ -311,10 +415,14 @@ class Gen {
   }
   std::int64_t milli() {
     switch (below(4)) {
-      case 0: return static_cast<std::int64_t>(below(2000)) - 1000;
-      case 1: return static_cast<std::int64_t>(next());
-      case 2: return std::numeric_limits<std::int64_t>::min() + static_cast<std::int64_t>(below(3));
-      default: return std::numeric_limits<std::int64_t>::max() - static_cast<std::int64_t>(below(3));
+      case 0:
+        return static_cast<std::int64_t>(below(2000)) - 1000;
+      case 1:
+        return static_cast<std::int64_t>(next());
+      case 2:
+        return std::numeric_limits<std::int64_t>::min() + static_cast<std::int64_t>(below(3));
+      default:
+        return std::numeric_limits<std::int64_t>::max() - static_cast<std::int64_t>(below(3));
     }
   }
   std::int64_t epoch_ns() {
@@ -337,16 +445,16 @@ proto::EventEnvelope random_envelope(Gen& g) {
   using google::protobuf::FieldDescriptor;
   static const std::vector<std::string> kUoms = {"KG", "EA", "M", "L"};
   static const std::vector<std::string> kTypes = {
-      "work_order_released", "operation_started",     "operation_completed",
-      "material_consumed",   "scrap_recorded",        "finished_goods_reported",
-      "goods_receipt_posted", "stock_transferred",    "stock_adjusted",
-      "lot_status_changed",  "cycle_count_variance",  "asn_received",
+      "work_order_released",      "operation_started",    "operation_completed",
+      "material_consumed",        "scrap_recorded",       "finished_goods_reported",
+      "goods_receipt_posted",     "stock_transferred",    "stock_adjusted",
+      "lot_status_changed",       "cycle_count_variance", "asn_received",
       "supplier_shipment_delayed"};
   static const std::vector<proto::EventType> kTypeValues = {
-      proto::WORK_ORDER_RELEASED, proto::OPERATION_STARTED, proto::OPERATION_COMPLETED,
-      proto::MATERIAL_CONSUMED, proto::SCRAP_RECORDED, proto::FINISHED_GOODS_REPORTED,
-      proto::GOODS_RECEIPT_POSTED, proto::STOCK_TRANSFERRED, proto::STOCK_ADJUSTED,
-      proto::LOT_STATUS_CHANGED, proto::CYCLE_COUNT_VARIANCE, proto::ASN_RECEIVED,
+      proto::WORK_ORDER_RELEASED,      proto::OPERATION_STARTED,    proto::OPERATION_COMPLETED,
+      proto::MATERIAL_CONSUMED,        proto::SCRAP_RECORDED,       proto::FINISHED_GOODS_REPORTED,
+      proto::GOODS_RECEIPT_POSTED,     proto::STOCK_TRANSFERRED,    proto::STOCK_ADJUSTED,
+      proto::LOT_STATUS_CHANGED,       proto::CYCLE_COUNT_VARIANCE, proto::ASN_RECEIVED,
       proto::SUPPLIER_SHIPMENT_DELAYED};
   proto::EventEnvelope e;
   e.set_event_id(g.text(true));
