@@ -416,8 +416,9 @@ class Reader {
                      "unknown vendor unit " + excerpt(unit) + " (known: GR, KGM, PCS, MTR, LTR)");
     }
     std::optional<Int128> t = parse_thousandths(number);
-    if (!t)
+    if (!t) {
       return fail_at(label, excerpt(number) + " is not a decimal number with at most 3 decimals");
+    }
     if (u->grams) {
       if (*t % 1000 != 0) {
         return fail_at(label, excerpt(number) +
