@@ -4,7 +4,8 @@
 // A record is printable ASCII: fields separated by '|', each KEY=VALUE. In a value, '%', '|',
 // '=' and every byte below 0x20 or from 0x7f up are percent-encoded as %HH (uppercase hex); a
 // decoded value must be valid UTF-8. A key with an empty value counts as absent. Keys appear
-// in any order, at most once each; a key the record's type does not use is an error.
+// in any order, at most once each; an unknown key, or one the record's type does not use, is
+// an error.
 //
 //   key    canonical field                 key    canonical field
 //   MSGID  event_id            (required)  AUFNR  work_order
