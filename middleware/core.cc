@@ -200,13 +200,7 @@ void Core::ingest(std::string_view from, const proto::EventBatch& batch, bool se
     if (!failure.is_ok()) break;
     EventRow row{0, env.event_id(), env.ordering_key(), static_cast<std::int64_t>(env.source_sequence()),
                  env.source().plant(), std::string(domain_of(env.event_type())), env.correlation_id(),
-                 env.SerializeAsString(), std::string(kWaiting), now};
-    auto id = p_->store.event_insert(row);
-    if (!id.is_ok()) {
-      failure = id.status();
-      break;
-    }
-    row.id = id.value();
+                 env.SerializeAsString(), "", now};
     failure = p_->sequencer.accept(row, env, fx);
     if (!failure.is_ok()) break;
     ++counts.events_accepted;

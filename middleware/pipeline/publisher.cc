@@ -115,6 +115,7 @@ void Publisher::publish(std::vector<NotificationRow> rows) {
     ctx_.metrics.notifications_enqueued++;
     const std::uint64_t order = next_order_++;
     order_of_[r.id] = order;
+    unsent_[r.subscriber].push_back(order);
     pending_[order] = Pending{r.id, std::move(r.subscriber), std::move(r.body)};
   }
   send_some();
@@ -145,15 +146,19 @@ Status Publisher::load() {
 void Publisher::send_some() {
   const Instant now = ctx_.now();
   const std::uint32_t cap = ctx_.config.publisher().max_in_flight();
-  for (auto& [order, p] : pending_) {
-    if (p.sent) continue;
-    std::uint32_t& flying = in_flight_[p.subscriber];
-    if (flying >= cap) continue;
-    ++flying;
-    p.sent = true;
-    p.last_sent = now;
-    ctx_.metrics.notifications_sent++;
-    ctx_.runtime.send(p.subscriber, p.frame);
+  for (auto& [subscriber, queue] : unsent_) {
+    std::uint32_t& flying = in_flight_[subscriber];
+    while (!queue.empty() && flying < cap) {
+      auto it = pending_.find(queue.front());
+      queue.pop_front();
+      if (it == pending_.end()) continue;  // acknowledged before it was ever sent
+      Pending& p = it->second;
+      ++flying;
+      p.sent = true;
+      p.last_sent = now;
+      ctx_.metrics.notifications_sent++;
+      ctx_.runtime.send(p.subscriber, p.frame);
+    }
   }
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <string>
 #include <vector>
@@ -57,6 +58,9 @@ class Publisher {
   // key's notifications in sequence order unless the network reorders them.
   std::map<std::uint64_t, Pending> pending_;
   std::map<std::string, std::uint64_t> order_of_;  // notification id -> key in pending_
+  // Per subscriber, the notifications not sent yet, in order: sending never scans the
+  // outstanding ones.
+  std::map<std::string, std::deque<std::uint64_t>> unsent_;
   std::uint64_t next_order_ = 0;
   std::map<std::string, std::uint32_t> in_flight_;  // by subscriber
   TimerId retry_timer_ = 0;

@@ -10,21 +10,55 @@ Sequencer::~Sequencer() {
   for (const auto& [key, timer] : gap_timers_) ctx_.runtime.cancel_timer(timer);
 }
 
-Status Sequencer::accept(const EventRow& row, const proto::EventEnvelope& envelope, Effects& fx) {
+Status Sequencer::insert(EventRow& row, std::string_view state) {
+  row.state = std::string(state);
+  MW_ASSIGN(id, ctx_.store.event_insert(row));
+  row.id = id;
+  return Status::ok();
+}
+
+Status Sequencer::accept(EventRow& row, const proto::EventEnvelope& envelope, Effects& fx) {
   MW_ASSIGN(state, ctx_.store.key_get(row.ordering_key));
   if (row.sequence < state.next_sequence) {
-    if (ctx_.config.unsafe().dedup_disabled()) return release(row, envelope, fx);
-    return dead_letter(row, DeadLetterClass::kSequenceRegression,
-                       "sequence " + std::to_string(row.sequence) + " of key '" + row.ordering_key +
-                           "' arrived after the key reached " + std::to_string(state.next_sequence),
-                       /*park=*/false, fx);
+    if (ctx_.config.unsafe().dedup_disabled()) return release_new(row, envelope, fx);
+    MW_TRY(insert(row, kDeadLettered));
+    return record_dead_letter(row, DeadLetterClass::kSequenceRegression,
+                              "sequence " + std::to_string(row.sequence) + " of key '" + row.ordering_key +
+                                  "' arrived after the key reached " + std::to_string(state.next_sequence),
+                              /*park=*/false, fx);
   }
   if (row.sequence > state.next_sequence) {
     ++fx.held;
     fx.keys_waiting.insert(row.ordering_key);
-    return Status::ok();
+    return insert(row, kWaiting);
   }
-  return release_in_order(row.ordering_key, state, fx);
+  if (holds(row.ordering_key, fx)) {
+    MW_TRY(insert(row, kWaiting));
+    return release_in_order(row.ordering_key, state, fx);
+  }
+  // The common case: next in a key that holds nothing.
+  MW_TRY(release_new(row, envelope, fx));
+  ++state.next_sequence;
+  return ctx_.store.key_put(row.ordering_key, state);
+}
+
+Status Sequencer::release_new(EventRow& row, const proto::EventEnvelope& envelope, Effects& fx) {
+  auto enriched = enrich(envelope, ctx_.master);
+  if (auto* failure = std::get_if<EnrichFailure>(&enriched)) {
+    MW_TRY(insert(row, kDeadLettered));
+    return record_dead_letter(row, failure->dead_letter_class, failure->reason, /*park=*/true, fx);
+  }
+  const auto& command = std::get<Enriched>(enriched).command;
+  if (!command) {
+    ++fx.no_posting;
+    MW_TRY(insert(row, kNoPosting));
+    return ctx_.store.event_finish(row.id, kNoPosting, ctx_.now_ns(), "");
+  }
+  MW_TRY(insert(row, kQueued));
+  MW_TRY(ctx_.store.outbox_put(OutboxRow{row.id, row.ordering_key, row.sequence, command->SerializeAsString(), 0}));
+  fx.work.push_back(WorkItem{row.id, row.event_id, row.ordering_key, row.sequence, row.plant, row.domain,
+                             false, *command, from_unix_nanos(row.received_ns)});
+  return Status::ok();
 }
 
 Status Sequencer::release_in_order(const std::string& key, KeyState& state, Effects& fx) {
@@ -73,6 +107,11 @@ Status Sequencer::release(const EventRow& row, const proto::EventEnvelope& envel
 Status Sequencer::dead_letter(const EventRow& row, DeadLetterClass cls, const std::string& reason, bool park,
                               Effects& fx) {
   MW_TRY(ctx_.store.event_set_state(row.id, kDeadLettered));
+  return record_dead_letter(row, cls, reason, park, fx);
+}
+
+Status Sequencer::record_dead_letter(const EventRow& row, DeadLetterClass cls, const std::string& reason, bool park,
+                                     Effects& fx) {
   MW_TRY(ctx_.store.dead_letter_put(row.id, to_string(cls), reason, ctx_.now_ns()));
   ++fx.dead_lettered_by_class[std::string(to_string(cls))];
   if (park) {
@@ -111,6 +150,7 @@ Result<bool> Sequencer::resolve_gap(const std::string& key, Effects& fx) {
 void Sequencer::apply(const Effects& fx, const std::function<void(const std::string&)>& on_timeout) {
   for (const std::string& key : fx.keys_drained) {
     if (fx.keys_waiting.count(key) != 0) continue;
+    keys_waiting_.erase(key);
     auto it = gap_timers_.find(key);
     if (it == gap_timers_.end()) continue;
     ctx_.runtime.cancel_timer(it->second);
@@ -118,6 +158,7 @@ void Sequencer::apply(const Effects& fx, const std::function<void(const std::str
   }
   const Duration timeout = std::chrono::milliseconds(ctx_.config.sequencer().gap_timeout_ms());
   for (const std::string& key : fx.keys_waiting) {
+    keys_waiting_.insert(key);
     if (gap_timers_.count(key) != 0) continue;
     gap_timers_[key] = ctx_.runtime.set_timer(timeout, [this, key, on_timeout] {
       gap_timers_.erase(key);

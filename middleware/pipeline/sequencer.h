@@ -13,6 +13,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 
 #include <functional>
@@ -31,13 +32,16 @@ class Sequencer {
   Sequencer& operator=(const Sequencer&) = delete;
   ~Sequencer();
 
-  // accept places `row` (just inserted as `waiting`) in its key's sequence. Call it inside the
-  // ingest transaction.
-  Status accept(const EventRow& row, const proto::EventEnvelope& envelope, Effects& fx);
+  // accept writes `row` (its id is set here) and places it in its key's sequence. Call it
+  // inside the ingest transaction.
+  Status accept(EventRow& row, const proto::EventEnvelope& envelope, Effects& fx);
 
   // release enriches one event at its turn: outbox command, no posting, or dead letter. Also
   // used by a DLQ replay. Call it inside a transaction.
   Status release(const EventRow& row, const proto::EventEnvelope& envelope, Effects& fx);
+  // release_new is release for an event not written yet: the row is inserted once, in its
+  // final state, instead of inserted and then updated.
+  Status release_new(EventRow& row, const proto::EventEnvelope& envelope, Effects& fx);
 
   // resolve_gap applies the gap policy to `key` after its gap timed out. Call it inside a
   // transaction. Returns false when the policy is to keep holding.
@@ -54,9 +58,20 @@ class Sequencer {
   Status release_in_order(const std::string& key, KeyState& state, Effects& fx);
   Status dead_letter(const EventRow& row, DeadLetterClass cls, const std::string& reason,
                      bool park, Effects& fx);
+  // record_dead_letter writes the dead-letter row for an event already in state dead_lettered.
+  Status record_dead_letter(const EventRow& row, DeadLetterClass cls, const std::string& reason,
+                            bool park, Effects& fx);
+  Status insert(EventRow& row, std::string_view state);
+
+  bool holds(const std::string& key, const Effects& fx) const {
+    return keys_waiting_.count(key) != 0 || fx.keys_waiting.count(key) != 0;
+  }
 
   Context& ctx_;
   std::map<std::string, TimerId> gap_timers_;
+  // Keys with held events as of the last commit: an event that is next in a key holding
+  // nothing is released without looking for held successors.
+  std::set<std::string> keys_waiting_;
 };
 
 }  // namespace mw::core

@@ -62,7 +62,8 @@ std::string Statement::column_blob(int i) const {
 
 Result<std::unique_ptr<Db>> Db::open(const std::string& path, const std::string& vfs) {
   sqlite3* handle = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+  // NOMUTEX: a Db belongs to one thread, so SQLite need not lock around every call.
+  const int rc = sqlite3_open_v2(path.c_str(), &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                                  vfs.empty() ? nullptr : vfs.c_str());
   if (rc != SQLITE_OK) {
     std::string msg = "cannot open database '" + path + "': " +

@@ -45,9 +45,12 @@ CREATE TABLE events(
   finished_ns INTEGER,
   erp_document TEXT
 );
-CREATE INDEX events_by_key ON events(ordering_key, sequence);
+-- Partial indexes cover only unfinished events, so their cost does not grow with history.
 CREATE INDEX events_by_event_id ON events(event_id);
-CREATE INDEX events_by_state ON events(state);
+CREATE INDEX events_waiting ON events(ordering_key, sequence) WHERE state = 'waiting';
+CREATE INDEX events_queued ON events(ordering_key) WHERE state = 'queued';
+CREATE INDEX events_dead_lettered ON events(ordering_key) WHERE state = 'dead_lettered';
+CREATE INDEX events_unfinished ON events(plant, domain) WHERE state IN ('waiting', 'queued');
 
 -- Sequencer state per ordering key: the next source sequence number it will release.
 CREATE TABLE sequence_keys(

@@ -20,7 +20,9 @@ Status Store::inbox_put(std::string_view event_id, std::string_view hash, std::i
 Result<std::int64_t> Store::purge_inbox(std::int64_t cutoff_ns) {
   MW_ASSIGN(st, prep(
       "DELETE FROM inbox WHERE received_ns < ? AND event_id NOT IN "
-      "(SELECT event_id FROM events WHERE state IN ('waiting', 'queued', 'dead_lettered'))"));
+      "(SELECT event_id FROM events WHERE state = 'waiting' UNION ALL "
+      "SELECT event_id FROM events WHERE state = 'queued' UNION ALL "
+      "SELECT event_id FROM events WHERE state = 'dead_lettered')"));
   MW_TRY(st->bind(1, cutoff_ns).run());
   return static_cast<std::int64_t>(db_.changes());
 }
@@ -128,8 +130,11 @@ Result<std::vector<std::string>> Store::keys_with_waiting() {
 }
 
 Result<std::int64_t> Store::count_events(std::string_view state) {
-  MW_ASSIGN(st, prep("SELECT COUNT(*) FROM events WHERE state = ?"));
-  st->bind(1, state);
+  // The state is spelled out in the SQL so that SQLite can use the state's partial index.
+  if (state != kWaiting && state != kQueued && state != kDeadLettered) {
+    return Error{ErrorKind::kInvalidArgument, "count_events counts unfinished states only"};
+  }
+  MW_ASSIGN(st, db_.prepare("SELECT COUNT(*) FROM events WHERE state = '" + std::string(state) + "'"));
   MW_ASSIGN(row, st->step());
   const std::int64_t n = row ? st->column_int(0) : 0;
   st->reset();
@@ -243,15 +248,18 @@ Result<std::optional<DeadLetterRow>> Store::dead_letter_of(std::int64_t event_ro
 
 Result<std::int64_t> Store::next_notification_sequence(std::string_view subscriber,
                                                        std::string_view ordering_key) {
-  MW_ASSIGN(get, prep("SELECT next_sequence FROM notification_sequences WHERE subscriber = ? AND ordering_key = ?"));
-  get->bind(1, subscriber).bind(2, ordering_key);
-  MW_ASSIGN(row, get->step());
-  const std::int64_t next = row ? get->column_int(0) : 1;
-  get->reset();
-  MW_ASSIGN(put, prep("INSERT OR REPLACE INTO notification_sequences(subscriber, ordering_key, next_sequence) "
-                      "VALUES(?, ?, ?)"));
-  MW_TRY(put->bind(1, subscriber).bind(2, ordering_key).bind(3, next + 1).run());
-  return next;
+  MW_ASSIGN(st, prep("INSERT INTO notification_sequences(subscriber, ordering_key, next_sequence) VALUES(?, ?, 2) "
+                     "ON CONFLICT(subscriber, ordering_key) DO UPDATE SET next_sequence = next_sequence + 1 "
+                     "RETURNING next_sequence - 1"));
+  st->bind(1, subscriber).bind(2, ordering_key);
+  MW_ASSIGN(row, st->step());
+  if (!row) {
+    st->reset();
+    return technical("notification sequence upsert returned no row");
+  }
+  const std::int64_t sequence = st->column_int(0);
+  MW_TRY(st->run());  // finish the statement so the write completes
+  return sequence;
 }
 
 Status Store::notification_put(std::string_view id, std::string_view subscriber, std::int64_t event_row,

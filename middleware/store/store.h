@@ -104,6 +104,7 @@ class Store {
   Result<std::vector<EventRow>> waiting_events(std::string_view ordering_key);
   // keys_with_waiting lists keys that have waiting events (for gap timers after a restart).
   Result<std::vector<std::string>> keys_with_waiting();
+  // count_events counts events in one unfinished state: waiting, queued or dead_lettered.
   Result<std::int64_t> count_events(std::string_view state);
 
   Result<KeyState> key_get(std::string_view ordering_key);
