@@ -27,9 +27,8 @@ void Scheduler::free_slot(std::uint32_t i) {
 std::uint32_t Scheduler::claim_slot(Time at, const Epoch* guard) {
   MW_CHECK(at >= now_, "event scheduled in the past");
   const std::uint32_t i = allocate_slot();
-  Slot& s = slot(i);
-  s.guard = guard;
-  s.guard_value = guard != nullptr ? guard->value : 0;
+  slot(i).guard = guard;
+  states_[i].guard_value = guard != nullptr ? static_cast<std::uint32_t>(guard->value) : 0;
   return i;
 }
 
@@ -49,6 +48,7 @@ int Scheduler::place(const Entry& e) {
   const int b = bucket_of(e.at);
   buckets_[b].push_back(e);
   level_mask_[b >> 6] |= 1ULL << (b & 63);
+  levels_nonempty_ |= 1u << (b >> 6);
   return b >> 6;
 }
 
@@ -95,6 +95,10 @@ void Scheduler::drop_cancelled() {
   for (int b = 0; b < kBuckets; ++b) {
     if (filter(buckets_[b], 0) == 0) level_mask_[b >> 6] &= ~(1ULL << (b & 63));
   }
+  levels_nonempty_ = 0;
+  for (int level = 0; level < kLevels; ++level) {
+    if (level_mask_[level] != 0) levels_nonempty_ |= 1u << level;
+  }
   cancelled_queued_ = 0;
 }
 
@@ -104,9 +108,8 @@ void Scheduler::drop_cancelled() {
 bool Scheduler::refill(std::uint64_t limit_ns) {
   bucket0_.clear();
   head0_ = 0;
-  int level = 0;
-  while (level < kLevels && level_mask_[level] == 0) ++level;
-  if (level == kLevels) return false;
+  if (levels_nonempty_ == 0) return false;
+  const int level = __builtin_ctz(levels_nonempty_);
   const int b = level * 64 + __builtin_ctzll(level_mask_[level]);
   auto& v = buckets_[b];
   std::size_t min_k = 0;
@@ -116,12 +119,16 @@ bool Scheduler::refill(std::uint64_t limit_ns) {
   if (v[min_k].at > limit_ns) return false;
   last_ = v[min_k].at;
   level_mask_[level] &= ~(1ULL << (b & 63));
+  if (level_mask_[level] == 0) levels_nonempty_ &= ~(1u << level);
   std::vector<Entry> moving;
   moving.swap(v);
   for (const Entry& e : moving) {
     // Entries that land at the lowest levels run within the next few events; fetching their
     // slots now hides the cache misses behind the work in between.
-    if (place(e) <= kPrefetchLevel) __builtin_prefetch(&slot(e.slot));
+    if (place(e) <= kPrefetchLevel) {
+      __builtin_prefetch(&slot(e.slot));
+      __builtin_prefetch(&states_[e.slot]);
+    }
   }
   moving.clear();
   moving.swap(v);  // keep the capacity for the next time this bucket fills.
@@ -157,7 +164,7 @@ void Scheduler::fire(Entry e) {
   Slot& s = slot(e.slot);
   now_ = from_nanos(static_cast<std::int64_t>(e.at));
   states_[e.slot].pending = false;  // The event's own id reports "not pending" while it runs.
-  if (s.guard != nullptr && s.guard->value != s.guard_value) {
+  if (s.guard != nullptr && static_cast<std::uint32_t>(s.guard->value) != states_[e.slot].guard_value) {
     ++events_expired_;
   } else {
     ++events_run_;

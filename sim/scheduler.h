@@ -107,13 +107,15 @@ class Scheduler {
   struct Slot {
     Callback cb;
     const Epoch* guard = nullptr;
-    std::uint64_t guard_value = 0;
   };
   // A slot's hot part, in a dense array that stays in cache: generation and pending flag,
   // checked for every queued entry that reaches the head, and the free-list link.
   struct SlotState {
     std::uint32_t generation = 0;
     std::uint32_t next_free = 0;
+    // The guard's value when the event was scheduled, low 32 bits: an epoch would have to end
+    // 2^32 times while one event waits for the two to be confused.
+    std::uint32_t guard_value = 0;
     bool pending = false;
   };
   static constexpr int kDigitBits = 6;
@@ -155,6 +157,7 @@ class Scheduler {
   std::size_t head0_ = 0;
   std::array<std::vector<Entry>, kBuckets> buckets_;
   std::array<std::uint64_t, kLevels> level_mask_{};
+  std::uint32_t levels_nonempty_ = 0;  // bit L set exactly when level_mask_[L] != 0
   std::uint64_t last_ = 0;
   std::size_t queued_ = 0;            // entries in the buckets, cancelled ones included
   std::size_t cancelled_queued_ = 0;  // cancelled entries still in the buckets
