@@ -109,11 +109,22 @@ Result<Statement*> Db::prepare(const std::string& sql) {
   return it->second.get();
 }
 
-Status Db::begin() { return exec("BEGIN IMMEDIATE"); }
-Status Db::commit() { return exec("COMMIT"); }
+// Transaction control goes through cached statements: sqlite3_exec would parse the SQL again
+// every time, which costs more than the statements of a small transaction.
+Status Db::begin() {
+  MW_ASSIGN(st, prepare("BEGIN IMMEDIATE"));
+  return st->run();
+}
+
+Status Db::commit() {
+  MW_ASSIGN(st, prepare("COMMIT"));
+  return st->run();
+}
 
 void Db::rollback() {
-  if (in_transaction()) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  if (!in_transaction()) return;
+  auto st = prepare("ROLLBACK");
+  if (!st.is_ok() || !st.value()->run().is_ok()) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 }  // namespace mw::core
