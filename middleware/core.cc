@@ -102,10 +102,13 @@ void Core::on_message(std::string_view from, std::string_view bytes) {
 void Core::quarantine_frame(std::string_view from, std::string_view bytes, const std::string& reason) {
   ++p_->metrics.frames_malformed;
   QuarantineRow row{0, p_->ctx.now_ns(), std::string(from), "", 0, std::string(bytes), reason};
-  if (p_->store.quarantine_put(row).is_ok()) ++p_->metrics.quarantined;
+  const Status kept = p_->store.quarantine_put(row);
+  if (kept.is_ok()) ++p_->metrics.quarantined;
   proto::Frame nack;
-  nack.mutable_nack()->set_reason("frame rejected: " + reason);
-  nack.mutable_nack()->set_retryable(false);
+  // Only bytes that are kept may be refused for good; otherwise the sender must send them again.
+  nack.mutable_nack()->set_reason("frame rejected: " + reason +
+                                  (kept.is_ok() ? "" : "; not stored (" + kept.error().message + "), resend"));
+  nack.mutable_nack()->set_retryable(!kept.is_ok());
   p_->runtime.send(from, nack.SerializeAsString());
 }
 
@@ -170,7 +173,7 @@ void Core::ingest(std::string_view from, const proto::EventBatch& batch, bool se
       continue;
     }
     const proto::EventEnvelope& env = decoded.value();
-    if (Status v = validate_envelope(env, p_->master); !v.is_ok()) {
+    if (Status v = validate_envelope(env, p_->master); !v.is_ok()) {  // quarantined, kept
       failure = quarantine(raw, env.event_id(), v.error().message);
       nack(i, env.event_id(), v.error().message, false);
       continue;

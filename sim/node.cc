@@ -41,6 +41,8 @@ void Node::send(NodeId to, std::string bytes) {
 
 NodeId Node::find(std::string_view node_name) const { return sim_.network().find(node_name); }
 
+const std::string& Node::peer_name(NodeId id) const { return sim_.network().name(id); }
+
 void Node::trace(std::string_view kind, std::initializer_list<TraceField> fields) {
   sim_.tracer().record(now(), name_, kind, fields);
 }

@@ -71,6 +71,8 @@ class Node {
   bool cancel(EventId id);
   void send(NodeId to, std::string bytes);
   NodeId find(std::string_view node_name) const;
+  // peer_name returns the name of node `id`.
+  const std::string& peer_name(NodeId id) const;
   // rng is this incarnation's stream, "node/<name>/<incarnation>".
   Rng& rng() { return rng_; }
   Volume& volume() { return *volume_; }

@@ -149,6 +149,9 @@ Status check_order_and_time(const proto::EventEnvelope& e, const MasterData& mas
                                     " bytes; the limit is " + std::to_string(kMaxOrderingKeyBytes));
   }
   if (e.source_sequence() < 1) return fail("source_sequence", " is 0; sequences start at 1");
+  if (e.source_sequence() > static_cast<std::uint64_t>(INT64_MAX)) {
+    return fail("source_sequence", " is " + std::to_string(e.source_sequence()) + ", above the largest supported (2^63-1)");
+  }
   if (e.occurred_at_ns() <= 0) {
     return fail("occurred_at_ns", " must be positive; got " + std::to_string(e.occurred_at_ns()));
   }

@@ -1,5 +1,7 @@
 #include "middleware/pipeline/poster.h"
 
+#include <algorithm>
+
 #include "middleware/dead_letter.h"
 #include "middleware/pipeline/publisher.h"
 #include "middleware/policy/backoff.h"
@@ -44,6 +46,7 @@ Poster::~Poster() {
     }
   }
   if (wake_timer_ != 0) ctx_.runtime.cancel_timer(wake_timer_);
+  for (const auto& [token, t] : write_behind_timers_) ctx_.runtime.cancel_timer(t);
 }
 
 void Poster::add(WorkItem work, bool recovered) {
@@ -51,7 +54,20 @@ void Poster::add(WorkItem work, bool recovered) {
   Item item;
   item.needs_reconcile = recovered && !work.barrier && !ctx_.config.poster().erp_honours_idempotency_keys();
   item.work = std::move(work);
-  queues_[key][{item.work.sequence, item.work.event_row}] = std::move(item);
+  Item& placed = queues_[key][{item.work.sequence, item.work.event_row}] = std::move(item);
+  if (placed.needs_reconcile) {
+    // A previous life may have sent this command just before it died, and the command may
+    // still be on its way. A query sent now could overtake it, find nothing, and lead to a
+    // second posting: wait one request timeout first, as after a timeout in this life.
+    const Duration wait = std::chrono::milliseconds(ctx_.config.poster().request_timeout_ms());
+    placed.not_before = ctx_.now() + wait;
+    const std::int64_t row = placed.work.event_row;
+    placed.retry_timer = ctx_.runtime.set_timer(wait, [this, key, row] {
+      if (Item* it = find(key, row)) it->retry_timer = 0;
+      make_ready(key);
+      pump();
+    });
+  }
   make_ready(key);
 }
 
@@ -110,16 +126,17 @@ Poster::Item* Poster::sendable(const std::string& key, Instant now) {
   if (qit == queues_.end()) return nullptr;
   const auto& unsafe = ctx_.config.unsafe();
   const std::uint32_t per_key = std::max<std::uint32_t>(1, unsafe.max_in_flight_per_key());
+  // Count every request of the key in flight, wherever its item sorts: a replayed event with
+  // an earlier sequence must not fly beside a later one.
   std::uint32_t flying = 0;
+  for (const auto& [pos, item] : qit->second) flying += item.in_flight;
+  if (flying >= per_key) return nullptr;
   for (auto& [pos, item] : qit->second) {
     if (item.work.barrier) {
       if (unsafe.no_parking_behind_dead_letter()) continue;
       return nullptr;  // parked behind a dead letter
     }
-    if (item.in_flight > 0) {
-      if (++flying >= per_key) return nullptr;
-      continue;
-    }
+    if (item.in_flight > 0) continue;
     // Later items never overtake one waiting for its backoff.
     return item.not_before <= now ? &item : nullptr;
   }
@@ -238,7 +255,20 @@ void Poster::on_reply(const proto::ErpReply& reply) {
 void Poster::handle_outcome(const Flight& flight, const proto::ErpReply& reply) {
   Item* item = find(flight.key, flight.event_row);
   if (item == nullptr || item->work.barrier) return;  // already finished
-  switch (reply.outcome_case()) {
+  const bool legacy = !ctx_.config.poster().erp_honours_idempotency_keys();
+  const auto outcome = reply.outcome_case();
+  // A reply that does not answer the question asked (a query result to a command, a posting
+  // to a query, no outcome at all) proves nothing: treat it as an unknown outcome.
+  const bool answers = flight.query ? (outcome == proto::ErpReply::kQueryResult || outcome == proto::ErpReply::kTransient)
+                                    : (outcome == proto::ErpReply::kSuccess || outcome == proto::ErpReply::kRejection ||
+                                       outcome == proto::ErpReply::kTransient);
+  if (!answers) {
+    ++ctx_.metrics.transient_failures;
+    failure(ctx_.now());
+    if (legacy && !ctx_.config.unsafe().retry_without_reconciliation()) item->needs_reconcile = true;
+    return retry_later(flight.key, *item, Duration::zero());
+  }
+  switch (outcome) {
     case proto::ErpReply::kSuccess:
       breaker_.on_success();
       return posted(flight.key, *item, reply.success().document_number());
@@ -256,13 +286,20 @@ void Poster::handle_outcome(const Flight& flight, const proto::ErpReply& reply) 
     default: {
       ++ctx_.metrics.transient_failures;
       failure(ctx_.now());
+      const auto kind = reply.transient().kind();
       Duration at_least = Duration::zero();
-      if (reply.has_transient() && reply.transient().kind() == proto::THROTTLED) {
+      if (kind == proto::THROTTLED) {
         ++ctx_.metrics.throttled;
         at_least = std::chrono::milliseconds(reply.transient().retry_after_ms());
         bucket_.pause_until(ctx_.now() + at_least);
       }
-      // A query that failed leaves the outcome as unknown as before.
+      // Unavailable and throttled mean the request was not processed. An internal error may
+      // come after a commit, so on an ERP without idempotency keys it is an unknown outcome.
+      // A failed query leaves the outcome as unknown as it was.
+      if (!flight.query && kind != proto::UNAVAILABLE && kind != proto::THROTTLED && legacy &&
+          !ctx_.config.unsafe().retry_without_reconciliation()) {
+        item->needs_reconcile = true;
+      }
       return retry_later(flight.key, *item, at_least);
     }
   }
@@ -301,12 +338,15 @@ void Poster::posted(const std::string& key, Item& item, const std::string& docum
   publisher_.publish_unrecorded(item.work, document);
   ++item.in_flight;  // holds the key until the mark is written
   const std::int64_t row = item.work.event_row;
-  ctx_.runtime.set_timer(std::chrono::milliseconds(kWriteBehindMs), [this, key, row, document] {
+  const std::uint64_t token = next_write_behind_++;
+  const TimerId timer = ctx_.runtime.set_timer(std::chrono::milliseconds(kWriteBehindMs), [this, key, row, document, token] {
+    write_behind_timers_.erase(token);
     Item* it = find(key, row);
     if (it == nullptr) return;
     --it->in_flight;
     commit_posted(key, *it, document);
   });
+  write_behind_timers_[token] = timer;
 }
 
 void Poster::commit_posted(const std::string& key, Item& item, const std::string& document) {

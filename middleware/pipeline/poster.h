@@ -106,6 +106,9 @@ class Poster {
   TimerId wake_timer_ = 0;
   Instant wake_at_{};
   Instant breaker_opened_at_{};
+  // Write-behind timers of the unsafe publish_before_posted_durable setting, by token.
+  std::map<std::uint64_t, TimerId> write_behind_timers_;
+  std::uint64_t next_write_behind_ = 0;
 };
 
 }  // namespace mw::core

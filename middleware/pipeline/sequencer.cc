@@ -29,7 +29,7 @@ Status Sequencer::accept(EventRow& row, const proto::EventEnvelope& envelope, Ef
   }
   if (row.sequence > state.next_sequence) {
     ++fx.held;
-    fx.keys_waiting.insert(row.ordering_key);
+    fx.mark_waiting(row.ordering_key);
     return insert(row, kWaiting);
   }
   if (holds(row.ordering_key, fx)) {
@@ -80,9 +80,9 @@ Status Sequencer::release_in_order(const std::string& key, KeyState& state, Effe
   }
   MW_TRY(ctx_.store.key_put(key, state));
   if (i < waiting.size()) {
-    fx.keys_waiting.insert(key);
+    fx.mark_waiting(key);
   } else {
-    fx.keys_drained.insert(key);
+    fx.mark_drained(key);
   }
   return Status::ok();
 }
@@ -124,12 +124,12 @@ Status Sequencer::record_dead_letter(const EventRow& row, DeadLetterClass cls, c
 Result<bool> Sequencer::resolve_gap(const std::string& key, Effects& fx) {
   const proto::GapPolicy policy = ctx_.config.sequencer().gap_policy();
   if (policy != proto::SKIP && policy != proto::DEAD_LETTER) {
-    fx.keys_waiting.insert(key);  // HOLD: keep waiting, alert again after another timeout
+    fx.mark_waiting(key);  // HOLD: keep waiting, alert again after another timeout
     return false;
   }
   MW_ASSIGN(waiting, ctx_.store.waiting_events(key));
   if (waiting.empty()) {
-    fx.keys_drained.insert(key);
+    fx.mark_drained(key);
     return true;
   }
   MW_ASSIGN(state, ctx_.store.key_get(key));
@@ -149,7 +149,6 @@ Result<bool> Sequencer::resolve_gap(const std::string& key, Effects& fx) {
 
 void Sequencer::apply(const Effects& fx, const std::function<void(const std::string&)>& on_timeout) {
   for (const std::string& key : fx.keys_drained) {
-    if (fx.keys_waiting.count(key) != 0) continue;
     keys_waiting_.erase(key);
     auto it = gap_timers_.find(key);
     if (it == gap_timers_.end()) continue;

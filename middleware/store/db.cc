@@ -72,6 +72,8 @@ Result<std::unique_ptr<Db>> Db::open(const std::string& path, const std::string&
     return technical(std::move(msg));
   }
   auto db = std::make_unique<Db>(OpenKey{}, handle);
+  // Another connection (a backup, an operator's shell) may hold a lock for a moment.
+  sqlite3_busy_timeout(handle, 5000);
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
                              "PRAGMA foreign_keys=ON"}) {
     Status s = db->exec(pragma);

@@ -61,6 +61,22 @@ TEST(CoreDeadLetter, ReplayAllGoesThroughEveryParkedDeadLetterInKeyOrder) {
   EXPECT_EQ(reqs[1].command().source_event_id(), "b1");
 }
 
+TEST(CoreDeadLetter, ReplayedRegressionWaitsForTheKeysRequestInFlight) {
+  proto::Config c;
+  c.mutable_sequencer()->set_gap_timeout_ms(1000);
+  c.mutable_sequencer()->set_gap_policy(proto::SKIP);
+  CoreHarness h(c);
+  h.send_events({consumption("e3", "wo:1", 3)});
+  h.rt.advance(seconds(1));
+  auto in_flight = h.erp_requests();
+  ASSERT_EQ(in_flight.size(), 1u);  // e3
+  h.send_events({consumption("e1", "wo:1", 1)}, 2);  // late: a regression
+  ASSERT_TRUE(h.core().replay("e1", "op").is_ok());
+  EXPECT_TRUE(h.erp_requests().empty());  // one request per key in flight
+  h.reply_success(in_flight[0]);
+  EXPECT_EQ(h.erp_requests().at(0).command().source_event_id(), "e1");
+}
+
 TEST(CoreDeadLetter, UnsafeNoParkingLetsLaterEventsOvertakeADeadLetter) {
   proto::Config c;
   c.mutable_unsafe()->set_no_parking_behind_dead_letter(true);

@@ -74,7 +74,9 @@ class CoreHarness {
     remove_files();
     if (config_.publisher().subscribers_size() == 0) config_.mutable_publisher()->add_subscribers("wms");
     open();
-    EXPECT_TRUE(core().set_master_data(test_master_data()).is_ok());
+    if (core_ != nullptr) {
+      EXPECT_TRUE(core().set_master_data(test_master_data()).is_ok());
+    }
   }
   ~CoreHarness() {
     core_.reset();

@@ -142,6 +142,23 @@ TEST(CoreIngest, GapTimeoutWithDeadLetterParksTheKeyUntilReplay) {
   EXPECT_EQ(h.erp_requests().at(0).command().source_event_id(), "e4");
 }
 
+TEST(CoreIngest, GapClosedInsideOneBatchRaisesNoGapAlert) {
+  proto::Config c;
+  c.mutable_sequencer()->set_gap_timeout_ms(1000);
+  CoreHarness h(c);
+  h.send_events({consumption("e2", "wo:1", 2), consumption("e1", "wo:1", 1)});
+  h.rt.advance(seconds(10));
+  EXPECT_EQ(h.core().metrics().counters.gap_alerts, 0u);
+}
+
+TEST(CoreIngest, SequenceAboveTheSupportedRangeIsQuarantined) {
+  CoreHarness h;
+  h.send_events({consumption("e1", "wo:1", 9'300'000'000'000'000'000ULL)});
+  auto nacks = h.nacks();
+  ASSERT_EQ(nacks.size(), 1u);
+  EXPECT_NE(nacks[0].reason().find("source_sequence"), std::string::npos);
+}
+
 TEST(CoreIngest, EventWithoutErpEffectFinishesWithoutPosting) {
   CoreHarness h;
   h.send_events({operation_started("s1", "wo:1", 1), consumption("e2", "wo:1", 2)});

@@ -152,6 +152,42 @@ TEST(CorePosting, LateSuccessAfterTimeoutIsStillHonoured) {
   EXPECT_TRUE(h.erp_requests().empty());
 }
 
+TEST(CorePosting, ReplyThatDoesNotAnswerTheCommandIsReconciledBeforeResending) {
+  CoreHarness h(fast_retries(false));
+  h.send_events({consumption("e1", "wo:1", 1)});
+  auto req = h.erp_requests().at(0);
+  h.reply_query(req, /*found=*/false);  // a query result to a command proves nothing
+  h.rt.advance(milliseconds(500));
+  auto next = h.erp_requests();
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_TRUE(next[0].has_query());
+}
+
+TEST(CorePosting, RejectionOfAQueryDoesNotDeadLetterAPossiblyPostedEvent) {
+  CoreHarness h(fast_retries(false));
+  h.send_events({consumption("e1", "wo:1", 1)});
+  h.erp_requests();
+  h.rt.advance(milliseconds(1100));
+  auto query = h.erp_requests().at(0);
+  ASSERT_TRUE(query.has_query());
+  h.reply_rejection(query, proto::CLOSED_PERIOD);
+  EXPECT_TRUE(h.core().dead_letters().value().empty());
+  h.rt.advance(milliseconds(500));
+  auto again = h.erp_requests();
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_TRUE(again[0].has_query());
+}
+
+TEST(CorePosting, InternalErrorOnErpWithoutIdempotencyIsReconciledBeforeResending) {
+  CoreHarness h(fast_retries(false));
+  h.send_events({consumption("e1", "wo:1", 1)});
+  h.reply_transient(h.erp_requests().at(0), proto::INTERNAL_ERROR);  // may have committed
+  h.rt.advance(milliseconds(500));
+  auto next = h.erp_requests();
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_TRUE(next[0].has_query());
+}
+
 TEST(CorePosting, CircuitBreakerStopsTrafficAfterConsecutiveFailuresThenProbes) {
   proto::Config c = fast_retries(true);
   c.mutable_poster()->set_breaker_failure_threshold(2);

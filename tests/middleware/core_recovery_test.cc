@@ -34,6 +34,9 @@ TEST(CoreRecovery, CommandInFlightAtACrashIsReconciledBeforeBeingSentAgain) {
   h.send_events({consumption("e1", "wo:1", 1)});
   ASSERT_EQ(h.erp_requests().size(), 1u);  // the ERP may have posted it
   h.restart();
+  // The previous life's command may still be on the wire: a query now could overtake it.
+  EXPECT_TRUE(h.erp_requests().empty());
+  h.rt.advance(milliseconds(1000));  // one request timeout
   auto reqs = h.erp_requests();
   ASSERT_EQ(reqs.size(), 1u);
   ASSERT_TRUE(reqs[0].has_query());
@@ -92,6 +95,27 @@ TEST(CoreRecovery, RepeatOfAnEventAckedBeforeTheCrashIsStillADuplicate) {
   h.restart();
   h.send_events({consumption("e1", "wo:1", 1)}, 2);
   EXPECT_EQ(h.core().metrics().counters.duplicates, 1u);
+}
+
+TEST(CoreRecovery, PostingWhoseReplyWasLostBeforeACrashIsFoundNotRepeated) {
+  CoreHarness h(legacy_erp());
+  std::map<std::string, int> books;
+  h.send_events({consumption("e1", "wo:1", 1), consumption("e2", "wo:1", 2)});
+  for (const auto& r : h.erp_requests()) ++books[r.command().external_reference()];  // posted, reply lost
+  h.restart();
+  for (int i = 0; i < 30; ++i) {
+    h.rt.advance(milliseconds(500));
+    for (const auto& r : h.erp_requests()) {
+      if (r.has_query()) {
+        h.reply_query(r, books.count(r.query().external_reference()) != 0);
+      } else {
+        ++books[r.command().external_reference()];
+        h.reply_success(r);
+      }
+    }
+  }
+  EXPECT_EQ(books, (std::map<std::string, int>{{"mw:e1", 1}, {"mw:e2", 1}}));
+  EXPECT_EQ(h.core().metrics().queued, 0u);
 }
 
 // Crash between every two steps of a small workload, and check the end state every time.

@@ -2,6 +2,7 @@
 // breaks in a simulated world is proven by the scenario tests; here: the mechanism.)
 #include <gtest/gtest.h>
 
+#include "middleware/config_defaults.h"
 #include "tests/middleware/core_harness.h"
 
 namespace mw::core::testing {
@@ -67,8 +68,8 @@ TEST(CoreUnsafe, PublishBeforePostedDurableRepublishesUnderNewIdsAfterACrash) {
   EXPECT_EQ(second[0].notification().source_event_id(), "e1");  // the same effect, twice
 }
 
-TEST(CoreUnsafe, EveryUnsafeSettingIsOffByDefault) {
-  const proto::UnsafeConfig u;
+TEST(CoreUnsafe, DefaultsLeaveEveryUnsafeSettingOff) {
+  const proto::UnsafeConfig u = with_defaults(proto::Config{}).unsafe();
   EXPECT_FALSE(u.ack_before_commit());
   EXPECT_FALSE(u.dedup_disabled());
   EXPECT_EQ(u.max_in_flight_per_key(), 0u);
