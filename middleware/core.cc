@@ -52,9 +52,11 @@ Status Core::recover() {
   MW_ASSIGN(outbox, p_->store.outbox_pending());
   for (const OutboxRow& o : outbox) {
     MW_ASSIGN(row, p_->store.event_get(o.event_row));
-    WorkItem item{row.id, row.event_id, row.ordering_key, row.sequence, row.plant, row.domain, false, {},
-                  from_unix_nanos(row.received_ns)};
-    if (!item.command.ParseFromString(o.command)) return technical("outbox command of row " + std::to_string(o.event_row) + " does not parse");
+    proto::ErpCommand command;
+    if (!command.ParseFromString(o.command)) {
+      return technical("outbox command of row " + std::to_string(o.event_row) + " does not parse");
+    }
+    WorkItem item = work_item_for(row, &command);
     p_->poster.add(std::move(item), /*recovered=*/true);
   }
   // Dead letters still park their keys (a sequence regression parks nothing).
@@ -62,8 +64,7 @@ Status Core::recover() {
   for (const DeadLetterRow& d : parked) {
     if (d.dead_letter_class == to_string(DeadLetterClass::kSequenceRegression)) continue;
     MW_ASSIGN(row, p_->store.event_get(d.event_row));
-    p_->poster.add(WorkItem{row.id, row.event_id, row.ordering_key, row.sequence, row.plant, row.domain, true, {},
-                            from_unix_nanos(row.received_ns)});
+    p_->poster.add(work_item_for(row, nullptr));
   }
   MW_TRY(p_->publisher.load());
   Effects fx;

@@ -52,7 +52,8 @@ class Core {
   void on_message(std::string_view from, std::string_view bytes);
 
   // Operator API. Each change is audited with the actor and the event's correlation id.
-  Status set_master_data(const MasterData& master);
+  // set_master_data replaces all master data (audited as actor "system" with counts).
+  Status set_master_data(const MasterData& master, const std::string& actor = "system");
   const MasterData& master_data() const;
   Result<std::vector<DeadLetterRow>> dead_letters(bool parked_only = true);
   // replay re-enriches a parked dead letter with today's master data and queues it again in
@@ -63,6 +64,8 @@ class Core {
   // discard gives up on a parked dead letter; its key's later events continue.
   Status discard(const std::string& event_id, const std::string& reason, const std::string& actor);
   Result<std::vector<QuarantineRow>> quarantine(std::int64_t limit = 1000);
+  // audit_log returns the last `limit` operator actions (replay, discard, master data).
+  Result<std::vector<AuditRow>> audit_log(std::int64_t limit = 1000);
 
   MetricsSnapshot metrics();
   const proto::Config& config() const;

@@ -28,10 +28,13 @@ Result<EventRow> find_parked(Store& store, const std::string& event_id) {
 
 }  // namespace
 
-Status Core::set_master_data(const MasterData& master) {
+Status Core::set_master_data(const MasterData& master, const std::string& actor) {
   Transaction tx(*p_->db);
   MW_TRY(tx.begin());
   MW_TRY(p_->store.save_master_data(master));
+  MW_TRY(p_->store.audit(p_->ctx.now_ns(), "master_data", "", "", actor,
+                         std::to_string(master.plants.size()) + " plants, " + std::to_string(master.materials.size()) +
+                             " materials, " + std::to_string(master.conversions.size()) + " unit conversions"));
   MW_TRY(tx.commit());
   p_->master = master;
   return Status::ok();
@@ -40,6 +43,8 @@ Status Core::set_master_data(const MasterData& master) {
 Result<std::vector<DeadLetterRow>> Core::dead_letters(bool parked_only) { return p_->store.dead_letters(parked_only); }
 
 Result<std::vector<QuarantineRow>> Core::quarantine(std::int64_t limit) { return p_->store.quarantine_list(limit); }
+
+Result<std::vector<AuditRow>> Core::audit_log(std::int64_t limit) { return p_->store.audit_log(limit); }
 
 Status Core::replay(const std::string& event_id, const std::string& actor) {
   MW_ASSIGN(row, find_parked(p_->store, event_id));

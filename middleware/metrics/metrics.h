@@ -1,8 +1,8 @@
 // Metrics: what the core counts, readable at any time as a snapshot.
 //
-// Counters only grow within one process life; after a restart the core re-reads the totals it
-// can recover from the store (posted, dead-lettered, backlog) and starts the rest from zero,
-// as a production exporter would. Gauges describe the present (backlog, in flight).
+// Counters count what happened in this process life and start from zero after a restart, as
+// a production exporter's do (a scraper sums across restarts). Gauges describe the present and
+// are read from the store when a snapshot is taken (backlog, parked), so they survive restarts.
 #pragma once
 
 #include <cstdint>

@@ -55,9 +55,8 @@ Status Sequencer::release_new(EventRow& row, const proto::EventEnvelope& envelop
     return ctx_.store.event_finish(row.id, kNoPosting, ctx_.now_ns(), "");
   }
   MW_TRY(insert(row, kQueued));
-  MW_TRY(ctx_.store.outbox_put(OutboxRow{row.id, row.ordering_key, row.sequence, command->SerializeAsString(), 0}));
-  fx.work.push_back(WorkItem{row.id, row.event_id, row.ordering_key, row.sequence, row.plant, row.domain,
-                             false, *command, from_unix_nanos(row.received_ns)});
+  MW_TRY(ctx_.store.outbox_put(OutboxRow{row.id, row.ordering_key, row.sequence, command->SerializeAsString()}));
+  fx.work.push_back(work_item_for(row, &*command));
   return Status::ok();
 }
 
@@ -97,10 +96,9 @@ Status Sequencer::release(const EventRow& row, const proto::EventEnvelope& envel
     ++fx.no_posting;
     return ctx_.store.event_finish(row.id, kNoPosting, ctx_.now_ns(), "");
   }
-  MW_TRY(ctx_.store.outbox_put(OutboxRow{row.id, row.ordering_key, row.sequence, command->SerializeAsString(), 0}));
+  MW_TRY(ctx_.store.outbox_put(OutboxRow{row.id, row.ordering_key, row.sequence, command->SerializeAsString()}));
   MW_TRY(ctx_.store.event_set_state(row.id, kQueued));
-  fx.work.push_back(WorkItem{row.id, row.event_id, row.ordering_key, row.sequence, row.plant, row.domain,
-                             false, *command, from_unix_nanos(row.received_ns)});
+  fx.work.push_back(work_item_for(row, &*command));
   return Status::ok();
 }
 
@@ -115,8 +113,7 @@ Status Sequencer::record_dead_letter(const EventRow& row, DeadLetterClass cls, c
   MW_TRY(ctx_.store.dead_letter_put(row.id, to_string(cls), reason, ctx_.now_ns()));
   ++fx.dead_lettered_by_class[std::string(to_string(cls))];
   if (park) {
-    fx.work.push_back(WorkItem{row.id, row.event_id, row.ordering_key, row.sequence, row.plant, row.domain,
-                               true, {}, from_unix_nanos(row.received_ns)});
+    fx.work.push_back(work_item_for(row, nullptr));
   }
   return Status::ok();
 }

@@ -9,6 +9,7 @@
 
 #include "middleware/clock.h"
 #include "middleware/proto/erp.pb.h"
+#include "middleware/store/store.h"
 
 namespace mw::core {
 
@@ -23,5 +24,13 @@ struct WorkItem {
   proto::ErpCommand command;  // empty for a barrier
   Instant received_at{};
 };
+
+// work_item_for builds the item of the event in `row`: a command, or a barrier when `command`
+// is null.
+inline WorkItem work_item_for(const EventRow& row, const proto::ErpCommand* command) {
+  return WorkItem{row.id,    row.event_id, row.ordering_key,   row.sequence,
+                  row.plant, row.domain,   command == nullptr, command != nullptr ? *command : proto::ErpCommand{},
+                  from_unix_nanos(row.received_ns)};
+}
 
 }  // namespace mw::core

@@ -65,8 +65,7 @@ CREATE TABLE outbox(
   ordering_key TEXT NOT NULL,
   sequence INTEGER NOT NULL,
   command BLOB NOT NULL,
-  state TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0
+  state TEXT NOT NULL
 );
 CREATE INDEX outbox_by_state ON outbox(state, ordering_key, sequence);
 

@@ -170,8 +170,8 @@ Result<std::map<std::string, std::uint64_t>> Store::backlog() {
 }
 
 Status Store::outbox_put(const OutboxRow& r) {
-  MW_ASSIGN(st, prep("INSERT OR REPLACE INTO outbox(event_row, ordering_key, sequence, command, state, attempts) "
-                     "VALUES(?, ?, ?, ?, 'pending', 0)"));
+  MW_ASSIGN(st, prep("INSERT OR REPLACE INTO outbox(event_row, ordering_key, sequence, command, state) "
+                     "VALUES(?, ?, ?, ?, 'pending')"));
   return st->bind(1, r.event_row).bind(2, r.ordering_key).bind(3, r.sequence).bind_blob(4, r.command).run();
 }
 
@@ -180,20 +180,14 @@ Status Store::outbox_set_state(std::int64_t event_row, std::string_view state) {
   return st->bind(1, state).bind(2, event_row).run();
 }
 
-Status Store::outbox_count_attempt(std::int64_t event_row) {
-  MW_ASSIGN(st, prep("UPDATE outbox SET attempts = attempts + 1 WHERE event_row = ?"));
-  return st->bind(1, event_row).run();
-}
-
 Result<std::vector<OutboxRow>> Store::outbox_pending() {
-  MW_ASSIGN(st, prep("SELECT event_row, ordering_key, sequence, command, attempts FROM outbox "
+  MW_ASSIGN(st, prep("SELECT event_row, ordering_key, sequence, command FROM outbox "
                      "WHERE state = 'pending' ORDER BY ordering_key, sequence, event_row"));
   std::vector<OutboxRow> out;
   for (;;) {
     MW_ASSIGN(row, st->step());
     if (!row) break;
-    out.push_back(OutboxRow{st->column_int(0), st->column_text(1), st->column_int(2), st->column_blob(3),
-                            st->column_int(4)});
+    out.push_back(OutboxRow{st->column_int(0), st->column_text(1), st->column_int(2), st->column_blob(3)});
   }
   st->reset();
   return out;
@@ -293,6 +287,21 @@ Status Store::audit(std::int64_t now_ns, std::string_view action, std::string_vi
                      "VALUES(?, ?, ?, ?, ?, ?)"));
   return st->bind(1, now_ns).bind(2, action).bind(3, event_id).bind(4, correlation_id).bind(5, actor)
       .bind(6, detail).run();
+}
+
+Result<std::vector<AuditRow>> Store::audit_log(std::int64_t limit) {
+  MW_ASSIGN(st, prep("SELECT at_ns, action, event_id, correlation_id, actor, detail FROM "
+                     "(SELECT * FROM audit ORDER BY id DESC LIMIT ?) ORDER BY id"));
+  st->bind(1, limit);
+  std::vector<AuditRow> out;
+  for (;;) {
+    MW_ASSIGN(row, st->step());
+    if (!row) break;
+    out.push_back(AuditRow{st->column_int(0), st->column_text(1), st->column_text(2), st->column_text(3),
+                           st->column_text(4), st->column_text(5)});
+  }
+  st->reset();
+  return out;
 }
 
 Result<MasterData> Store::load_master_data() {

@@ -48,7 +48,6 @@ struct OutboxRow {
   std::string ordering_key;
   std::int64_t sequence = 0;
   std::string command;  // serialized ErpCommand
-  std::int64_t attempts = 0;
 };
 
 struct DeadLetterRow {
@@ -71,6 +70,15 @@ struct QuarantineRow {
   int format = 0;
   std::string raw;
   std::string reason;
+};
+
+struct AuditRow {
+  std::int64_t at_ns = 0;
+  std::string action;
+  std::string event_id;
+  std::string correlation_id;
+  std::string actor;
+  std::string detail;
 };
 
 struct NotificationRow {
@@ -114,7 +122,6 @@ class Store {
 
   Status outbox_put(const OutboxRow& row);
   Status outbox_set_state(std::int64_t event_row, std::string_view state);
-  Status outbox_count_attempt(std::int64_t event_row);
   Result<std::vector<OutboxRow>> outbox_pending();
 
   Status dead_letter_put(std::int64_t event_row, std::string_view cls, std::string_view reason,
@@ -134,6 +141,9 @@ class Store {
 
   Status audit(std::int64_t now_ns, std::string_view action, std::string_view event_id,
                std::string_view correlation_id, std::string_view actor, std::string_view detail);
+
+  // audit_log returns the last `limit` operator actions, oldest first.
+  Result<std::vector<AuditRow>> audit_log(std::int64_t limit);
 
   Result<MasterData> load_master_data();
   Status save_master_data(const MasterData& master);

@@ -32,6 +32,12 @@ TEST(CoreDeadLetter, ReplayAfterFixingMasterDataPostsInKeyOrder) {
   EXPECT_EQ(h.erp_requests().at(0).command().source_event_id(), "e2");
   EXPECT_TRUE(h.core().dead_letters().value().empty());
   EXPECT_EQ(h.core().metrics().counters.replayed, 1u);
+  auto audit = h.core().audit_log().value();
+  ASSERT_FALSE(audit.empty());
+  EXPECT_EQ(audit.back().action, "replay");
+  EXPECT_EQ(audit.back().event_id, "e1");
+  EXPECT_EQ(audit.back().actor, "op");
+  EXPECT_EQ(audit.back().correlation_id, "corr-wo:1");
 }
 
 TEST(CoreDeadLetter, DiscardNeedsAReasonAndReleasesTheKey) {
@@ -45,6 +51,9 @@ TEST(CoreDeadLetter, DiscardNeedsAReasonAndReleasesTheKey) {
   EXPECT_EQ(reqs[0].command().source_event_id(), "e2");
   EXPECT_FALSE(h.core().discard("e1", "again", "op").is_ok());  // no longer parked
   EXPECT_EQ(h.core().metrics().counters.discarded, 1u);
+  auto audit = h.core().audit_log().value();
+  EXPECT_EQ(audit.back().action, "discard");
+  EXPECT_EQ(audit.back().detail, "lot scrapped, posted by hand");
 }
 
 TEST(CoreDeadLetter, ReplayAllGoesThroughEveryParkedDeadLetterInKeyOrder) {
