@@ -1,3 +1,4 @@
+// The decoding half of vendor_kv.h, and the tables of vendor_kv_internal.h.
 #include "middleware/ingest/vendor_kv.h"
 
 #include <array>
@@ -5,27 +6,16 @@
 #include <initializer_list>
 #include <limits>
 #include <optional>
+#include <string>
+#include <string_view>
 
-#include "middleware/enrich/uom.h"
+#include "middleware/ingest/kv_text.h"
+#include "middleware/ingest/vendor_kv_internal.h"
 
 namespace mw::core {
+namespace vendor_kv_internal {
 namespace {
 
-__extension__ typedef __int128 Int128;  // exact range checks without overflow
-
-// clang-format off
-enum Key : int {
-  kMsgid, kTyp, kVer, kSite, kSys, kEdge, kCorr, kCause, kTs, kPdate, kOkey, kSeq,  // header
-  kAufnr, kVornr, kArbpl, kMatnr, kCharg, kLgort, kQty, kQty2, kUom, kRsn, kFrom, kTo, kStat,
-  kEbeln, kAsnno, kLifnr, kEta, kLn, kKeyCount
-};
-// clang-format on
-constexpr std::array<std::string_view, kKeyCount> kKeyNames = {
-    "MSGID", "TYP", "VER",   "SITE",  "SYS",   "EDGE",  "CORR",  "CAUSE", "TS",  "PDATE",
-    "OKEY",  "SEQ", "AUFNR", "VORNR", "ARBPL", "MATNR", "CHARG", "LGORT", "QTY", "QTY2",
-    "UOM",   "RSN", "FROM",  "TO",    "STAT",  "EBELN", "ASNNO", "LIFNR", "ETA", "LN"};
-
-using Keys = std::uint64_t;  // a set of keys, one bit per Key
 constexpr Keys keys(std::initializer_list<Key> list) {
   Keys set = 0;
   for (Key k : list) set |= Keys{1} << k;
@@ -34,26 +24,18 @@ constexpr Keys keys(std::initializer_list<Key> list) {
 constexpr bool has(Keys set, int k) { return (set >> k) & 1; }
 constexpr Keys kHeaderKeys = (Keys{1} << (kSeq + 1)) - 1;
 constexpr Keys kRequiredHeader = keys({kMsgid, kTyp, kVer, kSite, kTs, kPdate, kOkey, kSeq});
-
-// Binding: a vendor key and the field of the type's payload message it fills.
-struct Binding {
-  Key key;
-  std::string_view field;  // empty: unused slot
-};
-
-// TypeSpec: a vendor type code, its canonical type and payload field, the payload keys it
-// carries, and those it must carry (UOM goes with the quantity keys).
-struct TypeSpec {
-  std::string_view code;
-  proto::EventType type;
-  std::string_view payload;
-  std::array<Binding, 6> bindings;
-  Keys required;
-};
 constexpr Keys kQ = keys({kQty, kUom});
 constexpr Keys kQ2 = keys({kQty, kQty2, kUom});
+
+}  // namespace
+
+const std::array<std::string_view, kKeyCount> kKeyNames = {
+    "MSGID", "TYP", "VER",   "SITE",  "SYS",   "EDGE",  "CORR",  "CAUSE", "TS",  "PDATE",
+    "OKEY",  "SEQ", "AUFNR", "VORNR", "ARBPL", "MATNR", "CHARG", "LGORT", "QTY", "QTY2",
+    "UOM",   "RSN", "FROM",  "TO",    "STAT",  "EBELN", "ASNNO", "LIFNR", "ETA", "LN"};
+
 // clang-format off
-constexpr std::array<TypeSpec, 13> kTypes = {{
+const std::array<TypeSpec, 13> kTypes = {{
     {"WOREL", proto::WORK_ORDER_RELEASED, "work_order_released",
      {{{kAufnr, "work_order"}, {kMatnr, "material"}, {kQty, "planned_quantity"},
        {kArbpl, "work_center"}}}, kQ},
@@ -95,6 +77,26 @@ constexpr std::array<TypeSpec, 13> kTypes = {{
 }};
 // clang-format on
 
+const std::array<VendorUnit, 5> kUnits = {{
+    {"GR", "KG", true},
+    {"KGM", "KG", false},
+    {"PCS", "EA", false},
+    {"MTR", "M", false},
+    {"LTR", "L", false},
+}};
+
+const std::array<LotCode, 3> kLotCodes = {{{"00", proto::LOT_STATUS_RELEASED},
+                                           {"Q1", proto::LOT_STATUS_QUALITY_HOLD},
+                                           {"B9", proto::LOT_STATUS_BLOCKED}}};
+
+namespace {
+
+using kv_text::all_digits;
+using kv_text::excerpt;
+using kv_text::fits_int64;
+using kv_text::Int128;
+using kv_text::percent_decode;
+
 // payload_keys is the set of payload keys a type may carry.
 Keys payload_keys(const TypeSpec& spec) {
   Keys set = spec.required;
@@ -104,207 +106,31 @@ Keys payload_keys(const TypeSpec& spec) {
   return set;
 }
 
-// Vendor unit codes. The first entry for a canonical unit is the one encode writes.
-struct VendorUnit {
-  std::string_view vendor;
-  std::string_view canonical;
-  bool grams;  // the number is whole grams, i.e. KG milli-units one to one
-};
-constexpr std::array<VendorUnit, 5> kUnits = {{
-    {"GR", "KG", true},
-    {"KGM", "KG", false},
-    {"PCS", "EA", false},
-    {"MTR", "M", false},
-    {"LTR", "L", false},
-}};
-
-struct LotCode {
-  std::string_view code;
-  proto::LotStatus status;
-};
-constexpr std::array<LotCode, 3> kLotCodes = {{{"00", proto::LOT_STATUS_RELEASED},
-                                               {"Q1", proto::LOT_STATUS_QUALITY_HOLD},
-                                               {"B9", proto::LOT_STATUS_BLOCKED}}};
-
-constexpr char kHex[] = "0123456789ABCDEF";
-constexpr std::int64_t kNanosPerMilli = 1000000;
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool all_digits(std::string_view s) {
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
-
-// excerpt quotes a value for an error message: at most 40 bytes, non-printables as \xHH.
-std::string excerpt(std::string_view v) {
-  constexpr std::size_t kMax = 40;
-  std::string out = "'";
-  for (std::size_t i = 0; i < v.size() && i < kMax; ++i) {
-    const auto c = static_cast<unsigned char>(v[i]);
-    if (c < 0x20 || c >= 0x7f || c == '\\') {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + (v.size() > kMax ? "...'" : "'");
-}
-
-// valid_utf8 follows RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF.
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    int extra = 0;
-    unsigned lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      extra = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      extra = 2;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      extra = 3;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return false;
-    }
-    if (s.size() - i <= static_cast<std::size_t>(extra)) return false;
-    for (int k = 1; k <= extra; ++k) {
-      const auto b = static_cast<unsigned char>(s[i + k]);
-      if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) return false;
-    }
-    i += extra + 1;
-  }
-  return true;
-}
-
-// check_raw accepts the value of `key` as sent: printable ASCII, no bare '=', and well-formed
-// %HH escapes.
-Status check_raw(std::string_view key, std::string_view raw) {
-  const std::string k(key);
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    const auto c = static_cast<unsigned char>(raw[i]);
-    if (c < 0x20 || c >= 0x7f) {
-      return malformed(k + ": byte " + excerpt(raw.substr(i, 1)) + " at offset " +
-                       std::to_string(i) + " of the value must be percent-encoded");
-    }
-    if (c == '=') return malformed(k + ": '=' in a value must be percent-encoded as %3D");
-    if (c == '%') {
-      if (i + 2 >= raw.size()) {
-        return malformed(k + ": incomplete percent escape " + excerpt(raw.substr(i)) +
-                         " at the end of the value (is the record truncated?)");
-      }
-      if (hex_value(raw[i + 1]) < 0 || hex_value(raw[i + 2]) < 0) {
-        return malformed(k + ": bad percent escape " + excerpt(raw.substr(i, 3)) +
-                         "; expected %HH with uppercase hex digits");
-      }
-      i += 2;
-    }
-  }
-  return Status::ok();
-}
-
-// percent_decode decodes a value that check_raw accepted.
-std::string percent_decode(std::string_view raw) {
-  std::string out;
-  out.reserve(raw.size());
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] == '%' && i + 2 < raw.size()) {
-      out += static_cast<char>(hex_value(raw[i + 1]) * 16 + hex_value(raw[i + 2]));
-      i += 2;
-    } else {
-      out += raw[i];
-    }
-  }
-  return out;
-}
-
-// percent_encode escapes what the format requires; `in_list` also escapes the LN separators.
-void percent_encode(std::string_view v, bool in_list, std::string* out) {
-  for (char ch : v) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c < 0x20 || c >= 0x7f || c == '%' || c == '|' || c == '=' ||
-        (in_list && (c == ',' || c == ';'))) {
-      *out += '%';
-      *out += kHex[c >> 4];
-      *out += kHex[c & 15];
-    } else {
-      *out += ch;
-    }
-  }
-}
-
-// parse_thousandths reads -?D+(.D{1,3})? as a count of thousandths. Integer parts longer than
-// 20 digits are refused: nothing that large fits in 64 bits, and the bound keeps Int128 exact.
-std::optional<Int128> parse_thousandths(std::string_view s) {
-  const bool negative = !s.empty() && s[0] == '-';
-  if (negative) s.remove_prefix(1);
-  const std::size_t dot = s.find('.');
-  const std::string_view whole = s.substr(0, dot);
-  const std::string_view frac = dot == std::string_view::npos ? "" : s.substr(dot + 1);
-  if (whole.empty() || whole.size() > 20 || !all_digits(whole)) return std::nullopt;
-  if (dot != std::string_view::npos && (frac.empty() || frac.size() > 3 || !all_digits(frac))) {
-    return std::nullopt;
-  }
-  Int128 v = 0;
-  for (char c : whole) v = v * 10 + (c - '0');
-  for (std::size_t i = 0; i < 3; ++i) v = v * 10 + (i < frac.size() ? frac[i] - '0' : 0);
-  return negative ? -v : v;
-}
-
-bool fits_int64(Int128 v) {
-  return v >= std::numeric_limits<std::int64_t>::min() &&
-         v <= std::numeric_limits<std::int64_t>::max();
-}
-
 // Record: the fields of one record as sent (not yet decoded), by key.
 struct Record {
   std::array<std::string_view, kKeyCount> raw{};  // empty when absent
   Keys seen = 0;
 };
 
+// split_fields lexes `payload` into a Record, checking each value as sent; it refuses unknown
+// and repeated keys.
 Result<Record> split_fields(std::string_view payload) {
-  if (payload.empty()) return malformed("empty record: expected KEY=VALUE fields separated by '|'");
   Record r;
-  std::size_t pos = 0;
-  for (int n = 1;; ++n) {
-    const std::size_t bar = payload.find('|', pos);
-    const std::string_view field =
-        payload.substr(pos, bar == std::string_view::npos ? std::string_view::npos : bar - pos);
-    const std::string where = "field " + std::to_string(n);
-    if (field.empty()) {
-      return malformed(where + " is empty (two '|' in a row, or a '|' at the start or end)");
-    }
-    const std::size_t eq = field.find('=');
-    if (eq == std::string_view::npos) {
-      return malformed(where + " " + excerpt(field) +
-                       " is not KEY=VALUE (is the record truncated?)");
-    }
-    const std::string_view name = field.substr(0, eq);
+  kv_text::FieldLexer lexer(payload);
+  while (!lexer.at_end()) {
+    MW_ASSIGN(field, lexer.next());
     int key = 0;
-    while (key < kKeyCount && kKeyNames[key] != name) ++key;
-    if (key == kKeyCount) return malformed("unknown key " + excerpt(name) + " in " + where);
-    if (has(r.seen, key)) return malformed("duplicate key " + std::string(name));
+    while (key < kKeyCount && kKeyNames[key] != field.key) ++key;
+    if (key == kKeyCount) {
+      return malformed("unknown key " + excerpt(field.key) + " in field " +
+                       std::to_string(field.number));
+    }
+    if (has(r.seen, key)) return malformed("duplicate key " + std::string(field.key));
     r.seen |= Keys{1} << key;
-    r.raw[key] = field.substr(eq + 1);
-    if (Status s = check_raw(name, r.raw[key]); !s.is_ok()) return s.error();
-    if (bar == std::string_view::npos) return r;
-    pos = bar + 1;
+    r.raw[key] = field.raw;
+    MW_TRY(kv_text::check_raw(field.key, field.raw));
   }
+  return r;
 }
 
 // Reader decodes the values of a Record. Each method returns a neutral value on failure and
@@ -319,25 +145,19 @@ class Reader {
   std::uint64_t unsigned_int(Key k, std::uint64_t max) {
     const std::string v = text(k);
     if (v.empty()) return 0;
-    Int128 n = 0;
-    if (v.size() > 20 || !all_digits(v)) return fail(k, excerpt(v) + " is not an unsigned integer");
-    for (char c : v) n = n * 10 + (c - '0');
-    if (n > max) return fail(k, excerpt(v) + " exceeds " + std::to_string(max));
-    return static_cast<std::uint64_t>(n);
+    const std::optional<Int128> n = kv_text::parse_unsigned(v);
+    if (!n) return fail(k, excerpt(v) + " is not an unsigned integer");
+    if (*n > max) return fail(k, excerpt(v) + " exceeds " + std::to_string(max));
+    return static_cast<std::uint64_t>(*n);
   }
 
   // epoch_ns reads epoch milliseconds and returns nanoseconds.
   std::int64_t epoch_ns(Key k) {
     const std::string v = text(k);
     if (v.empty()) return 0;
-    const bool negative = v[0] == '-';
-    const std::string_view digits = std::string_view(v).substr(negative ? 1 : 0);
-    if (digits.empty() || digits.size() > 20 || !all_digits(digits)) {
-      return fail(k, excerpt(v) + " is not an integer (epoch milliseconds)");
-    }
-    Int128 ms = 0;
-    for (char c : digits) ms = ms * 10 + (c - '0');
-    const Int128 ns = (negative ? -ms : ms) * kNanosPerMilli;
+    const std::optional<Int128> ms = kv_text::parse_signed(v);
+    if (!ms) return fail(k, excerpt(v) + " is not an integer (epoch milliseconds)");
+    const Int128 ns = *ms * kNanosPerMilli;
     if (!fits_int64(ns)) return fail(k, excerpt(v) + " milliseconds is out of range");
     return static_cast<std::int64_t>(ns);
   }
@@ -400,7 +220,7 @@ class Reader {
 
   std::string text_of(std::string_view label, std::string_view raw) {
     std::string v = percent_decode(raw);
-    if (valid_utf8(v)) return v;
+    if (kv_text::valid_utf8(v)) return v;
     fail_at(std::string(label), "value is not valid UTF-8");
     return "";
   }
@@ -415,7 +235,7 @@ class Reader {
       return fail_at(unit_label,
                      "unknown vendor unit " + excerpt(unit) + " (known: GR, KGM, PCS, MTR, LTR)");
     }
-    std::optional<Int128> t = parse_thousandths(number);
+    std::optional<Int128> t = kv_text::parse_thousandths(number);
     if (!t) {
       return fail_at(label, excerpt(number) + " is not a decimal number with at most 3 decimals");
     }
@@ -451,13 +271,6 @@ const TypeSpec* find_type(std::string_view code) {
   return nullptr;
 }
 
-const TypeSpec* find_type(proto::EventType type) {
-  for (const TypeSpec& t : kTypes) {
-    if (t.type == type) return &t;
-  }
-  return nullptr;
-}
-
 using google::protobuf::FieldDescriptor;
 
 // decode_payload fills the payload message of `spec` from the record, field by field as the
@@ -486,9 +299,8 @@ bool decode_payload(const TypeSpec& spec, Reader& in, proto::EventEnvelope& e) {
   return true;
 }
 
-}  // namespace
-
-Result<proto::EventEnvelope> decode_vendor_kv(std::string_view payload) {
+// decode parses one record; decode_vendor_kv in vendor_kv.h is its contract.
+Result<proto::EventEnvelope> decode(std::string_view payload) {
   Result<Record> split = split_fields(payload);
   if (!split.is_ok()) return split.error();
   const Record& r = split.value();
@@ -532,122 +344,11 @@ Result<proto::EventEnvelope> decode_vendor_kv(std::string_view payload) {
   return e;
 }
 
-namespace {
-
-// Writer appends KEY=VALUE fields; empty values are left out (the format reads them as absent).
-class Writer {
- public:
-  void put(Key k, std::string_view value) {
-    if (value.empty()) return;
-    start(k);
-    percent_encode(value, false, &out_);
-  }
-  void put_encoded(Key k, std::string_view encoded) {
-    if (encoded.empty()) return;
-    start(k);
-    out_ += encoded;
-  }
-  void put_quantity(Key k, const proto::Quantity& q, bool with_unit) {
-    put(k, number_of(q));
-    if (with_unit) put(kUom, unit_of(q));
-  }
-  std::string take() { return std::move(out_); }
-
-  static std::string number_of(const proto::Quantity& q) {
-    const VendorUnit* u = unit_for(q.uom());
-    return u != nullptr && u->grams ? std::to_string(q.milli()) : format_milli(q.milli());
-  }
-  static std::string unit_of(const proto::Quantity& q) {
-    const VendorUnit* u = unit_for(q.uom());
-    return u != nullptr ? std::string(u->vendor) : q.uom();
-  }
-
- private:
-  static const VendorUnit* unit_for(const std::string& canonical) {
-    for (const VendorUnit& u : kUnits) {
-      if (u.canonical == canonical) return &u;
-    }
-    return nullptr;
-  }
-  void start(Key k) {
-    if (!out_.empty()) out_ += '|';
-    out_ += kKeyNames[k];
-    out_ += '=';
-  }
-  std::string out_;
-};
-
-std::string vendor_date(const std::string& d) {
-  const bool iso = d.size() == 10 && d[4] == '-' && d[7] == '-' &&
-                   all_digits(std::string_view(d).substr(0, 4)) &&
-                   all_digits(std::string_view(d).substr(5, 2)) &&
-                   all_digits(std::string_view(d).substr(8, 2));
-  return iso ? d.substr(0, 4) + d.substr(5, 2) + d.substr(8, 2) : d;
-}
-
-std::string vendor_lines(const proto::AsnReceived& asn) {
-  std::string out;
-  for (const proto::AsnLine& line : asn.lines()) {
-    if (!out.empty()) out += ',';
-    percent_encode(line.material(), true, &out);
-    out += ';';
-    percent_encode(line.lot(), true, &out);
-    out += ';';
-    percent_encode(Writer::number_of(line.quantity()), true, &out);
-    out += ';';
-    percent_encode(Writer::unit_of(line.quantity()), true, &out);
-  }
-  return out;
-}
-
-// encode_payload writes the payload message of `spec`, the inverse of decode_payload.
-void encode_payload(const TypeSpec& spec, const proto::EventEnvelope& e, Writer& w) {
-  const FieldDescriptor* pf = e.GetDescriptor()->FindFieldByName(std::string(spec.payload));
-  if (pf == nullptr) return;
-  const google::protobuf::Message& payload = e.GetReflection()->GetMessage(e, pf);
-  const google::protobuf::Reflection* r = payload.GetReflection();
-  bool unit_written = false;
-  for (const Binding& b : spec.bindings) {
-    if (b.field.empty()) break;
-    const FieldDescriptor* f = payload.GetDescriptor()->FindFieldByName(std::string(b.field));
-    if (f == nullptr) return;
-    if (f->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
-      w.put(b.key, r->GetString(payload, f));
-    } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_INT64) {
-      const std::int64_t ns = r->GetInt64(payload, f);
-      if (ns != 0) w.put(b.key, std::to_string(ns / kNanosPerMilli));
-    } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
-      for (const LotCode& c : kLotCodes) {
-        if (c.status == r->GetEnumValue(payload, f)) w.put(b.key, c.code);
-      }
-    } else if (f->is_repeated()) {
-      w.put_encoded(b.key, vendor_lines(static_cast<const proto::AsnReceived&>(payload)));
-    } else if (r->HasField(payload, f)) {
-      w.put_quantity(b.key, static_cast<const proto::Quantity&>(r->GetMessage(payload, f)),
-                     !unit_written);
-      unit_written = true;
-    }
-  }
-}
-
 }  // namespace
+}  // namespace vendor_kv_internal
 
-std::string encode_vendor_kv(const proto::EventEnvelope& e) {
-  Writer w;
-  w.put(kMsgid, e.event_id());
-  if (const TypeSpec* spec = find_type(e.event_type())) w.put(kTyp, spec->code);
-  w.put(kVer, std::to_string(e.schema_version()));
-  w.put(kSite, e.source().plant());
-  w.put(kSys, e.source().system());
-  w.put(kEdge, e.source().edge_node());
-  w.put(kCorr, e.correlation_id());
-  w.put(kCause, e.causation_id());
-  w.put(kTs, std::to_string(e.occurred_at_ns() / kNanosPerMilli));
-  w.put(kPdate, vendor_date(e.posting_date()));
-  w.put(kOkey, e.ordering_key());
-  w.put(kSeq, std::to_string(e.source_sequence()));
-  if (const TypeSpec* spec = find_type(e.event_type())) encode_payload(*spec, e, w);
-  return w.take();
+Result<proto::EventEnvelope> decode_vendor_kv(std::string_view payload) {
+  return vendor_kv_internal::decode(payload);
 }
 
 }  // namespace mw::core
