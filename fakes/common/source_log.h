@@ -1,0 +1,74 @@
+// SourceLog: the ground truth of every system that reports events to the middleware (plant
+// MES, WMS replenishment, quality): each event it created, once, with what physically happened.
+//
+// A source appends an entry when it creates an event (not when it sends or resends it), so the
+// log says what the world did, whatever the network and the middleware made of it. Like the
+// ERP ledger, a SourceLog is owned outside the simulated processes (by the world or the test)
+// and outlives the Simulation: a source process crash does not unmake physical production. A
+// source that crashes before an event is durable in its own store loses only events it has not
+// logged yet; it must log an event before it can be sent.
+//
+// The oracles in properties/ read it: no loss and exactly-once are judged per event id,
+// sequencing per ordering key in source_sequence order, conservation from the physical effects.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "middleware/proto/events.pb.h"
+#include "sim/time.h"
+
+namespace mw::fakes {
+
+// PhysicalEffect is one signed change of physical stock that an event reports, in the source's
+// own terms (plant code, plant material number, unit of measure as the source reported it).
+struct PhysicalEffect {
+  std::string plant;
+  std::string material;
+  std::string lot;
+  std::string storage_location;
+  std::int64_t milli = 0;  // signed, in `uom`
+  std::string uom;
+};
+
+// EmittedEvent is one event a source created.
+struct EmittedEvent {
+  std::string event_id;
+  std::string source;  // the emitting node's name, e.g. "mes-P100", "wms", "quality"
+  std::string plant;
+  proto::EventType type = proto::EVENT_TYPE_UNSPECIFIED;
+  std::string ordering_key;
+  std::uint64_t source_sequence = 0;
+  sim::Time created_at{};
+  // malformed: the source deliberately sent bytes the middleware must quarantine (a fault the
+  // scenario asked for); such an event is expected in quarantine, never in the ERP.
+  bool malformed = false;
+  std::vector<PhysicalEffect> effects;  // empty for events that move no stock
+};
+
+class SourceLog {
+ public:
+  SourceLog() = default;
+  SourceLog(const SourceLog&) = delete;
+  SourceLog& operator=(const SourceLog&) = delete;
+
+  // append records `e`. Event ids are unique across the log (MW_CHECK).
+  void append(EmittedEvent e);
+
+  // events returns every event in creation order; references stay valid as it grows.
+  const std::deque<EmittedEvent>& events() const { return events_; }
+  // find returns the event with `event_id`, or nullptr.
+  const EmittedEvent* find(std::string_view event_id) const;
+  std::size_t size() const { return events_.size(); }
+
+ private:
+  std::deque<EmittedEvent> events_;
+  std::map<std::string, std::size_t, std::less<>> by_id_;
+};
+
+}  // namespace mw::fakes
