@@ -3,7 +3,7 @@
 // Every test runs an "erp" node and a scripted "client" node on a 1 ms network.
 #include <gtest/gtest.h>
 
-#include "tests/fakes/erp_harness.h"
+#include "tests/fakes/erp/erp_harness.h"
 
 namespace mw::fakes {
 namespace {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "sim/trace.h"
-#include "tests/fakes/erp_harness.h"
+#include "tests/fakes/erp/erp_harness.h"
 
 namespace mw::fakes {
 namespace {

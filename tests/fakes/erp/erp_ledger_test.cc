@@ -4,7 +4,7 @@
 
 #include "fakes/erp/ledger.h"
 #include "fakes/erp/posting_rules.h"
-#include "tests/fakes/erp_harness.h"
+#include "tests/fakes/erp/erp_harness.h"
 
 namespace mw::fakes {
 namespace {
