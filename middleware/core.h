@@ -64,6 +64,9 @@ class Core {
   // discard gives up on a parked dead letter; its key's later events continue.
   Status discard(const std::string& event_id, const std::string& reason, const std::string& actor);
   Result<std::vector<QuarantineRow>> quarantine(std::int64_t limit = 1000);
+  // event_states returns where every accepted event is, in arrival order (an operator's "where
+  // is my event", and what the simulator's oracles read at the end of a run).
+  Result<std::vector<EventState>> event_states();
   // audit_log returns the last `limit` operator actions (replay, discard, master data).
   Result<std::vector<AuditRow>> audit_log(std::int64_t limit = 1000);
 

@@ -44,6 +44,8 @@ Result<std::vector<DeadLetterRow>> Core::dead_letters(bool parked_only) { return
 
 Result<std::vector<QuarantineRow>> Core::quarantine(std::int64_t limit) { return p_->store.quarantine_list(limit); }
 
+Result<std::vector<EventState>> Core::event_states() { return p_->store.event_states(); }
+
 Result<std::vector<AuditRow>> Core::audit_log(std::int64_t limit) { return p_->store.audit_log(limit); }
 
 Status Core::replay(const std::string& event_id, const std::string& actor) {

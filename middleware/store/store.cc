@@ -49,6 +49,20 @@ Result<std::vector<QuarantineRow>> Store::quarantine_list(std::int64_t limit) {
   return out;
 }
 
+Result<std::vector<EventState>> Store::event_states() {
+  MW_ASSIGN(st, prep("SELECT event_id, ordering_key, sequence, state, COALESCE(erp_document, ''), received_ns, "
+                     "COALESCE(finished_ns, 0) FROM events ORDER BY id"));
+  std::vector<EventState> out;
+  for (;;) {
+    MW_ASSIGN(row, st->step());
+    if (!row) break;
+    out.push_back(EventState{st->column_text(0), st->column_text(1), st->column_int(2), st->column_text(3),
+                             st->column_text(4), st->column_int(5), st->column_int(6)});
+  }
+  st->reset();
+  return out;
+}
+
 Result<std::int64_t> Store::event_insert(const EventRow& r) {
   MW_ASSIGN(st, prep("INSERT INTO events(event_id, ordering_key, sequence, plant, domain, correlation_id, "
                      "envelope, state, received_ns) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"));

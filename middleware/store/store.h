@@ -39,6 +39,17 @@ struct EventRow {
   std::int64_t received_ns = 0;
 };
 
+// EventState is where one accepted event is in the pipeline, for operators and oracles.
+struct EventState {
+  std::string event_id;
+  std::string ordering_key;
+  std::int64_t sequence = 0;
+  std::string state;  // waiting, queued, posted, no_posting, dead_lettered, discarded
+  std::string erp_document;
+  std::int64_t received_ns = 0;
+  std::int64_t finished_ns = 0;  // 0 while unfinished
+};
+
 struct KeyState {
   std::int64_t next_sequence = 1;
 };
@@ -112,6 +123,8 @@ class Store {
   Result<std::vector<EventRow>> waiting_events(std::string_view ordering_key);
   // keys_with_waiting lists keys that have waiting events (for gap timers after a restart).
   Result<std::vector<std::string>> keys_with_waiting();
+  // event_states returns the state of every accepted event, in arrival order.
+  Result<std::vector<EventState>> event_states();
   // count_events counts events in one unfinished state: waiting, queued or dead_lettered.
   Result<std::int64_t> count_events(std::string_view state);
 

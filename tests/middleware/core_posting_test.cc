@@ -224,5 +224,24 @@ TEST(CorePosting, RateLimitSpacesRequests) {
   EXPECT_EQ(h.erp_requests().size(), 2u);
 }
 
+
+TEST(CorePosting, EventStatesShowWhereEveryAcceptedEventIs) {
+  CoreHarness h;
+  h.send_events({consumption("e1", "wo:1", 1), consumption("e2", "wo:1", 2),
+                 consumption("e4", "wo:2", 2)});
+  h.reply_success(h.erp_requests().at(0), "4900000042");
+  auto states = h.core().event_states();
+  ASSERT_TRUE(states.is_ok());
+  ASSERT_EQ(states.value().size(), 3u);
+  const EventState& posted = states.value()[0];
+  EXPECT_EQ(posted.event_id, "e1");
+  EXPECT_EQ(posted.state, "posted");
+  EXPECT_EQ(posted.erp_document, "4900000042");
+  EXPECT_GT(posted.finished_ns, 0);
+  EXPECT_EQ(states.value()[1].state, "queued");   // released, its command in posting
+  EXPECT_EQ(states.value()[2].state, "waiting");  // held for wo:2 sequence 1
+  EXPECT_EQ(states.value()[2].finished_ns, 0);
+}
+
 }  // namespace
 }  // namespace mw::core::testing
