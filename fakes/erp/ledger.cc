@@ -83,7 +83,7 @@ const Posting& ErpLedger::commit(const proto::ErpCommand& command, sim::Time at)
   p.command = command;
   p.committed_at = at;
   by_reference_[p.external_reference].push_back(postings_.size() - 1);
-  ++count_by_source_event_[p.source_event_id];
+  by_source_event_[p.source_event_id].push_back(postings_.size() - 1);
   return p;
 }
 
@@ -115,8 +115,17 @@ const Posting* ErpLedger::first_posting_for(std::string_view external_reference)
 }
 
 std::size_t ErpLedger::count_for_source_event(std::string_view source_event_id) const {
-  const auto it = count_by_source_event_.find(source_event_id);
-  return it == count_by_source_event_.end() ? 0 : it->second;
+  const auto it = by_source_event_.find(source_event_id);
+  return it == by_source_event_.end() ? 0 : it->second.size();
+}
+
+std::vector<const Posting*> ErpLedger::postings_for_source_event(
+    std::string_view source_event_id) const {
+  std::vector<const Posting*> out;
+  if (auto it = by_source_event_.find(source_event_id); it != by_source_event_.end()) {
+    for (std::size_t i : it->second) out.push_back(&postings_[i]);
+  }
+  return out;
 }
 
 proto::LotStatus ErpLedger::lot_status(const LotKey& key) const {

@@ -121,6 +121,8 @@ class ErpLedger {
   const Posting* first_posting_for(std::string_view external_reference) const;
   // count_for_source_event returns how many postings carry `source_event_id`.
   std::size_t count_for_source_event(std::string_view source_event_id) const;
+  // postings_for_source_event returns every posting carrying `source_event_id`, in commit order.
+  std::vector<const Posting*> postings_for_source_event(std::string_view source_event_id) const;
 
   // lot_status returns the status of lot `key`: LOT_STATUS_RELEASED unless a LotStatusChange or
   // the opening status said otherwise.
@@ -143,7 +145,7 @@ class ErpLedger {
   std::map<StockKey, std::int64_t> opening_stock_;
   std::deque<Posting> postings_;
   std::map<std::string, std::vector<std::size_t>, std::less<>> by_reference_;  // indices
-  std::map<std::string, std::size_t, std::less<>> count_by_source_event_;
+  std::map<std::string, std::vector<std::size_t>, std::less<>> by_source_event_;  // indices
   std::map<LotKey, proto::LotStatus> lot_status_;
   std::set<std::string, std::less<>> closed_periods_;
   std::vector<PeriodChange> period_history_;

@@ -1,0 +1,47 @@
+#include <map>
+
+#include "properties/oracles/oracles.h"
+
+namespace mw::props {
+
+Verdict check_downstream(const OracleInput& in, const EventFates& fates) {
+  Verdict v("downstream");
+  if (in.notifications_pending > 0) {
+    v.add({std::to_string(in.notifications_pending) +
+               " notification(s) still unacknowledged in the middleware",
+           {}, "", {}});
+  }
+  for (const Downstream& d : in.downstream) {
+    for (const std::string& a : d.anomalies) v.add({d.subscriber + " reported: " + a, {}, "", {}});
+    std::map<std::string, std::uint64_t> last_sequence;
+    std::map<std::string, std::uint32_t, std::less<>> applied_per_event;
+    std::map<std::string, sim::Time, std::less<>> first_applied;
+    for (const AppliedNotification& n : d.applied) {
+      std::uint64_t& last = last_sequence[n.ordering_key];
+      if (n.sequence != last + 1) {
+        v.add({d.subscriber + " applied sequence " + std::to_string(n.sequence) + " after " +
+                   std::to_string(last),
+               {n.source_event_id}, n.ordering_key, {n.applied_at}});
+      }
+      last = n.sequence;
+      ++applied_per_event[n.source_event_id];
+      first_applied.emplace(n.source_event_id, n.applied_at);
+    }
+    for (const fakes::EmittedEvent& e : in.sources->events()) {
+      const auto it = applied_per_event.find(e.event_id);
+      const std::uint32_t applied = it == applied_per_event.end() ? 0 : it->second;
+      const bool posted = fates.of(e.event_id).fate == Fate::kPosted;
+      const std::uint32_t expected = posted ? notifications_per_posting(e.type) : 0;
+      if (applied == expected) continue;
+      std::vector<sim::Time> times{e.created_at};
+      if (applied > 0) times.push_back(first_applied.at(e.event_id));
+      v.add({d.subscriber + " applied " + std::to_string(applied) + " change(s) of the event, " +
+                 "expected " + std::to_string(expected) + " (" + fate_name(fates.of(e.event_id).fate) +
+                 ")",
+             {e.event_id}, e.ordering_key, times});
+    }
+  }
+  return v;
+}
+
+}  // namespace mw::props

@@ -1,0 +1,59 @@
+// EventFates: where each event the sources created ended up, from the core's store, its
+// quarantine and the senders' refusals. The oracles share this index.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "middleware/proto/events.pb.h"
+#include "properties/oracles/oracle_input.h"
+
+namespace mw::props {
+
+enum class Fate {
+  kNeverAccepted,  // not in the core: lost, or still at the source or edge
+  kWaiting,        // held by the sequencer
+  kQueued,         // released; its ERP command not yet posted
+  kPosted,
+  kNoPosting,      // an event with no ERP effect, done
+  kDeadLettered,   // parked in the DLQ
+  kDiscarded,      // an operator gave up on it
+  kQuarantined,    // in the core's quarantine, or refused with a non-retryable Nack
+};
+
+const char* fate_name(Fate f);
+
+struct EventFate {
+  Fate fate = Fate::kNeverAccepted;
+  std::string reason;  // dead-letter or quarantine reason
+};
+
+class EventFates {
+ public:
+  explicit EventFates(const OracleInput& in);
+
+  // of returns the fate of `event_id` (kNeverAccepted if the middleware never saw it).
+  const EventFate& of(std::string_view event_id) const;
+  // booked tells whether the event is expected in the ERP's books: posted or still to be.
+  // Dead-lettered, discarded and quarantined events are not.
+  bool booked(std::string_view event_id) const;
+  // parked_before returns the id of a parked dead letter of `key` with a sequence below
+  // `sequence`, or "" if there is none: the event waits behind it by design.
+  std::string parked_before(const std::string& key, std::uint64_t sequence) const;
+
+ private:
+  std::map<std::string, EventFate, std::less<>> fates_;
+  // parked dead letters: key -> (sequence -> event id)
+  std::map<std::string, std::map<std::int64_t, std::string>> parked_;
+};
+
+// posts_to_erp tells whether an event of type `t` makes an ERP posting when it is processed
+// (the business rule the oracles judge by, written independently of the core's mapping).
+bool posts_to_erp(proto::EventType t);
+// notifications_per_posting is how many downstream changes one posting of type `t` publishes:
+// two for a transfer (out of one location, into another), one for other postings.
+std::uint32_t notifications_per_posting(proto::EventType t);
+
+}  // namespace mw::props

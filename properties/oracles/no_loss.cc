@@ -1,0 +1,49 @@
+#include "properties/oracles/oracles.h"
+
+namespace mw::props {
+
+Verdict check_no_loss(const OracleInput& in, const EventFates& fates) {
+  Verdict v("no_loss");
+  for (const fakes::EmittedEvent& e : in.sources->events()) {
+    const EventFate& f = fates.of(e.event_id);
+    if (e.malformed) {
+      if (f.fate != Fate::kQuarantined) {
+        v.add({std::string("a malformed event was not quarantined but ") + fate_name(f.fate),
+               {e.event_id}, e.ordering_key, {e.created_at}});
+      }
+      continue;
+    }
+    switch (f.fate) {
+      case Fate::kPosted:
+        if (posts_to_erp(e.type) && in.erp->count_for_source_event(e.event_id) == 0) {
+          v.add({"the middleware marked the event posted but the ERP has no posting of it",
+                 {e.event_id}, e.ordering_key, {e.created_at}});
+        }
+        break;
+      case Fate::kNoPosting:
+        break;
+      case Fate::kDeadLettered:
+      case Fate::kDiscarded:
+      case Fate::kQuarantined:
+        if (f.reason.empty()) {
+          v.add({std::string(fate_name(f.fate)) + " without a reason", {e.event_id},
+                 e.ordering_key, {e.created_at}});
+        }
+        break;
+      case Fate::kWaiting:
+      case Fate::kQueued: {
+        if (!fates.parked_before(e.ordering_key, e.source_sequence).empty()) break;
+        v.add({std::string("still in flight in the middleware (") + fate_name(f.fate) + ")",
+               {e.event_id}, e.ordering_key, {e.created_at}});
+        break;
+      }
+      case Fate::kNeverAccepted:
+        v.add({"never accepted by the middleware (lost, or still at its source or edge)",
+               {e.event_id}, e.ordering_key, {e.created_at}});
+        break;
+    }
+  }
+  return v;
+}
+
+}  // namespace mw::props
