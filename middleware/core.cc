@@ -282,6 +282,9 @@ MetricsSnapshot Core::metrics() {
   s.waiting = count(kWaiting);
   s.queued = count(kQueued);
   s.parked = count(kDeadLettered);
+  if (auto held = p_->store.count_held_behind_dead_letters(); held.is_ok()) {
+    s.held_behind_dead_letters = static_cast<std::uint64_t>(held.value());
+  }
   s.in_flight = p_->poster.in_flight();
   s.notifications_pending = p_->publisher.pending();
   if (auto b = p_->store.backlog(); b.is_ok()) s.backlog_by_plant_domain = std::move(b.value());

@@ -55,6 +55,9 @@ struct MetricsSnapshot {
   std::uint64_t waiting = 0;      // events held by the sequencer
   std::uint64_t queued = 0;       // commands waiting for or in posting
   std::uint64_t parked = 0;       // dead letters not yet replayed or discarded
+  // waiting or queued events held behind a parked dead letter of their key (included in
+  // waiting and queued): they move only when an operator replays or discards it.
+  std::uint64_t held_behind_dead_letters = 0;
   std::uint64_t in_flight = 0;    // ERP requests awaiting a reply
   std::uint64_t notifications_pending = 0;
   // Backlog (waiting + queued) by "<plant>/<domain>", e.g. "P100/production".

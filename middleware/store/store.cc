@@ -155,6 +155,16 @@ Result<std::int64_t> Store::count_events(std::string_view state) {
   return n;
 }
 
+Result<std::int64_t> Store::count_held_behind_dead_letters() {
+  MW_ASSIGN(st, prep("SELECT COUNT(*) FROM events e WHERE e.state IN ('waiting', 'queued') AND EXISTS ("
+                     "SELECT 1 FROM events d WHERE d.state = 'dead_lettered' AND d.ordering_key = e.ordering_key "
+                     "AND d.sequence < e.sequence)"));
+  MW_ASSIGN(row, st->step());
+  const std::int64_t n = row ? st->column_int(0) : 0;
+  st->reset();
+  return n;
+}
+
 Result<KeyState> Store::key_get(std::string_view ordering_key) {
   MW_ASSIGN(st, prep("SELECT next_sequence FROM sequence_keys WHERE ordering_key = ?"));
   st->bind(1, ordering_key);

@@ -127,6 +127,9 @@ class Store {
   Result<std::vector<EventState>> event_states();
   // count_events counts events in one unfinished state: waiting, queued or dead_lettered.
   Result<std::int64_t> count_events(std::string_view state);
+  // count_held_behind_dead_letters counts unfinished events (waiting, queued) whose key has a
+  // parked dead letter earlier in its sequence: they wait for an operator, by design.
+  Result<std::int64_t> count_held_behind_dead_letters();
 
   Result<KeyState> key_get(std::string_view ordering_key);
   Status key_put(std::string_view ordering_key, const KeyState& state);

@@ -15,6 +15,9 @@ TEST(CoreDeadLetter, UnknownMaterialIsDeadLetteredAtItsTurnAndParksLaterEventsOf
   ASSERT_EQ(dl.value().size(), 1u);
   EXPECT_EQ(dl.value()[0].dead_letter_class, "unknown_material");
   EXPECT_NE(dl.value()[0].reason.find("RM-999"), std::string::npos);
+  const MetricsSnapshot m = h.core().metrics();
+  EXPECT_EQ(m.parked, 1u);
+  EXPECT_EQ(m.held_behind_dead_letters, 1u);  // e2 waits for an operator
 }
 
 TEST(CoreDeadLetter, ReplayAfterFixingMasterDataPostsInKeyOrder) {
