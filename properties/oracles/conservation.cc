@@ -2,38 +2,16 @@
 #include <optional>
 #include <tuple>
 
+#include "properties/oracles/erp_terms.h"
 #include "properties/oracles/oracles.h"
 
 namespace mw::props {
 namespace {
 
-__extension__ using I128 = __int128;  // exact products of 64-bit factors
 using LotId = std::tuple<std::string, std::string, std::string>;  // ERP plant, material, lot
 
 std::string lot_name(const LotId& id) {
   return std::get<0>(id) + "/" + std::get<1>(id) + "/" + std::get<2>(id);
-}
-
-// to_base converts `milli` of `uom` into the material's base unit with the master data's
-// conversions, exactly; nullopt when there is no exact conversion. Written here, not borrowed
-// from the core, so that a conversion bug in the core shows up as a conservation violation.
-std::optional<std::int64_t> to_base(const core::MasterData& m, std::int64_t milli,
-                                    const std::string& uom, const std::string& base) {
-  if (uom == base) return milli;
-  I128 num = 0;
-  I128 den = 0;
-  if (auto it = m.conversions.find({uom, base}); it != m.conversions.end()) {
-    num = it->second.numerator;
-    den = it->second.denominator;
-  } else if (auto rev = m.conversions.find({base, uom}); rev != m.conversions.end()) {
-    num = rev->second.denominator;
-    den = rev->second.numerator;
-  } else {
-    return std::nullopt;
-  }
-  const I128 scaled = static_cast<I128>(milli) * num;
-  if (den == 0 || scaled % den != 0) return std::nullopt;
-  return static_cast<std::int64_t>(scaled / den);
 }
 
 }  // namespace
@@ -46,20 +24,15 @@ Verdict check_conservation(const OracleInput& in, const EventFates& fates) {
   for (const fakes::EmittedEvent& e : in.sources->events()) {
     if (e.malformed || e.effects.empty() || !fates.booked(e.event_id)) continue;
     for (const fakes::PhysicalEffect& fx : e.effects) {
-      const auto plant = m.plants.find(fx.plant);
-      const auto material = m.materials.find(fx.material);
-      std::optional<std::int64_t> milli;
-      if (plant != m.plants.end() && material != m.materials.end()) {
-        milli = to_base(m, fx.milli, fx.uom, material->second.base_uom);
-      }
-      if (!milli) {
+      const std::optional<ErpTerms> erp = to_erp_terms(m, fx.plant, fx.material, fx.milli, fx.uom);
+      if (!erp) {
         v.add({"a booked event's effect cannot be mapped to ERP terms (" + fx.plant + "/" +
                    fx.material + " in " + fx.uom + ")",
                {e.event_id}, e.ordering_key, {e.created_at}});
         continue;
       }
-      const LotId id{plant->second.erp_plant, material->second.erp_material, fx.lot};
-      physical[id] += *milli;
+      const LotId id{erp->erp_plant, erp->erp_material, fx.lot};
+      physical[id] += erp->base_milli;
       auto& ids = events_by_lot[id];
       if (ids.size() < 5) ids.push_back(e.event_id);
     }
