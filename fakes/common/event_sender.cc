@@ -61,6 +61,7 @@ EventSender::EventSender(sim::Node& node, OutboxStore& store, SenderConfig confi
       target_(node.find(config_.target)),
       // Batch ids only label traces and acks; the incarnation keeps them unique across crashes.
       next_batch_id_(static_cast<std::uint64_t>(node.incarnation()) << 32) {
+  MW_CHECK(target_.valid(), "the event sender's target names no node of the simulation");
   node_.after(config_.flush_interval, [this] { flush(); });
 }
 
@@ -72,50 +73,74 @@ void EventSender::flush() {
   const sim::Time now = node_.now();
   std::vector<const OutboxStore::Entry*> batch;
   std::size_t batches = 0;
-  for (auto& [n, entry] : store_.entries()) {
+  auto& entries = store_.entries();
+  // A held entry that left the outbox (it cannot: it was never sent) is simply forgotten.
+  if (held_ && !entries.contains(held_->n)) held_.reset();
+  for (auto& [n, entry] : entries) {
     if (batches == config_.max_batches_per_flush) break;
+    if (held_ && n == held_->n) continue;
     const bool due =
         entry.sends == 0 || entry.retry_now || now - entry.last_sent >= config_.resend_after;
     if (!due) continue;
-    if (entry.sends > 0) ++store_.stats().resends;
-    ++entry.sends;
-    entry.last_sent = now;
-    entry.retry_now = false;
+    if (!held_ && entry.sends == 0 && config_.reorder_probability > 0 &&
+        rng_.bernoulli(config_.reorder_probability)) {
+      held_ = Held{n, now};  // leaves after the next event queued behind it
+      continue;
+    }
+    take(entry, batch, batches);
+    if (held_ && n > held_->n && batches < config_.max_batches_per_flush) {
+      take(entries.at(held_->n), batch, batches);
+      held_.reset();
+    }
+  }
+  // Nothing overtook the held event within resend_after: it goes alone.
+  if (held_ && now - held_->since >= config_.resend_after &&
+      batches < config_.max_batches_per_flush) {
+    take(entries.at(held_->n), batch, batches);
+    held_.reset();
+  }
+  if (!batch.empty()) send_batch(batch);
+  node_.after(config_.flush_interval, [this] { flush(); });
+}
+
+void EventSender::take(OutboxStore::Entry& entry, std::vector<const OutboxStore::Entry*>& batch,
+                       std::size_t& batches) {
+  if (entry.sends > 0) ++store_.stats().resends;
+  ++entry.sends;
+  entry.last_sent = node_.now();
+  entry.retry_now = false;
+  const bool copy =
+      config_.duplicate_probability > 0 && rng_.bernoulli(config_.duplicate_probability);
+  for (int i = copy ? 2 : 1; i > 0; --i) {
     batch.push_back(&entry);
     if (batch.size() == config_.max_batch_events) {
       send_batch(batch);
       ++batches;
     }
   }
-  if (!batch.empty()) send_batch(batch);
-  node_.after(config_.flush_interval, [this] { flush(); });
+  if (copy) ++store_.stats().duplicates;
 }
 
 void EventSender::send_batch(std::vector<const OutboxStore::Entry*>& batch) {
-  for (std::size_t i = 0; i + 1 < batch.size(); ++i) {
-    if (config_.reorder_probability > 0 && rng_.bernoulli(config_.reorder_probability)) {
-      std::swap(batch[i], batch[i + 1]);
-      ++i;  // an event moves at most one place
-    }
-  }
   proto::Frame frame;
   proto::EventBatch& out = *frame.mutable_event_batch();
   out.set_batch_id(++next_batch_id_);
   std::vector<std::string>& ids = sent_batches_[out.batch_id()];
-  for (const OutboxStore::Entry* e : batch) {
+  ids.reserve(batch.size());
+  std::uint64_t resent = 0;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const OutboxStore::Entry* e = batch[i];
     *out.add_events() = e->event;
     ids.push_back(e->event_id);
-    ++store_.stats().sends;
-    if (config_.duplicate_probability > 0 && rng_.bernoulli(config_.duplicate_probability)) {
-      *out.add_events() = e->event;
-      ids.push_back(e->event_id);
-      ++store_.stats().sends;
-      ++store_.stats().duplicates;
-    }
+    // A deliberate copy directly follows its original; only the original can be a resend.
+    const bool copy_of_previous = i > 0 && batch[i - 1] == e;
+    if (!copy_of_previous && e->sends > 1) ++resent;
   }
+  store_.stats().sends += batch.size();
   if (sent_batches_.size() > kRememberedBatches) sent_batches_.erase(sent_batches_.begin());
   ++store_.stats().batches;
-  node_.trace("src.send", {{"batch", out.batch_id()}, {"events", out.events_size()}});
+  node_.trace("src.send",
+              {{"batch", out.batch_id()}, {"events", out.events_size()}, {"resent", resent}});
   std::string bytes;
   MW_CHECK(frame.SerializeToString(&bytes), "an event batch failed to serialize");
   node_.send(target_, std::move(bytes));
@@ -135,13 +160,24 @@ bool EventSender::on_frame(const proto::Frame& frame) {
     node_.trace("src.nack", {{"event", nack.event_id()},
                              {"retryable", nack.retryable() ? 1 : 0},
                              {"reason", nack.reason()}});
+    if (nack.retryable()) {
+      ++store_.stats().nacked_retryable;
+      if (!nack.event_id().empty()) {
+        if (OutboxStore::Entry* entry = store_.find(nack.event_id())) entry->retry_now = true;
+      } else if (const auto it = sent_batches_.find(nack.batch_id()); it != sent_batches_.end()) {
+        // No event named: the whole batch (a store failure) or one index of it (a batch too
+        // large). Either way, what is still unacked of the batch is due: a resend costs at most
+        // a duplicate, which the middleware absorbs.
+        for (const std::string& id : it->second) {
+          if (OutboxStore::Entry* entry = store_.find(id)) entry->retry_now = true;
+        }
+      }
+      return true;
+    }
     const std::string id =
         nack.event_id().empty() ? event_at(nack.batch_id(), nack.index()) : nack.event_id();
     if (id.empty()) return true;  // a batch too old to remember: the resend will be nacked again
-    if (nack.retryable()) {
-      ++store_.stats().nacked_retryable;
-      if (OutboxStore::Entry* entry = store_.find(id)) entry->retry_now = true;
-    } else if (store_.remove(id)) {
+    if (store_.remove(id)) {
       ++store_.stats().rejected;
       store_.reject(id, nack.reason());
     }

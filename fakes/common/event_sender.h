@@ -6,13 +6,18 @@
 // The EventSender is the process-side logic: every flush_interval it sends what is waiting in
 // batches, oldest first; an event sent and not acked within resend_after is sent again with the
 // same id and the same bytes. An Ack removes the events it names; a retryable Nack makes the
-// event due again at the next flush; a non-retryable Nack removes it and records the reason
-// (the middleware quarantined it and will never accept it). A Nack names the event by id, or,
-// when the middleware could not decode it, by its index in the batch.
+// event due again at the next flush (a retryable Nack that names no event, the middleware's
+// answer to a batch it could not store, makes every still-unacked event of that batch due); a
+// non-retryable Nack removes it and records the reason (the middleware quarantined it and will
+// never accept it). A Nack names the event by id, or, when the middleware could not decode it,
+// by its index in the batch.
 //
 // Source misbehaviour a scenario may ask for (a real MES does these): duplicate_probability
-// sends an event twice in a row; reorder_probability swaps an event with the next one in the
-// batch it is sent in, so events leave out of order.
+// sends an event twice in a row (the copy counts towards max_batch_events and may open the next
+// batch); reorder_probability holds an event's first send back until the event queued after it
+// has gone, so it leaves after its successor: within one batch the two swap places, and an
+// event with no successor yet waits for the next one, at most resend_after, then goes alone.
+// Only first sends are held; the held event lives in the process, so a crash forgets it.
 //
 // Traces: "src.send" (batch, events, resent), "src.ack" (batch, events), "src.nack" (event,
 // retryable, reason).
@@ -21,6 +26,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -98,7 +104,8 @@ class OutboxStore {
 class EventSender {
  public:
   // EventSender sends from `store` (which must outlive it) on `node`, using the random stream
-  // `rng` for the misbehaviour knobs. It arms its flush timer at once.
+  // `rng` for the misbehaviour knobs. It arms its flush timer at once. `config.target` must name
+  // a node of the simulation (MW_CHECK).
   EventSender(sim::Node& node, OutboxStore& store, SenderConfig config, sim::Rng rng);
 
   // enqueue adds an event to the outbox; it leaves at the next flush.
@@ -111,6 +118,10 @@ class EventSender {
 
  private:
   void flush();
+  // take marks `entry` sent now and appends it (and a deliberate copy, if drawn) to `batch`,
+  // sending the batch whenever it is full; `batches` counts the batches sent by this flush.
+  void take(OutboxStore::Entry& entry, std::vector<const OutboxStore::Entry*>& batch,
+            std::size_t& batches);
   void send_batch(std::vector<const OutboxStore::Entry*>& batch);
   // event_at returns the id of the event at `index` of sent batch `batch_id`, or "".
   std::string event_at(std::uint64_t batch_id, std::uint32_t index) const;
@@ -121,6 +132,12 @@ class EventSender {
   sim::Rng rng_;
   sim::NodeId target_;
   std::uint64_t next_batch_id_;
+  // The entry (by queue number) whose first send reorder_probability holds back, and since when.
+  struct Held {
+    std::uint64_t n = 0;
+    sim::Time since{};
+  };
+  std::optional<Held> held_;
   // The event ids of the last kRememberedBatches batches, in sent order, so that a Nack without
   // an event id (an event the middleware could not decode) can be matched by its index.
   static constexpr std::size_t kRememberedBatches = 256;

@@ -1,0 +1,29 @@
+// How the MES turns a canonical envelope into the bytes it sends: its plant's source format,
+// UTC posting dates, and the deliberately broken events of malformed_probability.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "middleware/proto/events.pb.h"
+#include "middleware/proto/wire.pb.h"
+
+namespace mw::fakes {
+
+// utc_date returns the UTC calendar date "YYYY-MM-DD" of Unix time `unix_ns` (>= 0).
+std::string utc_date(std::int64_t unix_ns);
+
+// encode_event renders `e` in `format`: CANONICAL_PROTO is the serialized envelope, VENDOR_KV a
+// line-controller record (line_controller_format.h).
+std::string encode_event(const proto::EventEnvelope& e, proto::SourceFormat format);
+
+enum class MalformedKind {
+  kUndecodable,  // bytes the middleware cannot decode: a torn protobuf, a garbled record
+  kInvalid,      // decodes, but schema_version 99 fails validation (the id is readable)
+};
+
+// malformed_payload renders `e` broken in the way `kind` says, in `format`.
+std::string malformed_payload(proto::EventEnvelope e, proto::SourceFormat format,
+                              MalformedKind kind);
+
+}  // namespace mw::fakes

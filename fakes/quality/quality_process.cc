@@ -1,0 +1,231 @@
+#include "fakes/quality/quality_process.h"
+
+#include <cstdio>
+#include <utility>
+#include <vector>
+
+#include "middleware/proto/events.pb.h"
+#include "middleware/proto/wire.pb.h"
+#include "sim/check.h"
+
+namespace mw::fakes {
+namespace {
+
+constexpr std::uint32_t kSchemaVersion = 1;
+constexpr const char* kHoldReason = "random inspection";
+constexpr const char* kPassReason = "inspection passed";
+constexpr const char* kFailReason = "inspection failed";
+
+// posting_date renders the UTC calendar date of `unix_ns` (>= 0) as "YYYY-MM-DD" (Hinnant's
+// civil_from_days).
+std::string posting_date(std::int64_t unix_ns) {
+  const std::int64_t z = unix_ns / 86'400'000'000'000 + 719'468;
+  const std::int64_t era = z / 146'097;
+  const std::int64_t doe = z - era * 146'097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36'524 - doe / 146'096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
+  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  char buf[64];  // roomy: the compiler cannot see that the year has four digits
+  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(year),
+                static_cast<long long>(month), static_cast<long long>(day));
+  return buf;
+}
+
+const char* status_name(proto::LotStatus s) {
+  switch (s) {
+    case proto::LOT_STATUS_RELEASED:
+      return "RELEASED";
+    case proto::LOT_STATUS_QUALITY_HOLD:
+      return "QUALITY_HOLD";
+    case proto::LOT_STATUS_BLOCKED:
+      return "BLOCKED";
+    default:
+      break;
+  }
+  return "UNSPECIFIED";
+}
+
+}  // namespace
+
+QualityProcess::QualityProcess(sim::Node& node, QualityState& state,
+                               std::shared_ptr<const QualityConfig> config)
+    : node_(node),
+      state_(state),
+      config_(std::move(config)),
+      sender_(node, state.outbox(), config_->sender, node.rng().fork("quality/sender")) {
+  if (!state_.random_started() && config_->random.mean_time_between_holds > sim::Duration::zero()) {
+    state_.start_random(node.rng().fork("quality/random"), std::nullopt);
+    state_.set_next_hold_at(next_hold_after(config_->random.start));
+  }
+  catch_up();
+}
+
+void QualityProcess::on_message(sim::NodeId from, std::string_view bytes) {
+  proto::Frame frame;
+  if (frame.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) &&
+      sender_.on_frame(frame)) {
+    return;
+  }
+  ++state_.stats().garbage;
+  node_.trace("quality.garbage", {{"from", node_.peer_name(from)}, {"bytes", bytes.size()}});
+}
+
+void QualityProcess::catch_up() {
+  const std::vector<QualityAction>& schedule = config_->schedule;
+  for (;;) {
+    // The earliest decision; on a tie the first candidate in this order wins.
+    enum class Next { kNone, kSchedule, kEnd, kHold } next = Next::kNone;
+    sim::Time when = sim::kTimeMax;
+    if (state_.schedule_done() < schedule.size()) {
+      when = schedule[state_.schedule_done()].at;
+      next = Next::kSchedule;
+    }
+    if (!state_.pending_ends().empty() && state_.pending_ends().begin()->first.first < when) {
+      when = state_.pending_ends().begin()->first.first;
+      next = Next::kEnd;
+    }
+    if (state_.next_hold_at() && *state_.next_hold_at() < when) {
+      when = *state_.next_hold_at();
+      next = Next::kHold;
+    }
+    if (next == Next::kNone) return;
+    if (when > node_.now()) {
+      node_.at(when, [this] { catch_up(); });
+      return;
+    }
+    switch (next) {
+      case Next::kSchedule: {
+        const QualityAction& a = schedule[state_.schedule_done()];
+        state_.mark_scheduled_done();
+        emit(a.lot, a.status, a.reason, QualityOrigin::kSchedule, a.at, "");
+        break;
+      }
+      case Next::kEnd: {
+        auto [at, end] = state_.take_first_end();
+        const bool blocked = end.status == proto::LOT_STATUS_BLOCKED;
+        emit(end.lot, end.status, blocked ? kFailReason : kPassReason, QualityOrigin::kRandomEnd,
+             at, end.hold_event_id);
+        break;
+      }
+      case Next::kHold:
+        random_hold(when);
+        break;
+      case Next::kNone:
+        break;
+    }
+  }
+}
+
+void QualityProcess::random_hold(sim::Time intended) {
+  const RandomHolds& r = config_->random;
+  std::vector<const QualityLot*> free;
+  for (const QualityLot& lot : r.lots) {
+    if (state_.believed_status(lot) == proto::LOT_STATUS_RELEASED && !state_.has_pending_end(lot)) {
+      free.push_back(&lot);
+    }
+  }
+  sim::Rng& rng = state_.random_rng();
+  if (free.empty()) {
+    ++state_.stats().holds_skipped;
+    node_.trace("quality.hold_skipped", {{"intended", sim::format_time(intended)}});
+  } else {
+    const QualityLot& lot = *free[rng.uniform(free.size())];
+    emit(lot, proto::LOT_STATUS_QUALITY_HOLD, kHoldReason, QualityOrigin::kRandomHold, intended,
+         "");
+    const sim::Duration hold = rng.lognormal_duration(r.hold_median, r.hold_sigma, r.hold_max);
+    const bool blocked = rng.bernoulli(r.block_probability);
+    state_.add_pending_end(
+        intended + hold,
+        PendingEnd{lot, blocked ? proto::LOT_STATUS_BLOCKED : proto::LOT_STATUS_RELEASED,
+                   state_.emitted().back().event_id});
+  }
+  state_.set_next_hold_at(next_hold_after(intended));
+}
+
+std::optional<sim::Time> QualityProcess::next_hold_after(sim::Time t) {
+  const RandomHolds& r = config_->random;
+  if (r.mean_time_between_holds <= sim::Duration::zero()) return std::nullopt;
+  const sim::Duration gap = state_.random_rng().exponential_duration(r.mean_time_between_holds);
+  if (gap >= r.until - t) return std::nullopt;  // also keeps t + gap from overflowing
+  return t + gap;
+}
+
+void QualityProcess::emit(const QualityLot& lot, proto::LotStatus status, const std::string& reason,
+                          QualityOrigin origin, sim::Time intended,
+                          const std::string& correlation) {
+  const std::string key = "lot:" + lot.plant + "/" + lot.material + "/" + lot.lot;
+  const std::uint64_t seq = state_.next_source_sequence(key);
+  const std::string event_id = node_.name() + ":" + key + ":" + std::to_string(seq);
+  const sim::Time now = node_.now();
+  const std::int64_t unix_ns = config_->epoch_unix_ns + sim::to_nanos(now);
+
+  proto::EventEnvelope e;
+  e.set_event_id(event_id);
+  e.mutable_source()->set_plant(lot.plant);
+  e.mutable_source()->set_system(node_.name());
+  e.set_correlation_id(correlation.empty() ? event_id : correlation);
+  e.set_causation_id(correlation);
+  e.set_event_type(proto::LOT_STATUS_CHANGED);
+  e.set_schema_version(kSchemaVersion);
+  e.set_occurred_at_ns(unix_ns);
+  e.set_posting_date(posting_date(unix_ns));
+  e.set_ordering_key(key);
+  e.set_source_sequence(seq);
+  proto::LotStatusChanged& body = *e.mutable_lot_status_changed();
+  body.set_material(lot.material);
+  body.set_lot(lot.lot);
+  body.set_status(status);
+  body.set_reason(reason);
+
+  EmittedEvent logged;
+  logged.event_id = event_id;
+  logged.source = node_.name();
+  logged.plant = lot.plant;
+  logged.type = proto::LOT_STATUS_CHANGED;
+  logged.ordering_key = key;
+  logged.source_sequence = seq;
+  logged.created_at = now;
+  state_.source_log().append(std::move(logged));
+
+  QualityEmission q;
+  q.event_id = event_id;
+  q.ordering_key = key;
+  q.source_sequence = seq;
+  q.lot = lot;
+  q.status = status;
+  q.reason = reason;
+  q.origin = origin;
+  q.intended_at = intended;
+  q.emitted_at = now;
+  state_.record_emission(std::move(q));
+  node_.trace("quality.status", {{"event", event_id},
+                                 {"key", key},
+                                 {"seq", seq},
+                                 {"status", status_name(status)},
+                                 {"origin", quality_origin_name(origin)},
+                                 {"intended", sim::format_time(intended)},
+                                 {"late", intended < now ? 1 : 0}});
+
+  proto::SourceEvent out;
+  out.set_format(proto::CANONICAL_PROTO);
+  std::string payload;
+  MW_CHECK(e.SerializeToString(&payload), "a lot status event failed to serialize");
+  out.set_payload(std::move(payload));
+  sender_.enqueue(event_id, std::move(out));
+}
+
+sim::ProcessFactory make_quality(QualityState& state, QualityConfig config) {
+  const std::vector<std::string> problems = validate_quality_config(config);
+  std::string all;
+  for (const std::string& p : problems) all += p + "; ";
+  MW_CHECK(problems.empty(), all.c_str());
+  auto shared = std::make_shared<const QualityConfig>(std::move(config));
+  return [&state, shared](sim::Node& node) -> std::unique_ptr<sim::Process> {
+    return std::make_unique<QualityProcess>(node, state, shared);
+  };
+}
+
+}  // namespace mw::fakes
