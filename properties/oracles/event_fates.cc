@@ -45,9 +45,9 @@ const char* fate_name(Fate f) {
 }
 
 EventFates::EventFates(const OracleInput& in) {
-  for (const auto& [id, reason] : in.refused) fates_[id] = EventFate{Fate::kQuarantined, reason};
+  for (const auto& [id, reason] : in.refused) fates_[id] = EventFate{Fate::kQuarantined, reason, ""};
   for (const core::QuarantineRow& q : in.quarantine) {
-    if (!q.event_id.empty()) fates_[q.event_id] = EventFate{Fate::kQuarantined, q.reason};
+    if (!q.event_id.empty()) fates_[q.event_id] = EventFate{Fate::kQuarantined, q.reason, ""};
   }
   std::map<std::string, std::string> dead_letter_reason;
   for (const core::DeadLetterRow& d : in.dead_letters) {
@@ -64,6 +64,10 @@ EventFates::EventFates(const OracleInput& in) {
       const auto it = dead_letter_reason.find(s.event_id);
       if (it != dead_letter_reason.end()) slot.reason = it->second;
     }
+    slot.behind_dead_letter.clear();
+    if (f == Fate::kWaiting || f == Fate::kQueued) {
+      slot.behind_dead_letter = parked_before(s.ordering_key, static_cast<std::uint64_t>(s.sequence));
+    }
   }
 }
 
@@ -74,8 +78,9 @@ const EventFate& EventFates::of(std::string_view event_id) const {
 }
 
 bool EventFates::booked(std::string_view event_id) const {
-  const Fate f = of(event_id).fate;
-  return f != Fate::kDeadLettered && f != Fate::kDiscarded && f != Fate::kQuarantined;
+  const EventFate& e = of(event_id);
+  return e.fate != Fate::kDeadLettered && e.fate != Fate::kDiscarded &&
+         e.fate != Fate::kQuarantined && e.behind_dead_letter.empty();
 }
 
 std::string EventFates::parked_before(const std::string& key, std::uint64_t sequence) const {

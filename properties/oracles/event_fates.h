@@ -28,6 +28,8 @@ const char* fate_name(Fate f);
 struct EventFate {
   Fate fate = Fate::kNeverAccepted;
   std::string reason;  // dead-letter or quarantine reason
+  // For waiting and queued events: the parked dead letter of the key it waits behind, if any.
+  std::string behind_dead_letter;
 };
 
 class EventFates {
@@ -37,7 +39,8 @@ class EventFates {
   // of returns the fate of `event_id` (kNeverAccepted if the middleware never saw it).
   const EventFate& of(std::string_view event_id) const;
   // booked tells whether the event is expected in the ERP's books: posted or still to be.
-  // Dead-lettered, discarded and quarantined events are not.
+  // Dead-lettered, discarded and quarantined events are not, nor are events that wait behind
+  // a parked dead letter of their key (they move only when an operator acts).
   bool booked(std::string_view event_id) const;
   // parked_before returns the id of a parked dead letter of `key` with a sequence below
   // `sequence`, or "" if there is none: the event waits behind it by design.

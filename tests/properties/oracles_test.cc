@@ -194,6 +194,18 @@ TEST(Oracles, ConservationExcludesDeadLetters) {
   EXPECT_TRUE(r.verdict("conservation").held()) << r.verdict("conservation").describe();
 }
 
+TEST(Oracles, ConservationExcludesEventsWaitingBehindAParkedDeadLetter) {
+  HandBuiltRun r;
+  r.consume("e1", 1);
+  r.core_state("e1", 1, "dead_lettered");
+  r.in.dead_letters.push_back(core::DeadLetterRow{1, "e1", kKey, 1, "", "BUSINESS_REJECTION", "x", 0, "parked"});
+  r.consume("e2", 2);
+  r.core_state("e2", 2, "queued");
+  EXPECT_TRUE(r.verdict("conservation").held()) << r.verdict("conservation").describe();
+  r.in.dead_letters[0].status = "replayed";  // no longer parked: e2 is due in the books
+  EXPECT_FALSE(r.verdict("conservation").held());
+}
+
 TEST(Oracles, DownstreamFiresForADoubleApplyAGapAndAnUnackedNotification) {
   HandBuiltRun r;
   r.clean_posted("e1", 1);

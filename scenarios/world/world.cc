@@ -1,0 +1,267 @@
+#include "scenarios/world/world.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "fakes/edge/edge_process.h"
+#include "fakes/erp/erp_process.h"
+#include "fakes/mes/mes_process.h"
+#include "fakes/quality/quality_process.h"
+#include "fakes/wms/wms_process.h"
+#include "properties/oracles/erp_terms.h"
+#include "properties/oracles/oracles.h"
+#include "sim/check.h"
+
+namespace mw::scen {
+namespace {
+
+constexpr const char* kMiddleware = "middleware";
+constexpr sim::Duration kDrainPoll = sim::seconds(1);
+
+std::string mes_node(const std::string& plant) { return "mes-" + plant; }
+std::string edge_node(const std::string& plant) { return "edge-" + plant; }
+
+void append_backlog(std::string& out, const std::string& what, std::uint64_t n) {
+  if (n == 0) return;
+  if (!out.empty()) out += ", ";
+  out += what + " " + std::to_string(n);
+}
+
+}  // namespace
+
+World::World(WorldSpec spec) : spec_(std::move(spec)) {
+  const std::vector<std::string> problems = validate_world_spec(spec_);
+  std::string all;
+  for (const std::string& p : problems) all += p + "; ";
+  MW_CHECK(problems.empty(), all.c_str());
+  build();
+}
+
+World::~World() = default;
+
+void World::build() {
+  sim::SimulationOptions options;
+  options.seed = spec_.seed;
+  options.network = spec_.network;
+  options.disk = spec_.disk;
+  sim_ = std::make_unique<sim::Simulation>(options);
+
+  middleware_.config = spec_.design;
+  if (spec_.wms) middleware_.config.mutable_publisher()->add_subscribers("wms");
+  middleware_.master = spec_.master;
+  middleware_id_ =
+      sim_->add_node(kMiddleware, make_middleware(middleware_), spec_.middleware_random_crashes);
+  sim_->add_node("erp", fakes::make_erp(erp_, spec_.erp));
+
+  for (PlantSpec& plant : spec_.plants) {
+    const std::string& code = plant.mes.plant;
+    // Production stops at the end of the shift: a quiet period to the end of time.
+    plant.mes.quiet_periods.push_back({sim::kTimeZero + spec_.production, sim::kTimeMax});
+    plant.mes.sender.target = plant.edge ? edge_node(code) : kMiddleware;
+    mes_.push_back(std::make_unique<fakes::MesState>(sources_));
+    sim_->add_node(mes_node(code), fakes::make_mes(*mes_.back(), plant.mes));
+    if (plant.edge) {
+      plant.edge_config.target = kMiddleware;
+      edges_.push_back(std::make_unique<fakes::EdgeBook>());
+      sim_->add_node(edge_node(code), fakes::make_edge(*edges_.back(), plant.edge_config));
+    } else {
+      edges_.push_back(nullptr);
+    }
+  }
+  if (spec_.wms) {
+    wms_ = std::make_unique<fakes::WmsBook>(sources_);
+    fakes::WmsConfig config = *spec_.wms;
+    config.sender.target = kMiddleware;
+    sim_->add_node("wms", fakes::make_wms(*wms_, config));
+  }
+  if (spec_.quality) {
+    quality_ = std::make_unique<fakes::QualityState>(sources_);
+    fakes::QualityConfig config = *spec_.quality;
+    config.sender.target = kMiddleware;
+    sim_->add_node("quality", fakes::make_quality(*quality_, config));
+  }
+  book_opening_stock();
+  const std::vector<std::string> problems = sim_->start();
+  std::string all;
+  for (const std::string& p : problems) all += p + "; ";
+  MW_CHECK(problems.empty(), all.c_str());
+  schedule_faults_and_actions();
+}
+
+void World::book_opening_stock() {
+  auto book = [&](const fakes::OpeningLot& lot) {
+    const auto erp = props::to_erp_terms(spec_.master, lot.plant, lot.material, lot.milli, lot.uom);
+    MW_CHECK(erp.has_value(), "an opening lot cannot be mapped to ERP terms with the master data");
+    const fakes::StockKey key{erp->erp_plant, erp->erp_material, lot.lot, lot.storage_location};
+    erp_.set_opening_stock(key, erp_.stock(key) + erp->base_milli);
+    if (wms_) {
+      const fakes::WmsStockKey wkey{erp->erp_plant, erp->erp_material, lot.lot,
+                                    lot.storage_location};
+      wms_->set_opening_stock(wkey, wms_->stock(wkey) + erp->base_milli);
+    }
+  };
+  for (const PlantSpec& plant : spec_.plants) {
+    for (const fakes::OpeningLot& lot : plant.mes.opening_stock) book(lot);
+  }
+  for (const fakes::OpeningLot& lot : spec_.extra_opening_stock) book(lot);
+}
+
+void World::schedule_faults_and_actions() {
+  for (const NodeCrash& c : spec_.crashes) {
+    sim_->schedule_crash(sim_->network().find(c.node), c.at, c.downtime, c.kind);
+  }
+  for (const OperatorAction& a : spec_.operator_actions) {
+    sim_->scheduler().schedule_at(a.at, [this, a] { operator_action(a); });
+  }
+}
+
+void World::operator_action(const OperatorAction& action) {
+  core::Core* c = core();
+  if (c == nullptr) {  // the operator waits for the middleware to come back
+    OperatorAction again = action;
+    again.at = sim_->scheduler().now() + sim::seconds(1);
+    sim_->scheduler().schedule_at(again.at, [this, again] { operator_action(again); });
+    return;
+  }
+  const core::Status s = c->replay_all("operator");
+  sim_->tracer().record(sim_->scheduler().now(), "world", "operator.replay_all",
+                        {{"ok", s.is_ok() ? 1 : 0}, {"error", s.is_ok() ? "" : s.error().message}});
+}
+
+core::Core* World::core() {
+  if (!sim_->is_up(middleware_id_)) return nullptr;
+  auto* process = static_cast<MiddlewareProcess*>(sim_->node(middleware_id_).process());
+  return process == nullptr ? nullptr : process->core();
+}
+
+sim::Time World::settle_point() const {
+  sim::Time t = sim::kTimeZero + spec_.production;
+  auto later = [&t](sim::Time x) { t = std::max(t, x); };
+  for (const NodeCrash& c : spec_.crashes) later(c.at + c.downtime);
+  for (const sim::ScheduledOutage& o : spec_.network.outages) later(o.start + o.duration);
+  for (const sim::ScheduledPartition& p : spec_.network.partitions) later(p.start + p.duration);
+  for (const fakes::ErpOutage& o : spec_.erp.outages) later(o.start + o.duration);
+  for (const OperatorAction& a : spec_.operator_actions) later(a.at);
+  const auto random_until = [&](sim::Duration mean_up, sim::Time until) {
+    if (mean_up > sim::Duration::zero()) later(until);
+  };
+  random_until(spec_.middleware_random_crashes.mean_up, spec_.middleware_random_crashes.until);
+  random_until(spec_.network.default_link.random_outages.mean_up,
+               spec_.network.default_link.random_outages.until);
+  for (const sim::LinkOverride& o : spec_.network.links) {
+    random_until(o.config.random_outages.mean_up, o.config.random_outages.until);
+  }
+  random_until(spec_.network.random_partitions.mean_interval, spec_.network.random_partitions.until);
+  return t;
+}
+
+bool World::drained(std::string& backlog) {
+  backlog.clear();
+  core::Core* c = core();
+  if (c == nullptr) {
+    backlog = "the middleware is down";
+    return false;
+  }
+  const core::MetricsSnapshot m = c->metrics();
+  append_backlog(backlog, "middleware unfinished", m.waiting + m.queued - m.held_behind_dead_letters);
+  append_backlog(backlog, "middleware ERP requests in flight", m.in_flight);
+  append_backlog(backlog, "middleware notifications unacked", m.notifications_pending);
+  for (std::size_t i = 0; i < spec_.plants.size(); ++i) {
+    const std::string& code = spec_.plants[i].mes.plant;
+    append_backlog(backlog, mes_node(code) + " outbox", mes_[i]->outbox().size());
+    if (edges_[i]) append_backlog(backlog, edge_node(code) + " store", edges_[i]->backlog());
+  }
+  if (wms_) {
+    append_backlog(backlog, "wms outbox", wms_->outbox().size());
+    append_backlog(backlog, "wms held notifications", wms_->held_count());
+  }
+  if (quality_) append_backlog(backlog, "quality outbox", quality_->outbox().size());
+  return backlog.empty();
+}
+
+WorldResult World::run() {
+  WorldResult result;
+  sim::Scheduler& s = sim_->scheduler();
+  const sim::Time settle = settle_point();
+  s.run_until(settle);
+  const sim::Time deadline = settle + spec_.drain_bound;
+  std::string backlog;
+  for (;;) {
+    if (drained(backlog)) {
+      result.drained = true;
+      result.drained_at = s.now();
+      break;
+    }
+    if (s.now() >= deadline) break;
+    s.run_until(std::min(deadline, s.now() + kDrainPoll));
+  }
+  sim_->tracer().record(s.now(), "world", "world.end",
+                        {{"drained", result.drained ? 1 : 0}, {"backlog", backlog}});
+
+  props::OracleInput in = collect();
+  in.last_fault_end = settle;
+  in.drain_bound = spec_.drain_bound;
+  in.drained = result.drained;
+  in.drained_at = result.drained_at;
+  in.backlog = backlog;
+  result.verdicts = props::check_all(in);
+  result.last_fault_end = settle;
+  result.ended_at = s.now();
+  result.events_created = sources_.size();
+  result.erp_postings = erp_.postings().size();
+  result.notifications_applied = wms_ ? wms_->applied().size() : 0;
+  result.scheduler_events = s.events_run();
+  if (core::Core* c = core()) result.middleware = c->metrics();
+  result.digest = sim_->tracer().digest();
+  return result;
+}
+
+props::OracleInput World::collect() {
+  props::OracleInput in;
+  in.sources = &sources_;
+  in.erp = &erp_;
+  in.master = &spec_.master;
+  if (core::Core* c = core()) {
+    if (auto events = c->event_states(); events.is_ok()) in.core_events = std::move(events.value());
+    if (auto dl = c->dead_letters(/*parked_only=*/false); dl.is_ok()) {
+      in.dead_letters = std::move(dl.value());
+    }
+    if (auto q = c->quarantine(INT64_MAX); q.is_ok()) in.quarantine = std::move(q.value());
+    in.notifications_pending = c->metrics().notifications_pending;
+  }
+  for (const auto& mes : mes_) {
+    for (const auto& [id, reason] : mes->outbox().rejections()) in.refused[id] = reason;
+  }
+  for (const auto& edge : edges_) {
+    if (!edge) continue;
+    for (const fakes::EdgeRejection& r : edge->rejections()) {
+      if (!r.event_id.empty()) in.refused[r.event_id] = r.reason;
+    }
+  }
+  if (wms_) {
+    for (const auto& [id, reason] : wms_->outbox().rejections()) in.refused[id] = reason;
+    props::Downstream d;
+    d.subscriber = "wms";
+    for (const fakes::AppliedNotification& n : wms_->applied()) {
+      d.applied.push_back(
+          {n.notification_id, n.source_event_id, n.ordering_key, n.sequence, n.applied_at});
+    }
+    for (const fakes::NotificationAnomaly& a : wms_->anomalies()) {
+      d.anomalies.push_back("notification " + a.notification_id + " of event " +
+                            a.source_event_id + " at sequence " + std::to_string(a.sequence) +
+                            " of " + a.ordering_key + " after " + std::to_string(a.last_applied));
+    }
+    in.downstream.push_back(std::move(d));
+  }
+  if (quality_) {
+    for (const auto& [id, reason] : quality_->outbox().rejections()) in.refused[id] = reason;
+  }
+  return in;
+}
+
+WorldResult run_world(const WorldSpec& spec) {
+  World world(spec);
+  return world.run();
+}
+
+}  // namespace mw::scen

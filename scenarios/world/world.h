@@ -1,0 +1,80 @@
+// World: one simulated world built from a WorldSpec, run to the end, judged by the oracles.
+//
+// It owns the ground truth of every system (the sources' SourceLog, the ERP ledger, each MES's
+// state, each edge's book, the WMS book, the quality state): these stand for the systems'
+// databases and outlive the processes, which the Simulation destroys and rebuilds on crashes.
+//
+// A run has two phases. Safety: production and faults, up to the later of the end of
+// production, the end of the last fault and the last operator action (the settle point).
+// Liveness: the world keeps running without faults and is polled every simulated second until
+// it has drained (nothing in flight at any source, edge, the middleware or downstream) or the
+// scenario's drain bound has passed. Then the oracles judge it.
+//
+// Usage: World w(spec); WorldResult r = w.run(); EXPECT_TRUE(r.held()) << r.describe();
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "fakes/common/source_log.h"
+#include "fakes/edge/edge_book.h"
+#include "fakes/erp/ledger.h"
+#include "fakes/mes/mes_state.h"
+#include "fakes/quality/quality_state.h"
+#include "fakes/wms/wms_book.h"
+#include "properties/oracles/oracle_input.h"
+#include "scenarios/world/middleware_node.h"
+#include "scenarios/world/world_result.h"
+#include "scenarios/world/world_spec.h"
+#include "sim/simulation.h"
+
+namespace mw::scen {
+
+class World {
+ public:
+  // World builds the world of `spec`, which must be valid (validate_world_spec; MW_CHECK with
+  // the problems otherwise).
+  explicit World(WorldSpec spec);
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+  ~World();
+
+  // run runs both phases and returns the verdicts and figures. Call once.
+  WorldResult run();
+
+  // For tests that look closer at a run.
+  const WorldSpec& spec() const { return spec_; }
+  sim::Simulation& simulation() { return *sim_; }
+  const fakes::SourceLog& sources() const { return sources_; }
+  const fakes::ErpLedger& erp() const { return erp_; }
+  // core returns the running middleware's core, or null while it is down or cannot open.
+  core::Core* core();
+
+ private:
+  void build();
+  void book_opening_stock();
+  void schedule_faults_and_actions();
+  void operator_action(const OperatorAction& action);
+  sim::Time settle_point() const;
+  // drained tells whether nothing is in flight anywhere; if not, `backlog` says what is.
+  bool drained(std::string& backlog);
+  props::OracleInput collect();
+
+  WorldSpec spec_;
+  fakes::SourceLog sources_;
+  fakes::ErpLedger erp_;
+  std::vector<std::unique_ptr<fakes::MesState>> mes_;
+  std::vector<std::unique_ptr<fakes::EdgeBook>> edges_;  // null for plants without an edge
+  std::unique_ptr<fakes::WmsBook> wms_;
+  std::unique_ptr<fakes::QualityState> quality_;
+  MiddlewareOptions middleware_;
+  sim::NodeId middleware_id_{};
+  // Last, so that it is destroyed first: its processes refer to everything above.
+  std::unique_ptr<sim::Simulation> sim_;
+};
+
+// run_world builds and runs the world of `spec`.
+WorldResult run_world(const WorldSpec& spec);
+
+}  // namespace mw::scen

@@ -1,0 +1,39 @@
+// WorldResult: what a run of a world produced: the oracles' verdicts, the trace digest that
+// identifies the run, and the figures a person compares designs by.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "middleware/metrics/metrics.h"
+#include "properties/oracles/verdict.h"
+#include "sim/time.h"
+
+namespace mw::scen {
+
+struct WorldResult {
+  std::uint64_t digest = 0;
+  std::vector<props::Verdict> verdicts;  // the six oracles, in order
+
+  sim::Time ended_at{};          // simulated time when the run stopped
+  bool drained = false;
+  sim::Time drained_at{};
+  sim::Time last_fault_end{};
+  std::uint64_t events_created = 0;   // by every source
+  std::uint64_t erp_postings = 0;
+  std::uint64_t notifications_applied = 0;
+  std::uint64_t scheduler_events = 0;  // kernel events executed, for speed figures
+  core::MetricsSnapshot middleware;    // at the end of the run
+
+  // held returns whether every oracle held.
+  bool held() const;
+  // verdict returns the verdict of `oracle` ("no_loss", ...); the oracle must exist.
+  const props::Verdict& verdict(const std::string& oracle) const;
+  // failed_oracles returns the names of the oracles that did not hold, in order.
+  std::vector<std::string> failed_oracles() const;
+  // describe renders the verdicts and the main figures, for test failures and reports.
+  std::string describe() const;
+};
+
+}  // namespace mw::scen

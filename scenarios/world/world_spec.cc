@@ -1,0 +1,50 @@
+#include "scenarios/world/world_spec.h"
+
+#include <set>
+
+namespace mw::scen {
+namespace {
+
+void add_all(std::vector<std::string>& out, const std::string& prefix,
+             const std::vector<std::string>& problems) {
+  for (const std::string& p : problems) out.push_back(prefix + p);
+}
+
+}  // namespace
+
+std::vector<std::string> validate_world_spec(const WorldSpec& spec) {
+  std::vector<std::string> out;
+  if (spec.production <= sim::Duration::zero()) out.push_back("production: must be positive");
+  if (spec.drain_bound <= sim::Duration::zero()) out.push_back("drain_bound: must be positive");
+  if (spec.plants.empty()) out.push_back("plants: at least one plant is needed");
+  std::set<std::string> nodes = {"middleware", "erp"};
+  if (spec.wms) nodes.insert("wms");
+  if (spec.quality) nodes.insert("quality");
+  for (std::size_t i = 0; i < spec.plants.size(); ++i) {
+    const PlantSpec& p = spec.plants[i];
+    const std::string prefix = "plants[" + std::to_string(i) + "].";
+    if (!nodes.insert("mes-" + p.mes.plant).second) {
+      out.push_back(prefix + "mes.plant: '" + p.mes.plant + "' appears twice");
+    }
+    if (!spec.master.plants.contains(p.mes.plant)) {
+      out.push_back(prefix + "mes.plant: '" + p.mes.plant + "' has no entry in the master data");
+    }
+    add_all(out, prefix, fakes::validate_mes_config(p.mes));
+    if (p.edge) {
+      nodes.insert("edge-" + p.mes.plant);
+      add_all(out, prefix + "edge_config.", fakes::validate_edge_config(p.edge_config));
+    }
+  }
+  add_all(out, "erp.", fakes::validate_erp_config(spec.erp));
+  if (spec.wms) add_all(out, "wms.", fakes::validate_wms_config(*spec.wms));
+  if (spec.quality) add_all(out, "quality.", fakes::validate_quality_config(*spec.quality));
+  for (std::size_t i = 0; i < spec.crashes.size(); ++i) {
+    const NodeCrash& c = spec.crashes[i];
+    const std::string prefix = "crashes[" + std::to_string(i) + "].";
+    if (!nodes.contains(c.node)) out.push_back(prefix + "node: no node '" + c.node + "'");
+    if (c.downtime <= sim::Duration::zero()) out.push_back(prefix + "downtime: must be positive");
+  }
+  return out;
+}
+
+}  // namespace mw::scen
