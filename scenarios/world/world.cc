@@ -211,6 +211,7 @@ WorldResult World::run() {
   result.erp_postings = erp_.postings().size();
   result.notifications_applied = wms_ ? wms_->applied().size() : 0;
   result.scheduler_events = s.events_run();
+  result.erp = erp_.stats();
   if (core::Core* c = core()) result.middleware = c->metrics();
   result.digest = sim_->tracer().digest();
   return result;

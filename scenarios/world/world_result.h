@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "fakes/erp/erp_stats.h"
 #include "middleware/metrics/metrics.h"
 #include "properties/oracles/verdict.h"
 #include "sim/time.h"
@@ -25,6 +26,7 @@ struct WorldResult {
   std::uint64_t notifications_applied = 0;
   std::uint64_t scheduler_events = 0;  // kernel events executed, for speed figures
   core::MetricsSnapshot middleware;    // at the end of the run
+  fakes::ErpStats erp;                 // what the ERP saw, for the whole run
 
   // held returns whether every oracle held.
   bool held() const;

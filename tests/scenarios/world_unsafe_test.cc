@@ -53,8 +53,13 @@ TEST(WorldUnsafe, RetryWithoutReconciliationPostsTwiceWhenALegacyErpLosesReplies
 
 TEST(WorldUnsafe, NotParkingBehindADeadLetterPostsTheKeyOutOfOrderAfterReplay) {
   WorldSpec spec = small_world(25);
+  // Many lines with slow work orders (minutes each), so that the reopen falls in the middle of
+  // several: their early events are dead-lettered, their later ones are not.
+  spec.plants[0].mes.lines = 20;
+  spec.plants[0].mes.events_per_second_per_line = 0.05;
+  spec.plants[0].mes.shift_burst_multiplier = 1;
   spec.erp.period_schedule.push_back({sim::kTimeZero + sim::minutes(10), "2026-01", fakes::PeriodAction::kClose});
-  spec.erp.period_schedule.push_back({sim::kTimeZero + sim::minutes(11), "2026-01", fakes::PeriodAction::kReopen});
+  spec.erp.period_schedule.push_back({sim::kTimeZero + sim::minutes(12), "2026-01", fakes::PeriodAction::kReopen});
   spec.operator_actions.push_back({sim::kTimeZero + sim::minutes(20), OperatorAction::Kind::kReplayAll});
   spec.design.mutable_unsafe()->set_no_parking_behind_dead_letter(true);
   const WorldResult r = run_world(spec);
