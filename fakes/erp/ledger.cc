@@ -18,7 +18,7 @@ std::vector<StockDelta> stock_effects(const proto::ErpCommand& command) {
     }
     case proto::ErpCommand::kScrap: {
       const auto& b = command.scrap();
-      return {{{b.plant(), b.material(), b.lot(), ""}, -b.quantity().milli()}};
+      return {{{b.plant(), b.material(), b.lot(), b.storage_location()}, -b.quantity().milli()}};
     }
     case proto::ErpCommand::kTransfer: {
       const auto& b = command.transfer();

@@ -58,7 +58,7 @@ struct StockDelta {
 };
 
 // stock_effects returns the stock changes `command` makes when posted, in order: GoodsIssue -qty
-// at its storage location; GoodsReceipt +qty; ScrapPosting -qty at storage location "";
+// at its storage location; GoodsReceipt +qty; ScrapPosting -qty at its storage location;
 // Transfer -qty at from_location then +qty at to_location; Adjustment +delta.
 // ProductionConfirmation and LotStatusChange change no stock (empty result).
 std::vector<StockDelta> stock_effects(const proto::ErpCommand& command);

@@ -192,6 +192,7 @@ std::string encode_line_controller(const proto::EventEnvelope& e) {
       r.put("CHARG", p.lot());
       r.put_quantity("QTY", p.quantity(), true);
       r.put("RSN", p.reason_code());
+      r.put("LGORT", p.storage_location());
       break;
     }
     case proto::EventEnvelope::kFinishedGoodsReported: {

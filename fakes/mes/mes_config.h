@@ -104,8 +104,9 @@ struct MesConfig {
   // 1..scrap_units_max units: that many units of the product fail (at most all but one of the
   // good units; OPERATION_COMPLETED reports them as scrap and the finished goods are fewer),
   // and that many units' worth of one component the order consumed is spoiled on top of what
-  // the BOM consumed (SCRAP_RECORDED, from the lot it was consumed from, in whole units' worth
-  // and at most what the lot still holds; nothing if it holds less than one unit's worth).
+  // the BOM consumed (SCRAP_RECORDED, from the lot it was consumed from and at that lot's
+  // storage location, in whole units' worth and at most what the lot still holds; nothing if it
+  // holds less than one unit's worth).
   double scrap_probability = 0.02;
   std::uint32_t scrap_units_max = 2;
   std::string scrap_reason_code = "DMG";

@@ -215,7 +215,7 @@ bool MesProcess::consume(std::size_t index, LineState& line, std::size_t bom_lin
     return false;
   }
   const PhysicalStock::Lot& from = stock.lot(*lot);
-  stock.take(*lot, kept, from.storage_location);
+  stock.take(*lot, kept);
   line.consumed.push_back(ConsumedLot{bom_line, *lot, line.operation});
   auto* b = begin(line, proto::MATERIAL_CONSUMED).mutable_material_consumed();
   b->set_work_order(line.work_order);
@@ -266,7 +266,8 @@ bool MesProcess::close_operation(LineState& line) {
     return false;
   }
   const std::int64_t milli = component.milli_per_unit * units;
-  stock.take(pick.lot, kept_per_unit * units, "");
+  // The scrap is taken where the lot lies, which is where the component was consumed from.
+  stock.take(pick.lot, kept_per_unit * units);
   auto* b = begin(line, proto::SCRAP_RECORDED).mutable_scrap_recorded();
   b->set_work_order(line.work_order);
   b->set_operation(p.routing[line.operation].operation);
@@ -274,7 +275,9 @@ bool MesProcess::close_operation(LineState& line) {
   b->set_lot(lot.lot);
   set_quantity(b->mutable_quantity(), milli, component.uom);
   b->set_reason_code(c.scrap_reason_code);
-  emit(line, {PhysicalEffect{c.plant, component.material, lot.lot, "", -milli, component.uom}});
+  b->set_storage_location(lot.storage_location);
+  emit(line, {PhysicalEffect{c.plant, component.material, lot.lot, lot.storage_location, -milli,
+                             component.uom}});
   return true;
 }
 

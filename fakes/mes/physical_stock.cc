@@ -44,12 +44,12 @@ std::optional<LotIndex> PhysicalStock::oldest_with(std::string_view material, st
   return std::nullopt;
 }
 
-void PhysicalStock::take(LotIndex i, std::int64_t milli, std::string_view booked_location) {
+void PhysicalStock::take(LotIndex i, std::int64_t milli) {
   Lot& l = lots_.at(i);
   MW_CHECK(milli > 0, "a take must move something");
   MW_CHECK(milli <= l.available, "the MES took more from a lot than it physically holds");
   l.available -= milli;
-  book(l.material, l.lot, booked_location, -milli);
+  book(l.material, l.lot, l.storage_location, -milli);
 }
 
 void PhysicalStock::book(std::string_view material, std::string_view lot, std::string_view location,

@@ -6,11 +6,11 @@
 //   - lots, each with what it physically holds (`available`), in age order per material:
 //     opening lots in the order the config lists them, then the lots the MES makes;
 //   - balances by (plant, material, lot, storage location), booked where the events' physical
-//     effects book them (source_log.h). A consumption or a finished-goods report books at the
-//     lot's storage location; a scrap books at location "", as ScrapRecorded carries no
-//     location and the ERP books scrap there too. So a lot's `available` is the sum of its
-//     balances over every location, and opening + the sum of the logged effects (converted to
-//     the lot's unit where the BOM uses another, units.h) equals `balances()` key by key.
+//     effects book them (source_log.h). A consumption, a scrap and a finished-goods report all
+//     book at the lot's storage location, as the ERP does (a lot never moves in the MES). So a
+//     lot's `available` is its balance at its storage location, and opening + the sum of the
+//     logged effects (converted to the lot's unit where the BOM uses another, units.h) equals
+//     `balances()` key by key.
 //
 // Lots are addressed by a stable index (LotIndex) so that progress records can name them without
 // copying strings. Not thread-safe: one simulation is one thread.
@@ -44,7 +44,7 @@ class PhysicalStock {
     std::string lot;
     std::string storage_location;
     std::string uom;
-    std::int64_t available = 0;  // milli-units, every location of the lot together
+    std::int64_t available = 0;  // milli-units, all of it at `storage_location`
   };
 
   explicit PhysicalStock(std::string plant) : plant_(std::move(plant)) {}
@@ -64,8 +64,8 @@ class PhysicalStock {
   std::optional<LotIndex> oldest_with(std::string_view material, std::int64_t milli);
 
   // take removes `milli` (> 0, at most what the lot holds: MW_CHECK) from lot `i`, booked at
-  // `booked_location` (the lot's storage location, or "" for scrap).
-  void take(LotIndex i, std::int64_t milli, std::string_view booked_location);
+  // the lot's storage location. Consumption and scrap both take this way.
+  void take(LotIndex i, std::int64_t milli);
 
   const Lot& lot(LotIndex i) const { return lots_.at(i); }
   std::size_t lot_count() const { return lots_.size(); }

@@ -83,6 +83,7 @@ bool fill_body(const proto::EventEnvelope& e, Mapper& m, proto::ErpCommand& cmd)
       b->set_reason_code(p.reason_code());
       b->set_cost_center(m.plant().cost_center);
       b->set_work_order(p.work_order());
+      b->set_storage_location(p.storage_location());
       return true;
     }
     case proto::FINISHED_GOODS_REPORTED: {

@@ -33,7 +33,8 @@ struct EnrichFailure {
 
 // enrich maps `e`, which validate_envelope accepted, to its ERP command:
 //   MATERIAL_CONSUMED       -> GoodsIssue
-//   SCRAP_RECORDED          -> ScrapPosting (cost center of the plant)
+//   SCRAP_RECORDED          -> ScrapPosting from its storage location, to the cost center of
+//                              the plant
 //   FINISHED_GOODS_REPORTED -> GoodsReceipt with work_order
 //   OPERATION_COMPLETED     -> ProductionConfirmation (quantities as reported, not converted)
 //   GOODS_RECEIPT_POSTED    -> GoodsReceipt with purchase_order

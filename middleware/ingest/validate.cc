@@ -218,11 +218,11 @@ Status check_payload(const proto::EventEnvelope& e) {
     }
     case proto::EventEnvelope::kScrapRecorded: {
       const auto& p = e.scrap_recorded();
-      return first_error({require("scrap_recorded.work_order", p.work_order()),
-                          require("scrap_recorded.material", p.material()),
-                          require("scrap_recorded.lot", p.lot()),
-                          check_quantity("scrap_recorded.quantity", p.has_quantity(), p.quantity(),
-                                         S::kPositive)});
+      return first_error(
+          {require("scrap_recorded.work_order", p.work_order()),
+           require("scrap_recorded.material", p.material()), require("scrap_recorded.lot", p.lot()),
+           check_quantity("scrap_recorded.quantity", p.has_quantity(), p.quantity(), S::kPositive),
+           require("scrap_recorded.storage_location", p.storage_location())});
     }
     case proto::EventEnvelope::kFinishedGoodsReported: {
       const auto& p = e.finished_goods_reported();

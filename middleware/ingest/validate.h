@@ -19,13 +19,13 @@ namespace mw::core {
 // source_sequence >= 1; occurred_at_ns > 0; posting_date a calendar date YYYY-MM-DD;
 // source.plant known in `master.plants`; then per payload: required identifiers (work_order
 // for production events, plus operation for OPERATION_STARTED/COMPLETED; material and lot for
-// inventory events; purchase_order for GOODS_RECEIPT_POSTED; distinct from/to locations for
-// transfers; asn and supplier for procurement; a known, specified lot status), and every
-// quantity present with a unit of kKnownUnits and the right sign: positive where material
-// moves (consumption, scrap, finished goods, receipts, transfers, ASN lines), non-zero for
-// signed deltas (adjustment, cycle count variance), non-negative for counted and planned
-// quantities and for yield and scrap of an operation, which must not both be zero. An ASN
-// needs at least one line, each with a material.
+// inventory events; purchase_order for GOODS_RECEIPT_POSTED; the storage location a scrap is
+// taken from; distinct from/to locations for transfers; asn and supplier for procurement; a
+// known, specified lot status), and every quantity present with a unit of kKnownUnits and the
+// right sign: positive where material moves (consumption, scrap, finished goods, receipts,
+// transfers, ASN lines), non-zero for signed deltas (adjustment, cycle count variance),
+// non-negative for counted and planned quantities and for yield and scrap of an operation,
+// which must not both be zero. An ASN needs at least one line, each with a material.
 Status validate_envelope(const proto::EventEnvelope& e, const MasterData& master);
 
 }  // namespace mw::core

@@ -49,7 +49,7 @@ const std::array<TypeSpec, 13> kTypes = {{
        {kQty, "quantity"}, {kLgort, "storage_location"}}}, kQ},
     {"SCRP", proto::SCRAP_RECORDED, "scrap_recorded",
      {{{kAufnr, "work_order"}, {kVornr, "operation"}, {kMatnr, "material"}, {kCharg, "lot"},
-       {kQty, "quantity"}, {kRsn, "reason_code"}}}, kQ},
+       {kQty, "quantity"}, {kRsn, "reason_code"}, {kLgort, "storage_location"}}}, kQ},
     {"FGR", proto::FINISHED_GOODS_REPORTED, "finished_goods_reported",
      {{{kAufnr, "work_order"}, {kMatnr, "material"}, {kCharg, "lot"}, {kQty, "quantity"},
        {kLgort, "storage_location"}}}, kQ},

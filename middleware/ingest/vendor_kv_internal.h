@@ -38,7 +38,7 @@ struct TypeSpec {
   std::string_view code;
   proto::EventType type;
   std::string_view payload;
-  std::array<Binding, 6> bindings;
+  std::array<Binding, 7> bindings;
   Keys required;
 };
 

@@ -44,7 +44,7 @@ std::vector<proto::Notification> Publisher::bodies_for(const WorkItem& item, con
     }
     case proto::ErpCommand::kScrap: {
       const auto& g = c.scrap();
-      inventory(g.plant(), g.material(), g.lot(), "", g.quantity(), true);
+      inventory(g.plant(), g.material(), g.lot(), g.storage_location(), g.quantity(), true);
       break;
     }
     case proto::ErpCommand::kTransfer: {

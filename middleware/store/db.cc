@@ -74,7 +74,11 @@ Result<std::unique_ptr<Db>> Db::open(const std::string& path, const std::string&
   auto db = std::make_unique<Db>(OpenKey{}, handle);
   // Another connection (a backup, an operator's shell) may hold a lock for a moment.
   sqlite3_busy_timeout(handle, 5000);
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+  // 1 KiB pages (new databases only): a commit writes and checksums every page it touched into
+  // the WAL, and our rows are small, so smaller pages cut the bytes per commit. Measured with
+  // callgrind on the one-plant one-hour world: 3.35 G instructions at 4 KiB, 2.98 G at 1 KiB,
+  // 3.24 G at 512 B.
+  for (const char* pragma : {"PRAGMA page_size=1024", "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
                              "PRAGMA foreign_keys=ON"}) {
     Status s = db->exec(pragma);
     if (!s.is_ok()) return s.error();

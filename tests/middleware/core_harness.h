@@ -54,6 +54,23 @@ inline proto::EventEnvelope consumption(const std::string& id, const std::string
   return e;
 }
 
+// scrap builds a SCRAP_RECORDED event of `milli` KG of RM-100 from lot L1 at location 0001.
+inline proto::EventEnvelope scrap(const std::string& id, const std::string& key, std::uint64_t seq,
+                                  std::int64_t milli = 250) {
+  proto::EventEnvelope e = consumption(id, key, seq);
+  e.set_event_type(proto::SCRAP_RECORDED);
+  auto* s = e.mutable_scrap_recorded();  // replaces the consumption payload
+  s->set_work_order("4711");
+  s->set_operation("0010");
+  s->set_material("RM-100");
+  s->set_lot("L1");
+  s->mutable_quantity()->set_milli(milli);
+  s->mutable_quantity()->set_uom("KG");
+  s->set_reason_code("DMG");
+  s->set_storage_location("0001");
+  return e;
+}
+
 inline proto::EventEnvelope operation_started(const std::string& id, const std::string& key, std::uint64_t seq) {
   proto::EventEnvelope e = consumption(id, key, seq);
   e.set_event_type(proto::OPERATION_STARTED);

@@ -32,6 +32,22 @@ TEST(CorePosting, SuccessMarksPostedAndPublishesTheInventoryChangeDownstream) {
   EXPECT_EQ(n.inventory_updated().erp_document(), "4900000042");
 }
 
+TEST(CorePosting, ScrapPublishesAStockDecreaseAtTheLocationItWasTakenFrom) {
+  CoreHarness h;
+  h.send_events({scrap("s1", "wo:1", 1, 250)});
+  auto reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].command().scrap().storage_location(), "0001");
+  h.reply_success(reqs[0], "4900000043");
+  auto wms = h.frames("wms");
+  ASSERT_EQ(wms.size(), 1u);
+  const proto::InventoryUpdated& u = wms[0].notification().inventory_updated();
+  EXPECT_EQ(u.storage_location(), "0001");
+  EXPECT_EQ(u.lot(), "L1");
+  EXPECT_EQ(u.delta().milli(), -250);
+  EXPECT_EQ(u.erp_document(), "4900000043");
+}
+
 TEST(CorePosting, NotificationIsResentUntilAcknowledged) {
   proto::Config c;
   c.mutable_publisher()->set_retry_ms(500);

@@ -14,6 +14,8 @@ TEST(World, ACleanShiftKeepsEveryOracle) {
   EXPECT_TRUE(r.held()) << r.describe();
   EXPECT_GT(r.events_created, 2000u);
   EXPECT_GT(r.notifications_applied, 1000u);
+  EXPECT_EQ(r.middleware.counters.dead_lettered, 0u) << r.describe();
+  EXPECT_EQ(r.erp.rejected_total(), 0u) << r.describe();
   EXPECT_TRUE(r.drained);
 }
 

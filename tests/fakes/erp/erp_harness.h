@@ -159,7 +159,8 @@ inline proto::ErpCommand goods_issue(const std::string& ref, const std::string& 
   return c;
 }
 
-inline proto::ErpCommand scrap(const std::string& ref, const std::string& lot, std::int64_t milli) {
+inline proto::ErpCommand scrap(const std::string& ref, const std::string& lot,
+                               const std::string& sloc, std::int64_t milli) {
   proto::ErpCommand c = base(ref);
   auto* b = c.mutable_scrap();
   b->set_plant("P100");
@@ -167,6 +168,9 @@ inline proto::ErpCommand scrap(const std::string& ref, const std::string& lot, s
   b->set_lot(lot);
   set_qty(b->mutable_quantity(), milli);
   b->set_reason_code("DMG");
+  b->set_cost_center("CC-100");
+  b->set_work_order("4700");
+  b->set_storage_location(sloc);
   return c;
 }
 

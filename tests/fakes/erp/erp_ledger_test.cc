@@ -17,18 +17,32 @@ TEST(ErpLedger, EveryCommandTypeHasItsStockEffect) {
   ErpLedger l;
   l.commit(goods_receipt("r1", "L1", "0001", 5000), kT1);
   l.commit(goods_issue("r2", "L1", "0001", 1200), kT1);
-  l.commit(scrap("r3", "L1", 300), kT1);
+  l.commit(scrap("r3", "L1", "0001", 300), kT1);
   l.commit(transfer("r4", "L1", "0001", "0002", 1000), kT1);
   l.commit(adjustment("r5", "L1", "0002", -250), kT1);
   l.commit(confirmation("r6", 7000), kT1);
   l.commit(lot_status("r7", "L1", proto::LOT_STATUS_QUALITY_HOLD), kT1);
 
-  EXPECT_EQ(l.stock(key("L1", "0001")), 5000 - 1200 - 1000);
-  EXPECT_EQ(l.stock(key("L1", "")), -300);  // scrap posts at storage location ""
+  EXPECT_EQ(l.stock(key("L1", "0001")), 5000 - 1200 - 300 - 1000);
   EXPECT_EQ(l.stock(key("L1", "0002")), 1000 - 250);
-  EXPECT_EQ(l.all_stock().size(), 3u);  // the confirmation and the status change move no stock
+  EXPECT_EQ(l.all_stock().size(), 2u);  // the confirmation and the status change move no stock
   EXPECT_EQ(l.lot_status(LotKey{"P100", "RM-100", "L1"}), proto::LOT_STATUS_QUALITY_HOLD);
   EXPECT_EQ(l.postings().size(), 7u);
+}
+
+TEST(ErpLedger, ScrapLowersStockAtItsStorageLocationOnly) {
+  ErpLedger l;
+  l.set_opening_stock(key("L1", "0001"), 1000);
+  l.set_opening_stock(key("L1", "0002"), 500);
+  const std::vector<StockDelta> effects = stock_effects(scrap("r1", "L1", "0002", 200));
+  ASSERT_EQ(effects.size(), 1u);
+  EXPECT_EQ(effects[0].key, key("L1", "0002"));
+  EXPECT_EQ(effects[0].milli, -200);
+  l.commit(scrap("r1", "L1", "0002", 200), kT1);
+  EXPECT_EQ(l.stock(key("L1", "0002")), 300);
+  EXPECT_EQ(l.stock(key("L1", "0001")), 1000);
+  EXPECT_EQ(l.stock(key("L1", "")), 0);
+  EXPECT_EQ(l.all_stock().size(), 2u);
 }
 
 TEST(ErpLedger, DocumentNumbersAndSequencesFollowCommitOrder) {
@@ -144,9 +158,10 @@ TEST(PostingRules, InsufficientStockOnlyForBalancesTheCommandLowers) {
             proto::REJECTION_CODE_UNSPECIFIED);
   EXPECT_EQ(code_of(l, c, transfer("r", "L1", "0001", "0002", 1001)), proto::INSUFFICIENT_STOCK);
   EXPECT_EQ(code_of(l, c, adjustment("r", "L1", "0001", -1001)), proto::INSUFFICIENT_STOCK);
-  EXPECT_EQ(code_of(l, c, scrap("r", "L1", 1)), proto::INSUFFICIENT_STOCK);  // location ""
+  EXPECT_EQ(code_of(l, c, scrap("r", "L1", "0001", 1001)), proto::INSUFFICIENT_STOCK);
+  EXPECT_EQ(code_of(l, c, scrap("r", "L1", "0001", 1000)), proto::REJECTION_CODE_UNSPECIFIED);
   c.allow_negative_stock = true;
-  EXPECT_EQ(code_of(l, c, scrap("r", "L1", 1)), proto::REJECTION_CODE_UNSPECIFIED);
+  EXPECT_EQ(code_of(l, c, scrap("r", "L1", "0001", 1001)), proto::REJECTION_CODE_UNSPECIFIED);
 }
 
 }  // namespace

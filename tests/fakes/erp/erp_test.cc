@@ -18,12 +18,11 @@ TEST(ErpFake, PostsEveryCommandTypeWithDocumentsInCommitOrder) {
   const std::vector<proto::ErpCommand> commands = {
       goods_receipt("r1", "L1", "0001", 5000),
       goods_issue("r2", "L1", "0001", 1200),
-      scrap("r3", "L1", 300),
+      scrap("r3", "L1", "0001", 300),
       transfer("r4", "L1", "0001", "0002", 1000),
       adjustment("r5", "L1", "0002", -250),
       confirmation("r6", 7000),
       lot_status("r7", "L1", proto::LOT_STATUS_BLOCKED)};
-  w.ledger.set_opening_stock(key("L1", ""), 300);  // scrap takes from location ""
   std::vector<std::uint64_t> ids;
   for (const auto& c : commands) {
     ids.push_back(w.post(c));
@@ -36,8 +35,7 @@ TEST(ErpFake, PostsEveryCommandTypeWithDocumentsInCommitOrder) {
     EXPECT_EQ(r->reply.success().document_number(), "490000000" + std::to_string(i + 1));
     EXPECT_FALSE(r->reply.success().duplicate());
   }
-  EXPECT_EQ(w.ledger.stock(key("L1", "0001")), 5000 - 1200 - 1000);
-  EXPECT_EQ(w.ledger.stock(key("L1", "")), 0);
+  EXPECT_EQ(w.ledger.stock(key("L1", "0001")), 5000 - 1200 - 300 - 1000);
   EXPECT_EQ(w.ledger.stock(key("L1", "0002")), 750);
   EXPECT_EQ(w.ledger.lot_status(LotKey{"P100", "RM-100", "L1"}), proto::LOT_STATUS_BLOCKED);
   EXPECT_EQ(w.stats().posted, 7u);
@@ -146,7 +144,7 @@ TEST(ErpFake, LotOnQualityHoldBlocksIssuesUntilReleased) {
   w.post(lot_status("s1", "L1", proto::LOT_STATUS_QUALITY_HOLD));
   w.run_for(kRoundTrip);
   const auto issue = w.post(goods_issue("i1", "L1", "0001", 100));
-  const auto scrapped = w.post(scrap("x1", "L1", 100));
+  const auto scrapped = w.post(scrap("x1", "L1", "0001", 100));
   const auto moved = w.post(transfer("t1", "L1", "0001", "0002", 100));
   w.run_for(kRoundTrip);
   for (auto id : {issue, scrapped, moved}) {

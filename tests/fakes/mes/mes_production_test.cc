@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -129,19 +128,24 @@ TEST(MesFake, ConsumesExactlyTheBomAndReportsPlannedMinusScrappedUnits) {
     const Product* p = &config.products[rel.material() == "FG-100" ? 0 : 1];
     const std::int64_t units = rel.planned_quantity().milli() / 1000;
     std::map<std::string, std::int64_t> consumed;
-    std::set<std::string> lots_consumed;
+    std::map<std::string, std::string> lots_consumed;  // material/lot -> where it was consumed
     std::int64_t scrapped = 0;
     std::int64_t good = rel.planned_quantity().milli();
     for (const auto& e : o.envelopes) {
       if (e.has_material_consumed()) {
         consumed[e.material_consumed().material()] += e.material_consumed().quantity().milli();
-        lots_consumed.insert(e.material_consumed().material() + "/" + e.material_consumed().lot());
+        lots_consumed[e.material_consumed().material() + "/" + e.material_consumed().lot()] =
+            e.material_consumed().storage_location();
       }
       if (e.has_scrap_recorded()) {
-        EXPECT_TRUE(
-            lots_consumed.contains(e.scrap_recorded().material() + "/" + e.scrap_recorded().lot()))
+        const auto& sr = e.scrap_recorded();
+        const auto from = lots_consumed.find(sr.material() + "/" + sr.lot());
+        ASSERT_NE(from, lots_consumed.end())
             << key << ": scrap of a lot the order did not consume from";
-        EXPECT_EQ(e.scrap_recorded().reason_code(), "DMG");
+        EXPECT_FALSE(sr.storage_location().empty()) << key;
+        EXPECT_EQ(sr.storage_location(), from->second)
+            << key << ": scrap not where the lot was consumed";
+        EXPECT_EQ(sr.reason_code(), "DMG");
       }
       if (e.has_operation_completed()) {
         const auto& oc = e.operation_completed();
@@ -190,10 +194,25 @@ TEST(MesFake, OwnStockEqualsOpeningStockPlusLoggedEffects) {
   std::erase_if(expected, [](const auto& kv) { return kv.second == 0; });
   EXPECT_GT(effects, 1000u);
   EXPECT_EQ(expected, w.state.stock().balances());
-  // Scrap is booked at location "" (ScrapRecorded carries none), so such balances exist.
-  bool scrap_booked = false;
-  for (const auto& [k, v] : w.state.stock().balances()) scrap_booked |= k.storage_location.empty();
-  EXPECT_TRUE(scrap_booked);
+  // Scrap is booked where its lot lies, as consumption is: every lot's balance sits at its own
+  // storage location and equals what it holds, and nothing is booked at location "".
+  std::size_t scrap_effects = 0;
+  for (const EmittedEvent& e : w.log.events()) {
+    if (e.type != proto::SCRAP_RECORDED) continue;
+    for (const PhysicalEffect& f : e.effects) {
+      EXPECT_FALSE(f.storage_location.empty()) << e.event_id;
+      ++scrap_effects;
+    }
+  }
+  EXPECT_GT(scrap_effects, 0u);
+  const PhysicalStock& stock = w.state.stock();
+  for (LotIndex i = 0; i < stock.lot_count(); ++i) {
+    const PhysicalStock::Lot& l = stock.lot(i);
+    const auto it = stock.balances().find({"P100", l.material, l.lot, l.storage_location});
+    EXPECT_EQ(it == stock.balances().end() ? 0 : it->second, l.available)
+        << l.material << "/" << l.lot;
+  }
+  for (const auto& [k, v] : stock.balances()) EXPECT_FALSE(k.storage_location.empty()) << k.lot;
 }
 
 TEST(MesFake, NeverTakesMoreFromALotThanItHoldsAndWaitsWhenStarved) {

@@ -130,23 +130,25 @@ TEST(MesPhysicalStock, PicksTheOldestLotThatHoldsTheWholeQuantity) {
   EXPECT_EQ(s.oldest_with("RM", 101), b);
   EXPECT_EQ(s.oldest_with("RM", 301), std::nullopt);
   EXPECT_EQ(s.oldest_with("OTHER", 1), std::nullopt);
-  s.take(a, 100, "SL01");
+  s.take(a, 100);
   EXPECT_EQ(s.oldest_with("RM", 1), b);
   const LotIndex c = s.add_lot("RM", "C", "SL02", 1000, "KG");
   EXPECT_EQ(s.oldest_with("RM", 500), c);
 }
 
-TEST(MesPhysicalStock, BooksScrapAtTheEmptyLocationAndKeepsLotTotals) {
+TEST(MesPhysicalStock, BooksEveryTakeAtTheLotsStorageLocation) {
   PhysicalStock s("P100");
   const LotIndex a = s.add_opening_lot("RM", "A", "SL01", 1000, "KG");
-  s.take(a, 300, "SL01");
-  s.take(a, 200, "");
+  const LotIndex b = s.add_lot("RM", "B", "SL02", 400, "KG");
+  s.take(a, 300);  // a consumption
+  s.take(a, 200);  // a scrap
+  s.take(b, 100);
   EXPECT_EQ(s.lot(a).available, 500);
-  const std::map<PhysicalStockKey, std::int64_t> expected = {{{"P100", "RM", "A", ""}, -200},
-                                                             {{"P100", "RM", "A", "SL01"}, 700}};
+  const std::map<PhysicalStockKey, std::int64_t> expected = {{{"P100", "RM", "A", "SL01"}, 500},
+                                                             {{"P100", "RM", "B", "SL02"}, 300}};
   EXPECT_EQ(s.balances(), expected);
   EXPECT_EQ(s.opening_balances().at({"P100", "RM", "A", "SL01"}), 1000);
-  EXPECT_DEATH(s.take(a, 501, "SL01"), "more from a lot than it physically holds");
+  EXPECT_DEATH(s.take(a, 501), "more from a lot than it physically holds");
 }
 
 proto::EventEnvelope consumption() {
@@ -197,6 +199,27 @@ TEST(MesLineControllerFormat, WritesDecimalsAndBothQuantitiesOfACompletion) {
   c->mutable_scrap_quantity()->set_uom("EA");
   const std::string record = encode_line_controller(e);
   EXPECT_NE(record.find("|QTY=12.5|UOM=PCS|QTY2=0"), std::string::npos) << record;
+  const auto decoded = core::decode_vendor_kv(record);
+  ASSERT_TRUE(decoded.is_ok()) << decoded.error().message;
+  EXPECT_EQ(decoded.value().SerializeAsString(), e.SerializeAsString());
+}
+
+TEST(MesLineControllerFormat, WritesTheStorageLocationOfAScrapAsLgort) {
+  proto::EventEnvelope e = consumption();
+  e.set_event_type(proto::SCRAP_RECORDED);
+  auto* s = e.mutable_scrap_recorded();
+  s->set_work_order("1000001");
+  s->set_operation("0010");
+  s->set_material("RM-100");
+  s->set_lot("L1");
+  s->mutable_quantity()->set_milli(500);
+  s->mutable_quantity()->set_uom("KG");
+  s->set_reason_code("DMG");
+  s->set_storage_location("SL01");
+  const std::string record = encode_line_controller(e);
+  EXPECT_NE(record.find("|TYP=SCRP|"), std::string::npos) << record;
+  EXPECT_NE(record.find("|QTY=500|UOM=GR|RSN=DMG|LGORT=SL01"), std::string::npos) << record;
+  EXPECT_EQ(record, core::encode_vendor_kv(e));
   const auto decoded = core::decode_vendor_kv(record);
   ASSERT_TRUE(decoded.is_ok()) << decoded.error().message;
   EXPECT_EQ(decoded.value().SerializeAsString(), e.SerializeAsString());

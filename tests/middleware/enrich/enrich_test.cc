@@ -103,6 +103,7 @@ TEST(Enrich, ScrapRecordedBecomesScrapPostingOnThePlantCostCenter) {
              lot: "L1"
              quantity { milli: 250000 uom: "G" }
              reason_code: "BURN"
+             storage_location: "0001"
            })pb",
       R"pb(scrap {
              plant: "1000"
@@ -112,6 +113,7 @@ TEST(Enrich, ScrapRecordedBecomesScrapPostingOnThePlantCostCenter) {
              reason_code: "BURN"
              cost_center: "CC-100"
              work_order: "4711"
+             storage_location: "0001"
            })pb");
 }
 
@@ -351,6 +353,7 @@ TEST(Enrich, IsDeterministic) {
              lot: "L1"
              quantity { milli: 250000 uom: "G" }
              reason_code: "BURN"
+             storage_location: "0001"
            })pb";
   EXPECT_EQ(command_for(payload), command_for(payload));
 }

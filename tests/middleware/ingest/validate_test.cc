@@ -63,6 +63,7 @@ const std::vector<std::string>& valid_payloads() {
              material: "RM-1"
              lot: "L1"
              quantity { milli: 5 uom: "G" }
+             storage_location: "0001"
            })pb",
       R"pb(event_type: FINISHED_GOODS_REPORTED
            finished_goods_reported {
@@ -278,6 +279,12 @@ TEST(Validate, TransferNeedsTwoDifferentLocations) {
   EXPECT_EQ(failure(e), "stock_transferred.to_location equals from_location '0001'");
   e.mutable_stock_transferred()->clear_from_location();
   EXPECT_EQ(failure(e), "stock_transferred.from_location is missing");
+}
+
+TEST(Validate, ScrapNeedsTheStorageLocationItIsTakenFrom) {
+  proto::EventEnvelope e = envelope(valid_payloads()[4]);
+  e.mutable_scrap_recorded()->clear_storage_location();
+  EXPECT_EQ(failure(e), "scrap_recorded.storage_location is missing");
 }
 
 TEST(Validate, LotStatusMustBeSpecified) {

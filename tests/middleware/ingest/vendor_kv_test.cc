@@ -73,6 +73,19 @@ TEST(VendorKv, GramsBecomeKilogramMilliUnits) {
   EXPECT_EQ(decoded(record("TYP=CONS|QTY=2.000|UOM=GR")).material_consumed().quantity().milli(), 2);
 }
 
+TEST(VendorKv, ScrapTakesItsStorageLocationFromLgortAsAConsumptionDoes) {
+  proto::EventEnvelope e =
+      decoded(record("TYP=SCRP|AUFNR=4711|MATNR=RM-1|CHARG=L1|QTY=7|UOM=GR|RSN=DMG|LGORT=0001"));
+  EXPECT_EQ(e.scrap_recorded().storage_location(), "0001");
+  EXPECT_EQ(e.scrap_recorded().reason_code(), "DMG");
+  EXPECT_EQ(
+      decoded(record("TYP=CONS|QTY=1|UOM=GR|LGORT=0001")).material_consumed().storage_location(),
+      "0001");
+  EXPECT_EQ(encode_vendor_kv(e),
+            "MSGID=e-1|TYP=SCRP|VER=1|SITE=P100|SYS=mes-p100|TS=1767225600123|PDATE=20260101|"
+            "OKEY=wo:4711|SEQ=3|AUFNR=4711|MATNR=RM-1|CHARG=L1|QTY=7|UOM=GR|RSN=DMG|LGORT=0001");
+}
+
 TEST(VendorKv, VendorUnitsMapToCanonicalUnits) {
   auto qty = [](std::string_view q, std::string_view u) {
     return decoded(record("TYP=CONS|QTY=" + std::string(q) + "|UOM=" + std::string(u)))
@@ -294,6 +307,7 @@ TEST(VendorKv, RoundTripsEveryTypeByHand) {
              lot: "L1"
              quantity { milli: 7 uom: "KG" }
              reason_code: "BURN"
+             storage_location: "0001"
            })pb",
       R"pb(event_type: FINISHED_GOODS_REPORTED
            finished_goods_reported {
