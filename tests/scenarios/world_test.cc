@@ -88,6 +88,20 @@ TEST(World, DuplicateAndOutOfOrderMesEmissionIsPostedOnceInOrder) {
   EXPECT_GT(r.middleware.counters.held_out_of_order, 0u);
 }
 
+TEST(World, AVendorFormatPlantWithSkewAndMalformedEventsIsAdaptedAndQuarantined) {
+  ReferenceWorldOptions o;
+  o.plants = 2;
+  WorldSpec spec = small_world(17, o);
+  spec.plants[1].mes.format = proto::VENDOR_KV;
+  // The line controller knows KG, EA, M and L only: that plant's BOM for FG-600 is in KG.
+  spec.plants[1].mes.products[1].bom[0] = {"RM-200", 250, "KG", "0010"};
+  spec.plants[1].mes.clock_skew = sim::seconds(-90);
+  spec.plants[1].mes.malformed_probability = 0.01;
+  const WorldResult r = run_world(spec);
+  EXPECT_TRUE(r.held()) << r.describe();
+  EXPECT_GT(r.middleware.counters.quarantined, 0u) << r.describe();
+}
+
 TEST(World, AClosedPostingPeriodDeadLettersUntilReopenedAndReplayed) {
   WorldSpec spec = small_world(16);
   spec.erp.period_schedule.push_back({sim::kTimeZero + sim::minutes(10), "2026-01", fakes::PeriodAction::kClose});
