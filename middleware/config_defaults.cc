@@ -34,6 +34,7 @@ proto::Config with_defaults(proto::Config c) {
   auto* pub = c.mutable_publisher();
   default_to(pub, &proto::PublisherConfig::retry_ms, &proto::PublisherConfig::set_retry_ms, 2000);
   default_to(pub, &proto::PublisherConfig::max_in_flight, &proto::PublisherConfig::set_max_in_flight, 64);
+  default_to(pub, &proto::PublisherConfig::ack_record_delay_ms, &proto::PublisherConfig::set_ack_record_delay_ms, 1000);
   if (c.erp_endpoint().empty()) c.set_erp_endpoint("erp");
   return c;
 }

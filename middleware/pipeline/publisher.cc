@@ -6,6 +6,7 @@ namespace mw::core {
 
 Publisher::~Publisher() {
   if (retry_timer_ != 0) ctx_.runtime.cancel_timer(retry_timer_);
+  if (ack_timer_ != 0) ctx_.runtime.cancel_timer(ack_timer_);
 }
 
 std::string Publisher::new_id() {
@@ -184,13 +185,36 @@ void Publisher::on_ack(const proto::NotificationAck& ack) {
   auto it = order_of_.find(ack.notification_id());
   if (it == order_of_.end()) return;  // a repeated ack
   auto pit = pending_.find(it->second);
-  // The ack is recorded on its own: losing it to a crash only means one more resend.
-  if (!ctx_.store.notification_acked(ack.notification_id()).is_ok()) return;
   if (pit->second.sent) --in_flight_[pit->second.subscriber];
   pending_.erase(pit);
   order_of_.erase(it);
   ctx_.metrics.notifications_acked++;
+  // Written later with others: losing it to a crash only means one more resend.
+  acks_to_record_.push_back(ack.notification_id());
+  arm_ack_timer();
   send_some();
+}
+
+void Publisher::record_acks() {
+  Transaction tx(ctx_.store.db());
+  Status s = tx.begin();
+  for (const std::string& id : acks_to_record_) {
+    if (s.is_ok()) s = ctx_.store.notification_acked(id);
+  }
+  if (s.is_ok()) s = tx.commit();
+  if (s.is_ok()) {
+    acks_to_record_.clear();
+    return;
+  }
+  arm_ack_timer();  // try again later; until then a restart would only resend them
+}
+
+void Publisher::arm_ack_timer() {
+  if (ack_timer_ != 0) return;
+  ack_timer_ = ctx_.runtime.set_timer(std::chrono::milliseconds(ctx_.config.publisher().ack_record_delay_ms()), [this] {
+    ack_timer_ = 0;
+    record_acks();
+  });
 }
 
 }  // namespace mw::core

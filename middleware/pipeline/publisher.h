@@ -4,7 +4,9 @@
 // Notifications are recorded in the transaction that marks their event posted, each with a
 // random id and a sequence number per (subscriber, ordering key); subscribers drop ids they have
 // seen and apply in sequence order. A notification is resent every retry_ms until its
-// subscriber acknowledges it; at most max_in_flight are outstanding per subscriber.
+// subscriber acknowledges it; at most max_in_flight are outstanding per subscriber. An ack
+// takes the notification out of memory at once and is written to the store with the others of
+// the next ack_record_delay_ms, in one transaction.
 #pragma once
 
 #include <cstdint>
@@ -52,6 +54,8 @@ class Publisher {
   std::string new_id();
   void send_some();
   void arm_retry();
+  void arm_ack_timer();
+  void record_acks();
 
   Context& ctx_;
   // Outstanding notifications in the order they were recorded, so each subscriber receives a
@@ -64,6 +68,8 @@ class Publisher {
   std::uint64_t next_order_ = 0;
   std::map<std::string, std::uint32_t> in_flight_;  // by subscriber
   TimerId retry_timer_ = 0;
+  std::vector<std::string> acks_to_record_;  // acknowledged, not yet written to the store
+  TimerId ack_timer_ = 0;
 };
 
 }  // namespace mw::core

@@ -48,6 +48,29 @@ TEST(CorePosting, ScrapPublishesAStockDecreaseAtTheLocationItWasTakenFrom) {
   EXPECT_EQ(u.erp_document(), "4900000043");
 }
 
+TEST(CorePosting, AcksAreRecordedInBatchesAndOneLostToACrashOnlyCostsAResend) {
+  proto::Config c;
+  c.mutable_publisher()->set_ack_record_delay_ms(1000);
+  CoreHarness h(c);
+  h.send_events({consumption("e1", "wo:1", 1), consumption("e2", "wo:2", 1)});
+  for (const auto& r : h.erp_requests()) h.reply_success(r);
+  auto sent = h.frames("wms");
+  ASSERT_EQ(sent.size(), 2u);
+  auto ack = [&](const proto::Frame& n) {
+    proto::Frame f;
+    f.mutable_notification_ack()->set_notification_id(n.notification().notification_id());
+    h.core().on_message("wms", f.SerializeAsString());
+  };
+  ack(sent[0]);
+  h.rt.advance(milliseconds(1000));  // the first ack is written
+  ack(sent[1]);
+  EXPECT_EQ(h.core().metrics().notifications_pending, 0u);
+  h.restart();  // before the second ack is written
+  auto resent = h.frames("wms");
+  ASSERT_EQ(resent.size(), 1u);  // only the unrecorded one, under its own id
+  EXPECT_EQ(resent[0].notification().notification_id(), sent[1].notification().notification_id());
+}
+
 TEST(CorePosting, NotificationIsResentUntilAcknowledged) {
   proto::Config c;
   c.mutable_publisher()->set_retry_ms(500);
