@@ -5,13 +5,11 @@
 #include <cstdint>
 #include <string>
 
+#include "fakes/common/calendar.h"
 #include "middleware/proto/events.pb.h"
 #include "middleware/proto/wire.pb.h"
 
 namespace mw::fakes {
-
-// utc_date returns the UTC calendar date "YYYY-MM-DD" of Unix time `unix_ns` (>= 0).
-std::string utc_date(std::int64_t unix_ns);
 
 // encode_event renders `e` in `format`: CANONICAL_PROTO is the serialized envelope, VENDOR_KV a
 // line-controller record (line_controller_format.h).

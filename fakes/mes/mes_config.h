@@ -23,14 +23,13 @@
 #include <string>
 #include <vector>
 
+#include "fakes/common/calendar.h"
 #include "fakes/common/event_sender.h"
 #include "middleware/proto/wire.pb.h"
 #include "sim/time.h"
 
 namespace mw::fakes {
 
-// kDefaultEpochUnixNs is 2026-01-05T00:00:00Z, the Unix time of simulated time zero.
-inline constexpr std::int64_t kDefaultEpochUnixNs = 1767571200000000000;
 
 // BomLine: one component of a product. Its unit may differ from the unit the material is kept
 // in (material_stock_units) if it is of the same kind and converts exactly (units.h): a BOM in

@@ -15,14 +15,12 @@
 #include <string>
 #include <vector>
 
+#include "fakes/common/calendar.h"
 #include "fakes/common/event_sender.h"
 #include "middleware/proto/common.pb.h"
 #include "sim/time.h"
 
 namespace mw::fakes {
-
-// kQualityDefaultEpochUnixNs is 2026-01-05T00:00:00Z: simulated time zero as a Unix time.
-inline constexpr std::int64_t kQualityDefaultEpochUnixNs = 1767571200000000000;
 
 // QualityLot names one lot.
 struct QualityLot {
@@ -62,7 +60,7 @@ struct QualityConfig {
   std::vector<QualityAction> schedule;
   RandomHolds random;
   // Simulated time zero as a Unix time in ns, for occurred_at_ns and posting_date.
-  std::int64_t epoch_unix_ns = kQualityDefaultEpochUnixNs;
+  std::int64_t epoch_unix_ns = kDefaultEpochUnixNs;
   // How the events reach the middleware.
   SenderConfig sender;
 };

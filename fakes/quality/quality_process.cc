@@ -16,24 +16,6 @@ constexpr const char* kHoldReason = "random inspection";
 constexpr const char* kPassReason = "inspection passed";
 constexpr const char* kFailReason = "inspection failed";
 
-// posting_date renders the UTC calendar date of `unix_ns` (>= 0) as "YYYY-MM-DD" (Hinnant's
-// civil_from_days).
-std::string posting_date(std::int64_t unix_ns) {
-  const std::int64_t z = unix_ns / 86'400'000'000'000 + 719'468;
-  const std::int64_t era = z / 146'097;
-  const std::int64_t doe = z - era * 146'097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36'524 - doe / 146'096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  char buf[64];  // roomy: the compiler cannot see that the year has four digits
-  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(year),
-                static_cast<long long>(month), static_cast<long long>(day));
-  return buf;
-}
-
 const char* status_name(proto::LotStatus s) {
   switch (s) {
     case proto::LOT_STATUS_RELEASED:
@@ -171,7 +153,7 @@ void QualityProcess::emit(const QualityLot& lot, proto::LotStatus status, const 
   e.set_event_type(proto::LOT_STATUS_CHANGED);
   e.set_schema_version(kSchemaVersion);
   e.set_occurred_at_ns(unix_ns);
-  e.set_posting_date(posting_date(unix_ns));
+  e.set_posting_date(utc_date(unix_ns));
   e.set_ordering_key(key);
   e.set_source_sequence(seq);
   proto::LotStatusChanged& body = *e.mutable_lot_status_changed();

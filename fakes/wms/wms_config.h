@@ -16,13 +16,11 @@
 #include <string>
 #include <vector>
 
+#include "fakes/common/calendar.h"
 #include "fakes/common/event_sender.h"
 #include "sim/time.h"
 
 namespace mw::fakes {
-
-// kWmsDefaultEpochUnixNs is 2026-01-05T00:00:00Z: simulated time zero as a Unix time.
-inline constexpr std::int64_t kWmsDefaultEpochUnixNs = 1767571200000000000;
 
 // ReplenishmentRule: watch one material at one line-side location of one plant.
 //
@@ -59,7 +57,7 @@ struct WmsConfig {
   std::size_t max_held_notifications = 10'000;
 
   // Simulated time zero as a Unix time in ns, for occurred_at_ns and posting_date.
-  std::int64_t epoch_unix_ns = kWmsDefaultEpochUnixNs;
+  std::int64_t epoch_unix_ns = kDefaultEpochUnixNs;
 
   // How replenishment events reach the middleware.
   SenderConfig sender;

@@ -46,7 +46,7 @@ TEST(QualityFake, EmitsScheduledHoldsAndReleasesInOrderPerLotWithSequencesOneToN
   EXPECT_EQ(first.source().plant(), "P100");
   EXPECT_EQ(first.source().system(), "quality");
   EXPECT_EQ(first.schema_version(), 1u);
-  EXPECT_EQ(first.occurred_at_ns(), kQualityDefaultEpochUnixNs + 1'000'000'000);
+  EXPECT_EQ(first.occurred_at_ns(), kDefaultEpochUnixNs + 1'000'000'000);
   EXPECT_EQ(first.posting_date(), "2026-01-05");
   EXPECT_EQ(first.lot_status_changed().material(), "RM-100");
   EXPECT_EQ(first.lot_status_changed().lot(), "L1");

@@ -58,7 +58,7 @@ TEST(WmsReplenishment, TriggersOnceWhenLineStockDropsBelowTheReorderPoint) {
   EXPECT_EQ(e.causation_id(), "n-wo-1");
   EXPECT_EQ(e.posting_date(), "2026-01-05");
   const sim::Time created = sim::kTimeZero + sim::seconds(1) + kNetworkDelay;  // n-wo-1 arrived
-  EXPECT_EQ(e.occurred_at_ns(), kWmsDefaultEpochUnixNs + sim::to_nanos(created));
+  EXPECT_EQ(e.occurred_at_ns(), kDefaultEpochUnixNs + sim::to_nanos(created));
   ASSERT_TRUE(e.has_stock_transferred());
   const proto::StockTransferred& t = e.stock_transferred();
   EXPECT_EQ(t.material(), kPlantMaterial);
