@@ -102,6 +102,21 @@ TEST(World, AVendorFormatPlantWithSkewAndMalformedEventsIsAdaptedAndQuarantined)
   EXPECT_GT(r.middleware.counters.quarantined, 0u) << r.describe();
 }
 
+TEST(World, QualityHoldsRacingConsumptionEndPostedOrDeadLetteredWithAReason) {
+  ReferenceWorldOptions o;
+  o.wms = true;
+  o.quality = true;
+  WorldSpec spec = small_world(18, o);
+  spec.quality->random.mean_time_between_holds = sim::minutes(4);
+  const WorldResult r = run_world(spec);
+  // no_loss checks that every event is posted or dead-lettered with its reason.
+  EXPECT_TRUE(r.held()) << r.describe();
+  const auto blocked = r.erp.rejected.find(proto::BLOCKED_LOT);
+  ASSERT_NE(blocked, r.erp.rejected.end()) << r.describe();
+  EXPECT_GT(blocked->second, 0u);
+  EXPECT_GE(r.middleware.counters.dead_lettered, blocked->second);
+}
+
 TEST(World, AClosedPostingPeriodDeadLettersUntilReopenedAndReplayed) {
   WorldSpec spec = small_world(16);
   spec.erp.period_schedule.push_back({sim::kTimeZero + sim::minutes(10), "2026-01", fakes::PeriodAction::kClose});
