@@ -1,7 +1,8 @@
 // End-to-end speed: plant events per wall second through the whole world (MES, real core on
 // SQLite on the simulated disk, protobuf on the wire, ERP, WMS), and the time acceleration
 // (simulated seconds per wall second), for a one-plant and a four-plant 8-hour shift of the
-// reference world (and a one-hour one-plant run, small enough to profile under callgrind). Every iteration checks the oracles: a fast wrong run is not a figure.
+// reference world (and a one-hour one-plant run, small enough to profile under callgrind). Every
+// iteration checks the oracles: a fast wrong run is not a figure.
 #include <benchmark/benchmark.h>
 
 #include <chrono>
@@ -27,14 +28,21 @@ void BM_Shift(benchmark::State& state) {
     events += r.events_created;
     simulated_seconds += std::chrono::duration<double>(r.ended_at - sim::kTimeZero).count();
   }
-  state.counters["plant_events"] = benchmark::Counter(static_cast<double>(events) /
-                                                      static_cast<double>(state.iterations()));
+  state.counters["plant_events"] =
+      benchmark::Counter(static_cast<double>(events) / static_cast<double>(state.iterations()));
   state.counters["events_per_s"] =
       benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
-  state.counters["sim_s_per_s"] = benchmark::Counter(simulated_seconds, benchmark::Counter::kIsRate);
+  state.counters["sim_s_per_s"] =
+      benchmark::Counter(simulated_seconds, benchmark::Counter::kIsRate);
 }
 // Args: plants, hours of production. {1, 1} is the quick case, for profiling.
-BENCHMARK(BM_Shift)->Args({1, 1})->Args({1, 8})->Args({4, 8})->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime();
+BENCHMARK(BM_Shift)
+    ->Args({1, 1})
+    ->Args({1, 8})
+    ->Args({4, 8})
+    ->Unit(benchmark::kSecond)
+    ->Iterations(1)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace mw::scen

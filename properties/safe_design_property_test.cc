@@ -87,17 +87,18 @@ scen::WorldSpec world_of(const WorldPlan& p) {
   }
   spec.network.default_link.duplicate_probability = p.duplicate_percent / 200.0;
   for (const Crash& c : p.middleware_crashes) {
-    spec.crashes.push_back({"middleware", sim::kTimeZero + sim::seconds(c.at_second),
-                            sim::seconds(c.down_seconds),
-                            c.power_loss ? sim::CrashKind::kPowerLoss : sim::CrashKind::kProcessCrash});
+    spec.crashes.push_back(
+        {"middleware", sim::kTimeZero + sim::seconds(c.at_second), sim::seconds(c.down_seconds),
+         c.power_loss ? sim::CrashKind::kPowerLoss : sim::CrashKind::kProcessCrash});
   }
   for (const ErpOutage& o : p.erp_outages) {
-    spec.erp.outages.push_back({sim::kTimeZero + sim::seconds(o.start_second), sim::seconds(o.seconds),
-                                o.silent ? fakes::OutageMode::kSilent : fakes::OutageMode::kUnavailable});
+    spec.erp.outages.push_back(
+        {sim::kTimeZero + sim::seconds(o.start_second), sim::seconds(o.seconds),
+         o.silent ? fakes::OutageMode::kSilent : fakes::OutageMode::kUnavailable});
   }
   if (p.edges && p.wan_partition_seconds > 0) {
-    spec.network.outages.push_back(
-        {"edge-P100", "middleware", sim::kTimeZero + sim::minutes(2), sim::seconds(p.wan_partition_seconds)});
+    spec.network.outages.push_back({"edge-P100", "middleware", sim::kTimeZero + sim::minutes(2),
+                                    sim::seconds(p.wan_partition_seconds)});
   }
   return spec;
 }
@@ -114,9 +115,10 @@ struct Arbitrary<mw::props::WorldPlan> {
     using mw::props::ErpOutage;
     using mw::props::kProductionMinutes;
     const int production_s = kProductionMinutes * 60;
-    const Gen<Crash> crash = gen::build<Crash>(gen::set(&Crash::at_second, gen::inRange(0, production_s)),
-                                               gen::set(&Crash::down_seconds, gen::inRange(1, 90)),
-                                               gen::set(&Crash::power_loss, gen::arbitrary<bool>()));
+    const Gen<Crash> crash =
+        gen::build<Crash>(gen::set(&Crash::at_second, gen::inRange(0, production_s)),
+                          gen::set(&Crash::down_seconds, gen::inRange(1, 90)),
+                          gen::set(&Crash::power_loss, gen::arbitrary<bool>()));
     const Gen<ErpOutage> outage =
         gen::build<ErpOutage>(gen::set(&ErpOutage::start_second, gen::inRange(0, production_s)),
                               gen::set(&ErpOutage::seconds, gen::inRange(1, 600)),
@@ -132,8 +134,16 @@ struct Arbitrary<mw::props::WorldPlan> {
         gen::set(&mw::props::WorldPlan::internal_error_percent, gen::inRange(0, 11)),
         gen::set(&mw::props::WorldPlan::duplicate_percent, gen::inRange(0, 21)),
         gen::set(&mw::props::WorldPlan::reorder_percent, gen::inRange(0, 31)),
-        gen::set(&mw::props::WorldPlan::middleware_crashes, gen::mapcat(gen::inRange<std::size_t>(0, 4), [crash](std::size_t n) { return gen::container<std::vector<Crash>>(n, crash); })),
-        gen::set(&mw::props::WorldPlan::erp_outages, gen::mapcat(gen::inRange<std::size_t>(0, 3), [outage](std::size_t n) { return gen::container<std::vector<ErpOutage>>(n, outage); })),
+        gen::set(&mw::props::WorldPlan::middleware_crashes,
+                 gen::mapcat(gen::inRange<std::size_t>(0, 4),
+                             [crash](std::size_t n) {
+                               return gen::container<std::vector<Crash>>(n, crash);
+                             })),
+        gen::set(&mw::props::WorldPlan::erp_outages,
+                 gen::mapcat(gen::inRange<std::size_t>(0, 3),
+                             [outage](std::size_t n) {
+                               return gen::container<std::vector<ErpOutage>>(n, outage);
+                             })),
         gen::set(&mw::props::WorldPlan::wan_partition_seconds, gen::inRange(0, 1800)));
   }
 };

@@ -57,9 +57,9 @@ struct SenderStats {
   std::uint64_t resends = 0;     // sends of an event already sent before
   std::uint64_t duplicates = 0;  // deliberate duplicate copies (duplicate_probability)
   std::uint64_t batches = 0;
-  std::uint64_t acked = 0;              // events removed by an Ack
-  std::uint64_t nacked_retryable = 0;   // retryable Nacks received
-  std::uint64_t rejected = 0;           // events removed by a non-retryable Nack
+  std::uint64_t acked = 0;             // events removed by an Ack
+  std::uint64_t nacked_retryable = 0;  // retryable Nacks received
+  std::uint64_t rejected = 0;          // events removed by a non-retryable Nack
 };
 
 // OutboxStore: the durable outbox of one source. Owned outside the process.

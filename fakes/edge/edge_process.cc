@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "fakes/common/process_factory.h"
 #include "fakes/edge/event_key.h"
 #include "sim/check.h"
 
@@ -404,14 +405,8 @@ std::vector<EdgeStore::RejectedRow> EdgeProcess::rejected() {
 }
 
 sim::ProcessFactory make_edge(EdgeBook& book, EdgeConfig config) {
-  const std::vector<std::string> problems = validate_edge_config(config);
-  std::string all;
-  for (const std::string& p : problems) all += p + "; ";
-  MW_CHECK(problems.empty(), all.c_str());
-  auto shared = std::make_shared<const EdgeConfig>(std::move(config));
-  return [&book, shared](sim::Node& node) -> std::unique_ptr<sim::Process> {
-    return std::make_unique<EdgeProcess>(node, book, shared);
-  };
+  require_valid(validate_edge_config(config));
+  return process_factory<EdgeProcess>(book, std::make_shared<const EdgeConfig>(std::move(config)));
 }
 
 }  // namespace mw::fakes

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "fakes/common/process_factory.h"
 #include "fakes/erp/posting_rules.h"
 #include "middleware/proto/wire.pb.h"
 #include "sim/check.h"
@@ -240,14 +241,8 @@ void ErpProcess::reply_transient(sim::NodeId to, const proto::ErpRequest& reques
 }
 
 sim::ProcessFactory make_erp(ErpLedger& ledger, ErpConfig config) {
-  const std::vector<std::string> problems = validate_erp_config(config);
-  std::string all;
-  for (const std::string& p : problems) all += p + "; ";
-  MW_CHECK(problems.empty(), all.c_str());
-  auto shared = std::make_shared<const ErpConfig>(std::move(config));
-  return [&ledger, shared](sim::Node& node) -> std::unique_ptr<sim::Process> {
-    return std::make_unique<ErpProcess>(node, ledger, shared);
-  };
+  require_valid(validate_erp_config(config));
+  return process_factory<ErpProcess>(ledger, std::make_shared<const ErpConfig>(std::move(config)));
 }
 
 }  // namespace mw::fakes

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "fakes/common/process_factory.h"
 #include "fakes/mes/event_encoding.h"
 #include "fakes/mes/units.h"
 #include "middleware/proto/wire.pb.h"
@@ -398,14 +399,9 @@ const std::string& MesProcess::posting_date(std::int64_t unix_ns) {
 }
 
 sim::ProcessFactory make_mes(MesState& state, std::shared_ptr<const MesConfig> config) {
-  const std::vector<std::string> problems = validate_mes_config(*config);
-  std::string all;
-  for (const std::string& p : problems) all += p + "; ";
-  MW_CHECK(problems.empty(), all.c_str());
+  require_valid(validate_mes_config(*config));
   state.initialize(*config);
-  return [&state, config](sim::Node& node) -> std::unique_ptr<sim::Process> {
-    return std::make_unique<MesProcess>(node, state, config);
-  };
+  return process_factory<MesProcess>(state, std::move(config));
 }
 
 sim::ProcessFactory make_mes(MesState& state, MesConfig config) {

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "fakes/common/process_factory.h"
 #include "middleware/proto/events.pb.h"
 #include "middleware/proto/wire.pb.h"
 #include "sim/check.h"
@@ -200,14 +201,9 @@ void QualityProcess::emit(const QualityLot& lot, proto::LotStatus status, const 
 }
 
 sim::ProcessFactory make_quality(QualityState& state, QualityConfig config) {
-  const std::vector<std::string> problems = validate_quality_config(config);
-  std::string all;
-  for (const std::string& p : problems) all += p + "; ";
-  MW_CHECK(problems.empty(), all.c_str());
-  auto shared = std::make_shared<const QualityConfig>(std::move(config));
-  return [&state, shared](sim::Node& node) -> std::unique_ptr<sim::Process> {
-    return std::make_unique<QualityProcess>(node, state, shared);
-  };
+  require_valid(validate_quality_config(config));
+  return process_factory<QualityProcess>(state,
+                                         std::make_shared<const QualityConfig>(std::move(config)));
 }
 
 }  // namespace mw::fakes

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "fakes/common/process_factory.h"
 #include "middleware/proto/events.pb.h"
 #include "sim/check.h"
 
@@ -301,14 +302,8 @@ void WmsProcess::expire(const std::string& event_id) {
 }
 
 sim::ProcessFactory make_wms(WmsBook& book, WmsConfig config) {
-  const std::vector<std::string> problems = validate_wms_config(config);
-  std::string all;
-  for (const std::string& p : problems) all += p + "; ";
-  MW_CHECK(problems.empty(), all.c_str());
-  auto shared = std::make_shared<const WmsConfig>(std::move(config));
-  return [&book, shared](sim::Node& node) -> std::unique_ptr<sim::Process> {
-    return std::make_unique<WmsProcess>(node, book, shared);
-  };
+  require_valid(validate_wms_config(config));
+  return process_factory<WmsProcess>(book, std::make_shared<const WmsConfig>(std::move(config)));
 }
 
 }  // namespace mw::fakes

@@ -11,16 +11,19 @@ Publisher::~Publisher() {
 
 std::string Publisher::new_id() {
   char buf[40];
-  std::snprintf(buf, sizeof buf, "n-%016llx%016llx", static_cast<unsigned long long>(ctx_.runtime.random_u64()),
+  std::snprintf(buf, sizeof buf, "n-%016llx%016llx",
+                static_cast<unsigned long long>(ctx_.runtime.random_u64()),
                 static_cast<unsigned long long>(ctx_.runtime.random_u64()));
   return buf;
 }
 
-std::vector<proto::Notification> Publisher::bodies_for(const WorkItem& item, const std::string& document) {
+std::vector<proto::Notification> Publisher::bodies_for(const WorkItem& item,
+                                                       const std::string& document) {
   const proto::ErpCommand& c = item.command;
   std::vector<proto::Notification> out;
-  auto inventory = [&](const std::string& plant, const std::string& material, const std::string& lot,
-                       const std::string& location, const proto::Quantity& q, bool negate) {
+  auto inventory = [&](const std::string& plant, const std::string& material,
+                       const std::string& lot, const std::string& location,
+                       const proto::Quantity& q, bool negate) {
     proto::Notification n;
     proto::InventoryUpdated* u = n.mutable_inventory_updated();
     u->set_plant(plant);
@@ -93,7 +96,8 @@ std::vector<proto::Notification> Publisher::bodies_for(const WorkItem& item, con
   return out;
 }
 
-Result<std::vector<NotificationRow>> Publisher::record(const WorkItem& item, const std::string& document) {
+Result<std::vector<NotificationRow>> Publisher::record(const WorkItem& item,
+                                                       const std::string& document) {
   std::vector<NotificationRow> rows;
   const std::vector<proto::Notification> bodies = bodies_for(item, document);
   for (const std::string& subscriber : ctx_.config.publisher().subscribers()) {
@@ -165,20 +169,21 @@ void Publisher::send_some() {
 
 void Publisher::arm_retry() {
   if (retry_timer_ != 0 || pending_.empty()) return;
-  retry_timer_ = ctx_.runtime.set_timer(std::chrono::milliseconds(ctx_.config.publisher().retry_ms()), [this] {
-    retry_timer_ = 0;
-    const Instant now = ctx_.now();
-    const Duration retry = std::chrono::milliseconds(ctx_.config.publisher().retry_ms());
-    for (auto& [order, p] : pending_) {
-      if (p.sent && now - p.last_sent >= retry) {
-        p.last_sent = now;
-        ctx_.metrics.notifications_sent++;
-        ctx_.runtime.send(p.subscriber, p.frame);
-      }
-    }
-    send_some();
-    arm_retry();
-  });
+  retry_timer_ =
+      ctx_.runtime.set_timer(std::chrono::milliseconds(ctx_.config.publisher().retry_ms()), [this] {
+        retry_timer_ = 0;
+        const Instant now = ctx_.now();
+        const Duration retry = std::chrono::milliseconds(ctx_.config.publisher().retry_ms());
+        for (auto& [order, p] : pending_) {
+          if (p.sent && now - p.last_sent >= retry) {
+            p.last_sent = now;
+            ctx_.metrics.notifications_sent++;
+            ctx_.runtime.send(p.subscriber, p.frame);
+          }
+        }
+        send_some();
+        arm_retry();
+      });
 }
 
 void Publisher::on_ack(const proto::NotificationAck& ack) {
@@ -211,10 +216,11 @@ void Publisher::record_acks() {
 
 void Publisher::arm_ack_timer() {
   if (ack_timer_ != 0) return;
-  ack_timer_ = ctx_.runtime.set_timer(std::chrono::milliseconds(ctx_.config.publisher().ack_record_delay_ms()), [this] {
-    ack_timer_ = 0;
-    record_acks();
-  });
+  ack_timer_ = ctx_.runtime.set_timer(
+      std::chrono::milliseconds(ctx_.config.publisher().ack_record_delay_ms()), [this] {
+        ack_timer_ = 0;
+        record_acks();
+      });
 }
 
 }  // namespace mw::core

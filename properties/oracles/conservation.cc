@@ -28,7 +28,9 @@ Verdict check_conservation(const OracleInput& in, const EventFates& fates) {
       if (!erp) {
         v.add({"a booked event's effect cannot be mapped to ERP terms (" + fx.plant + "/" +
                    fx.material + " in " + fx.uom + ")",
-               {e.event_id}, e.ordering_key, {e.created_at}});
+               {e.event_id},
+               e.ordering_key,
+               {e.created_at}});
         continue;
       }
       const LotId id{erp->erp_plant, erp->erp_material, fx.lot};
@@ -44,9 +46,13 @@ Verdict check_conservation(const OracleInput& in, const EventFates& fates) {
   }
   auto report = [&](const LotId& id, std::int64_t booked, std::int64_t real) {
     if (booked == real) return;
-    v.add({"ERP stock moved " + std::to_string(booked) + " milli-units but the booked physical "
-               "effects sum to " + std::to_string(real),
-           events_by_lot[id], lot_name(id), {}});
+    v.add({"ERP stock moved " + std::to_string(booked) +
+               " milli-units but the booked physical "
+               "effects sum to " +
+               std::to_string(real),
+           events_by_lot[id],
+           lot_name(id),
+           {}});
   };
   for (const auto& [id, booked] : books) {
     const auto it = physical.find(id);

@@ -9,7 +9,9 @@ Verdict check_downstream(const OracleInput& in, const EventFates& fates) {
   if (in.notifications_pending > 0) {
     v.add({std::to_string(in.notifications_pending) +
                " notification(s) still unacknowledged in the middleware",
-           {}, "", {}});
+           {},
+           "",
+           {}});
   }
   for (const Downstream& d : in.downstream) {
     for (const std::string& a : d.anomalies) v.add({d.subscriber + " reported: " + a, {}, "", {}});
@@ -21,7 +23,9 @@ Verdict check_downstream(const OracleInput& in, const EventFates& fates) {
       if (n.sequence != last + 1) {
         v.add({d.subscriber + " applied sequence " + std::to_string(n.sequence) + " after " +
                    std::to_string(last),
-               {n.source_event_id}, n.ordering_key, {n.applied_at}});
+               {n.source_event_id},
+               n.ordering_key,
+               {n.applied_at}});
       }
       last = n.sequence;
       ++applied_per_event[n.source_event_id];
@@ -36,9 +40,11 @@ Verdict check_downstream(const OracleInput& in, const EventFates& fates) {
       std::vector<sim::Time> times{e.created_at};
       if (applied > 0) times.push_back(first_applied.at(e.event_id));
       v.add({d.subscriber + " applied " + std::to_string(applied) + " change(s) of the event, " +
-                 "expected " + std::to_string(expected) + " (" + fate_name(fates.of(e.event_id).fate) +
-                 ")",
-             {e.event_id}, e.ordering_key, times});
+                 "expected " + std::to_string(expected) + " (" +
+                 fate_name(fates.of(e.event_id).fate) + ")",
+             {e.event_id},
+             e.ordering_key,
+             times});
     }
   }
   return v;

@@ -16,14 +16,22 @@ Fate fate_of_state(std::string_view state) {
 // furthest one describes the event.
 int rank(Fate f) {
   switch (f) {
-    case Fate::kNeverAccepted: return 0;
-    case Fate::kQuarantined: return 1;
-    case Fate::kWaiting: return 2;
-    case Fate::kQueued: return 3;
-    case Fate::kDeadLettered: return 4;
-    case Fate::kDiscarded: return 5;
-    case Fate::kNoPosting: return 6;
-    case Fate::kPosted: return 7;
+    case Fate::kNeverAccepted:
+      return 0;
+    case Fate::kQuarantined:
+      return 1;
+    case Fate::kWaiting:
+      return 2;
+    case Fate::kQueued:
+      return 3;
+    case Fate::kDeadLettered:
+      return 4;
+    case Fate::kDiscarded:
+      return 5;
+    case Fate::kNoPosting:
+      return 6;
+    case Fate::kPosted:
+      return 7;
   }
   return 0;
 }
@@ -32,20 +40,29 @@ int rank(Fate f) {
 
 const char* fate_name(Fate f) {
   switch (f) {
-    case Fate::kNeverAccepted: return "never accepted";
-    case Fate::kWaiting: return "waiting";
-    case Fate::kQueued: return "queued";
-    case Fate::kPosted: return "posted";
-    case Fate::kNoPosting: return "no posting";
-    case Fate::kDeadLettered: return "dead-lettered";
-    case Fate::kDiscarded: return "discarded";
-    case Fate::kQuarantined: return "quarantined";
+    case Fate::kNeverAccepted:
+      return "never accepted";
+    case Fate::kWaiting:
+      return "waiting";
+    case Fate::kQueued:
+      return "queued";
+    case Fate::kPosted:
+      return "posted";
+    case Fate::kNoPosting:
+      return "no posting";
+    case Fate::kDeadLettered:
+      return "dead-lettered";
+    case Fate::kDiscarded:
+      return "discarded";
+    case Fate::kQuarantined:
+      return "quarantined";
   }
   return "?";
 }
 
 EventFates::EventFates(const OracleInput& in) {
-  for (const auto& [id, reason] : in.refused) fates_[id] = EventFate{Fate::kQuarantined, reason, ""};
+  for (const auto& [id, reason] : in.refused)
+    fates_[id] = EventFate{Fate::kQuarantined, reason, ""};
   for (const core::QuarantineRow& q : in.quarantine) {
     if (!q.event_id.empty()) fates_[q.event_id] = EventFate{Fate::kQuarantined, q.reason, ""};
   }
@@ -66,7 +83,8 @@ EventFates::EventFates(const OracleInput& in) {
     }
     slot.behind_dead_letter.clear();
     if (f == Fate::kWaiting || f == Fate::kQueued) {
-      slot.behind_dead_letter = parked_before(s.ordering_key, static_cast<std::uint64_t>(s.sequence));
+      slot.behind_dead_letter =
+          parked_before(s.ordering_key, static_cast<std::uint64_t>(s.sequence));
     }
   }
 }

@@ -17,10 +17,10 @@ enum class Fate {
   kWaiting,        // held by the sequencer
   kQueued,         // released; its ERP command not yet posted
   kPosted,
-  kNoPosting,      // an event with no ERP effect, done
-  kDeadLettered,   // parked in the DLQ
-  kDiscarded,      // an operator gave up on it
-  kQuarantined,    // in the core's quarantine, or refused with a non-retryable Nack
+  kNoPosting,     // an event with no ERP effect, done
+  kDeadLettered,  // parked in the DLQ
+  kDiscarded,     // an operator gave up on it
+  kQuarantined,   // in the core's quarantine, or refused with a non-retryable Nack
 };
 
 const char* fate_name(Fate f);

@@ -7,7 +7,9 @@ Verdict check_exactly_once(const OracleInput& in, const EventFates& fates) {
   for (const fakes::Posting& p : in.erp->postings()) {
     if (in.sources->find(p.source_event_id) == nullptr) {
       v.add({"the ERP holds posting " + p.document_number + " of an event no source created",
-             {p.source_event_id}, "", {p.committed_at}});
+             {p.source_event_id},
+             "",
+             {p.committed_at}});
     }
   }
   for (const fakes::EmittedEvent& e : in.sources->events()) {
@@ -20,13 +22,17 @@ Verdict check_exactly_once(const OracleInput& in, const EventFates& fates) {
       documents += " " + p->document_number;
     }
     if (n > 1) {
-      v.add({"posted " + std::to_string(n) + " times (documents" + documents + ")", {e.event_id},
-             e.ordering_key, times});
+      v.add({"posted " + std::to_string(n) + " times (documents" + documents + ")",
+             {e.event_id},
+             e.ordering_key,
+             times});
     }
     if (!fates.booked(e.event_id)) {
       v.add({std::string("posted although ") + fate_name(fates.of(e.event_id).fate) +
                  " (documents" + documents + ")",
-             {e.event_id}, e.ordering_key, times});
+             {e.event_id},
+             e.ordering_key,
+             times});
     }
   }
   return v;

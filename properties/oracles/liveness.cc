@@ -8,11 +8,15 @@ Verdict check_liveness(const OracleInput& in) {
   if (!in.drained) {
     v.add({"not drained " + sim::format_duration(in.drain_bound) +
                " after the last fault; still in flight: " + in.backlog,
-           {}, "", {in.last_fault_end, deadline}});
+           {},
+           "",
+           {in.last_fault_end, deadline}});
   } else if (in.drained_at > deadline) {
     v.add({"drained " + sim::format_duration(in.drained_at - in.last_fault_end) +
                " after the last fault, over the bound of " + sim::format_duration(in.drain_bound),
-           {}, "", {in.last_fault_end, in.drained_at}});
+           {},
+           "",
+           {in.last_fault_end, in.drained_at}});
   }
   return v;
 }

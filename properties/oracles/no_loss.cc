@@ -9,7 +9,9 @@ Verdict check_no_loss(const OracleInput& in, const EventFates& fates) {
     if (e.malformed) {
       if (f.fate != Fate::kQuarantined) {
         v.add({std::string("a malformed event was not quarantined but ") + fate_name(f.fate),
-               {e.event_id}, e.ordering_key, {e.created_at}});
+               {e.event_id},
+               e.ordering_key,
+               {e.created_at}});
       }
       continue;
     }
@@ -17,7 +19,9 @@ Verdict check_no_loss(const OracleInput& in, const EventFates& fates) {
       case Fate::kPosted:
         if (posts_to_erp(e.type) && in.erp->count_for_source_event(e.event_id) == 0) {
           v.add({"the middleware marked the event posted but the ERP has no posting of it",
-                 {e.event_id}, e.ordering_key, {e.created_at}});
+                 {e.event_id},
+                 e.ordering_key,
+                 {e.created_at}});
         }
         break;
       case Fate::kNoPosting:
@@ -26,20 +30,26 @@ Verdict check_no_loss(const OracleInput& in, const EventFates& fates) {
       case Fate::kDiscarded:
       case Fate::kQuarantined:
         if (f.reason.empty()) {
-          v.add({std::string(fate_name(f.fate)) + " without a reason", {e.event_id},
-                 e.ordering_key, {e.created_at}});
+          v.add({std::string(fate_name(f.fate)) + " without a reason",
+                 {e.event_id},
+                 e.ordering_key,
+                 {e.created_at}});
         }
         break;
       case Fate::kWaiting:
       case Fate::kQueued: {
         if (!f.behind_dead_letter.empty()) break;  // parked with its key, by design
         v.add({std::string("still in flight in the middleware (") + fate_name(f.fate) + ")",
-               {e.event_id}, e.ordering_key, {e.created_at}});
+               {e.event_id},
+               e.ordering_key,
+               {e.created_at}});
         break;
       }
       case Fate::kNeverAccepted:
         v.add({"never accepted by the middleware (lost, or still at its source or edge)",
-               {e.event_id}, e.ordering_key, {e.created_at}});
+               {e.event_id},
+               e.ordering_key,
+               {e.created_at}});
         break;
     }
   }

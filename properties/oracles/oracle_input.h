@@ -29,9 +29,9 @@ struct AppliedNotification {
 };
 
 struct Downstream {
-  std::string subscriber;                     // e.g. "wms"
-  std::vector<AppliedNotification> applied;   // in apply order
-  std::vector<std::string> anomalies;         // what the subscriber itself found wrong
+  std::string subscriber;                    // e.g. "wms"
+  std::vector<AppliedNotification> applied;  // in apply order
+  std::vector<std::string> anomalies;        // what the subscriber itself found wrong
 };
 
 struct OracleInput {
@@ -40,7 +40,7 @@ struct OracleInput {
   const core::MasterData* master = nullptr;   // the world's reference data, to map plant terms
 
   // The core's view, read from its store at the end of the run.
-  std::vector<core::EventState> core_events;     // every accepted event (repeats if undeduped)
+  std::vector<core::EventState> core_events;      // every accepted event (repeats if undeduped)
   std::vector<core::DeadLetterRow> dead_letters;  // all, parked or not
   std::vector<core::QuarantineRow> quarantine;
   std::uint64_t notifications_pending = 0;

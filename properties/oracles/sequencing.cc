@@ -21,7 +21,9 @@ Verdict check_sequencing(const OracleInput& in) {
     if (e->source_sequence < last.sequence) {
       v.add({"sequence " + std::to_string(e->source_sequence) + " was posted after sequence " +
                  std::to_string(last.sequence),
-             {last.event_id, e->event_id}, e->ordering_key, {last.at, p.committed_at}});
+             {last.event_id, e->event_id},
+             e->ordering_key,
+             {last.at, p.committed_at}});
       continue;
     }
     last = Last{e->source_sequence, e->event_id, p.committed_at};

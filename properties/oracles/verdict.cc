@@ -13,7 +13,8 @@ std::string Verdict::describe() const {
   if (held()) return oracle_ + ": held";
   std::string out = oracle_ + ": " + std::to_string(count_) + " violation(s)";
   for (const Violation& v : kept_) out += "\n  " + describe_violation(v);
-  if (count_ > kept_.size()) out += "\n  ... and " + std::to_string(count_ - kept_.size()) + " more";
+  if (count_ > kept_.size())
+    out += "\n  ... and " + std::to_string(count_ - kept_.size()) + " more";
   return out;
 }
 

@@ -10,7 +10,8 @@ constexpr std::int64_t kLotMilli = 50'000'000'000;  // 50 million units of a lot
 core::MasterData reference_master_data(int plants) {
   core::MasterData m;
   for (int i = 0; i < plants; ++i) {
-    m.plants[plant_code(i)] = core::PlantInfo{std::to_string(i + 1) + "000", "CC-" + std::to_string(i + 1)};
+    m.plants[plant_code(i)] =
+        core::PlantInfo{std::to_string(i + 1) + "000", "CC-" + std::to_string(i + 1)};
   }
   m.materials["RM-100"] = core::MaterialInfo{"000000000000100100", "KG"};
   m.materials["RM-200"] = core::MaterialInfo{"000000000000100200", "KG"};
@@ -55,9 +56,12 @@ WorldSpec reference_world(const ReferenceWorldOptions& o) {
     p.mes.events_per_second_per_line = o.events_per_second_per_line;
     p.mes.first_work_order = 1'000'000 * static_cast<std::uint64_t>(i + 1) + 1;
     for (int n = 1; n <= 2; ++n) {
-      p.mes.opening_stock.push_back({plant, "RM-100", lot_name(plant, "RM-100", n), "LINE", kLotMilli, "KG"});
-      p.mes.opening_stock.push_back({plant, "RM-200", lot_name(plant, "RM-200", n), "LINE", kLotMilli, "KG"});
-      p.mes.opening_stock.push_back({plant, "PK-300", lot_name(plant, "PK-300", n), "LINE", kLotMilli, "EA"});
+      p.mes.opening_stock.push_back(
+          {plant, "RM-100", lot_name(plant, "RM-100", n), "LINE", kLotMilli, "KG"});
+      p.mes.opening_stock.push_back(
+          {plant, "RM-200", lot_name(plant, "RM-200", n), "LINE", kLotMilli, "KG"});
+      p.mes.opening_stock.push_back(
+          {plant, "PK-300", lot_name(plant, "PK-300", n), "LINE", kLotMilli, "EA"});
     }
     p.edge = o.edges;
     spec.plants.push_back(std::move(p));
@@ -65,7 +69,8 @@ WorldSpec reference_world(const ReferenceWorldOptions& o) {
     if (o.wms) {
       // Warehouse stock of the same RM-100 lots, which the WMS moves to the line.
       for (int n = 1; n <= 2; ++n) {
-        spec.extra_opening_stock.push_back({plant, "RM-100", lot_name(plant, "RM-100", n), "WH", kLotMilli, "KG"});
+        spec.extra_opening_stock.push_back(
+            {plant, "RM-100", lot_name(plant, "RM-100", n), "WH", kLotMilli, "KG"});
       }
     }
   }

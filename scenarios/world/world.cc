@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "fakes/common/process_factory.h"
 #include "fakes/edge/edge_process.h"
 #include "fakes/erp/erp_process.h"
 #include "fakes/mes/mes_process.h"
@@ -30,10 +31,7 @@ void append_backlog(std::string& out, const std::string& what, std::uint64_t n) 
 }  // namespace
 
 World::World(WorldSpec spec) : spec_(std::move(spec)) {
-  const std::vector<std::string> problems = validate_world_spec(spec_);
-  std::string all;
-  for (const std::string& p : problems) all += p + "; ";
-  MW_CHECK(problems.empty(), all.c_str());
+  fakes::require_valid(validate_world_spec(spec_));
   build();
 }
 
@@ -81,10 +79,7 @@ void World::build() {
     sim_->add_node("quality", fakes::make_quality(*quality_, config));
   }
   book_opening_stock();
-  const std::vector<std::string> problems = sim_->start();
-  std::string all;
-  for (const std::string& p : problems) all += p + "; ";
-  MW_CHECK(problems.empty(), all.c_str());
+  fakes::require_valid(sim_->start());
   schedule_faults_and_actions();
 }
 
@@ -151,7 +146,8 @@ sim::Time World::settle_point() const {
   for (const sim::LinkOverride& o : spec_.network.links) {
     random_until(o.config.random_outages.mean_up, o.config.random_outages.until);
   }
-  random_until(spec_.network.random_partitions.mean_interval, spec_.network.random_partitions.until);
+  random_until(spec_.network.random_partitions.mean_interval,
+               spec_.network.random_partitions.until);
   return t;
 }
 
@@ -163,7 +159,8 @@ bool World::drained(std::string& backlog) {
     return false;
   }
   const core::MetricsSnapshot m = c->metrics();
-  append_backlog(backlog, "middleware unfinished", m.waiting + m.queued - m.held_behind_dead_letters);
+  append_backlog(backlog, "middleware unfinished",
+                 m.waiting + m.queued - m.held_behind_dead_letters);
   append_backlog(backlog, "middleware ERP requests in flight", m.in_flight);
   append_backlog(backlog, "middleware notifications unacked", m.notifications_pending);
   for (std::size_t i = 0; i < spec_.plants.size(); ++i) {
@@ -248,9 +245,9 @@ props::OracleInput World::collect() {
           {n.notification_id, n.source_event_id, n.ordering_key, n.sequence, n.applied_at});
     }
     for (const fakes::NotificationAnomaly& a : wms_->anomalies()) {
-      d.anomalies.push_back("notification " + a.notification_id + " of event " +
-                            a.source_event_id + " at sequence " + std::to_string(a.sequence) +
-                            " of " + a.ordering_key + " after " + std::to_string(a.last_applied));
+      d.anomalies.push_back("notification " + a.notification_id + " of event " + a.source_event_id +
+                            " at sequence " + std::to_string(a.sequence) + " of " + a.ordering_key +
+                            " after " + std::to_string(a.last_applied));
     }
     in.downstream.push_back(std::move(d));
   }

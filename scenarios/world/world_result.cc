@@ -41,10 +41,11 @@ std::string WorldResult::describe() const {
          std::to_string(middleware.counters.dead_lettered) + ", quarantined " +
          std::to_string(middleware.counters.quarantined) + ", parked " +
          std::to_string(middleware.parked) + "\n";
-  out += "ERP: requests " + std::to_string(erp.requests) + ", posted " + std::to_string(erp.posted) +
-         ", duplicates absorbed " + std::to_string(erp.duplicates_absorbed) + ", throttled " +
-         std::to_string(erp.throttled) + ", 500s " + std::to_string(erp.internal_errors) +
-         ", lost replies " + std::to_string(erp.lost_replies) + ", rejected";
+  out += "ERP: requests " + std::to_string(erp.requests) + ", posted " +
+         std::to_string(erp.posted) + ", duplicates absorbed " +
+         std::to_string(erp.duplicates_absorbed) + ", throttled " + std::to_string(erp.throttled) +
+         ", 500s " + std::to_string(erp.internal_errors) + ", lost replies " +
+         std::to_string(erp.lost_replies) + ", rejected";
   for (const auto& [code, n] : erp.rejected) {
     out += " " + proto::RejectionCode_Name(code) + "=" + std::to_string(n);
   }

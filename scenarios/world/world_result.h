@@ -17,11 +17,11 @@ struct WorldResult {
   std::uint64_t digest = 0;
   std::vector<props::Verdict> verdicts;  // the six oracles, in order
 
-  sim::Time ended_at{};          // simulated time when the run stopped
+  sim::Time ended_at{};  // simulated time when the run stopped
   bool drained = false;
   sim::Time drained_at{};
   sim::Time last_fault_end{};
-  std::uint64_t events_created = 0;   // by every source
+  std::uint64_t events_created = 0;  // by every source
   std::uint64_t erp_postings = 0;
   std::uint64_t notifications_applied = 0;
   std::uint64_t scheduler_events = 0;  // kernel events executed, for speed figures

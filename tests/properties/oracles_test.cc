@@ -1,10 +1,10 @@
 // The oracles on hand-built runs: each holds on a clean run and fires, naming the event, the key
 // and the times, on the one defect it exists to catch.
+#include "properties/oracles/oracles.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
-
-#include "properties/oracles/oracles.h"
 
 namespace mw::props {
 namespace {
@@ -56,10 +56,12 @@ struct HandBuiltRun {
     g->set_storage_location("LINE");
     g->mutable_quantity()->set_milli(base_milli);
     g->mutable_quantity()->set_uom("KG");
-    erp.commit(c, sim::kTimeZero + sim::seconds(100 + static_cast<std::int64_t>(erp.postings().size())));
+    erp.commit(
+        c, sim::kTimeZero + sim::seconds(100 + static_cast<std::int64_t>(erp.postings().size())));
   }
   void core_state(const std::string& id, std::uint64_t seq, const std::string& state) {
-    in.core_events.push_back(core::EventState{id, kKey, static_cast<std::int64_t>(seq), state, "", 0, 0});
+    in.core_events.push_back(
+        core::EventState{id, kKey, static_cast<std::int64_t>(seq), state, "", 0, 0});
   }
   void applied(const std::string& id, std::uint64_t seq) {
     if (in.downstream.empty()) in.downstream.push_back(Downstream{"wms", {}, {}});
@@ -104,7 +106,8 @@ TEST(Oracles, NoLossFiresForAnEventStillQueuedButNotForOneParkedBehindADeadLette
   HandBuiltRun r;
   r.consume("e1", 1);
   r.core_state("e1", 1, "dead_lettered");
-  r.in.dead_letters.push_back(core::DeadLetterRow{1, "e1", kKey, 1, "", "BUSINESS_REJECTION", "BLOCKED_LOT", 0, "parked"});
+  r.in.dead_letters.push_back(
+      core::DeadLetterRow{1, "e1", kKey, 1, "", "BUSINESS_REJECTION", "BLOCKED_LOT", 0, "parked"});
   r.consume("e2", 2);
   r.core_state("e2", 2, "queued");  // waits behind e1 by design
   EXPECT_TRUE(r.verdict("no_loss").held()) << r.verdict("no_loss").describe();
@@ -146,7 +149,8 @@ TEST(Oracles, ExactlyOnceFiresForAPostedDeadLetterAndAPhantomPosting) {
   HandBuiltRun r;
   r.consume("e1", 1);
   r.core_state("e1", 1, "dead_lettered");
-  r.in.dead_letters.push_back(core::DeadLetterRow{1, "e1", kKey, 1, "", "BUSINESS_REJECTION", "x", 0, "parked"});
+  r.in.dead_letters.push_back(
+      core::DeadLetterRow{1, "e1", kKey, 1, "", "BUSINESS_REJECTION", "x", 0, "parked"});
   r.post("e1");
   r.post("ghost");
   EXPECT_EQ(r.verdict("exactly_once").count(), 2u);
@@ -190,7 +194,8 @@ TEST(Oracles, ConservationExcludesDeadLetters) {
   HandBuiltRun r;
   r.consume("e1", 1);
   r.core_state("e1", 1, "dead_lettered");
-  r.in.dead_letters.push_back(core::DeadLetterRow{1, "e1", kKey, 1, "", "BUSINESS_REJECTION", "x", 0, "parked"});
+  r.in.dead_letters.push_back(
+      core::DeadLetterRow{1, "e1", kKey, 1, "", "BUSINESS_REJECTION", "x", 0, "parked"});
   EXPECT_TRUE(r.verdict("conservation").held()) << r.verdict("conservation").describe();
 }
 
@@ -198,7 +203,8 @@ TEST(Oracles, ConservationExcludesEventsWaitingBehindAParkedDeadLetter) {
   HandBuiltRun r;
   r.consume("e1", 1);
   r.core_state("e1", 1, "dead_lettered");
-  r.in.dead_letters.push_back(core::DeadLetterRow{1, "e1", kKey, 1, "", "BUSINESS_REJECTION", "x", 0, "parked"});
+  r.in.dead_letters.push_back(
+      core::DeadLetterRow{1, "e1", kKey, 1, "", "BUSINESS_REJECTION", "x", 0, "parked"});
   r.consume("e2", 2);
   r.core_state("e2", 2, "queued");
   EXPECT_TRUE(r.verdict("conservation").held()) << r.verdict("conservation").describe();

@@ -32,7 +32,8 @@ TEST(World, TheSameSeedGivesTheSameDigestAndAnotherSeedAnother) {
 }
 
 TEST(World, AFifteenMinuteErpOutageAtPeakIsRiddenOut) {
-  for (const fakes::OutageMode mode : {fakes::OutageMode::kUnavailable, fakes::OutageMode::kSilent}) {
+  for (const fakes::OutageMode mode :
+       {fakes::OutageMode::kUnavailable, fakes::OutageMode::kSilent}) {
     WorldSpec spec = small_world(11);
     // The shift-start burst is the peak.
     spec.erp.outages.push_back({sim::kTimeZero + sim::minutes(5), sim::minutes(15), mode});
@@ -46,7 +47,8 @@ TEST(World, APlantWanPartitionIsBufferedAtTheEdgeAndDrainsInOrder) {
   ReferenceWorldOptions o;
   o.edges = true;
   WorldSpec spec = small_world(12, o);
-  spec.network.outages.push_back({"edge-P100", "middleware", sim::kTimeZero + sim::minutes(10), sim::minutes(20)});
+  spec.network.outages.push_back(
+      {"edge-P100", "middleware", sim::kTimeZero + sim::minutes(10), sim::minutes(20)});
   World world(spec);
   const WorldResult r = world.run();
   EXPECT_TRUE(r.held()) << r.describe();
@@ -56,8 +58,10 @@ TEST(World, MiddlewareCrashesAndPowerLossesDuringPostingLoseAndRepeatNothing) {
   ReferenceWorldOptions o;
   o.wms = true;
   WorldSpec spec = small_world(13, o);
-  spec.crashes.push_back({"middleware", sim::kTimeZero + sim::minutes(7), sim::seconds(20), sim::CrashKind::kProcessCrash});
-  spec.crashes.push_back({"middleware", sim::kTimeZero + sim::minutes(19), sim::seconds(45), sim::CrashKind::kPowerLoss});
+  spec.crashes.push_back({"middleware", sim::kTimeZero + sim::minutes(7), sim::seconds(20),
+                          sim::CrashKind::kProcessCrash});
+  spec.crashes.push_back({"middleware", sim::kTimeZero + sim::minutes(19), sim::seconds(45),
+                          sim::CrashKind::kPowerLoss});
   spec.middleware_random_crashes.mean_up = sim::minutes(4);
   spec.middleware_random_crashes.mean_down = sim::seconds(10);
   spec.middleware_random_crashes.power_loss_probability = 0.5;
@@ -119,9 +123,12 @@ TEST(World, QualityHoldsRacingConsumptionEndPostedOrDeadLetteredWithAReason) {
 
 TEST(World, AClosedPostingPeriodDeadLettersUntilReopenedAndReplayed) {
   WorldSpec spec = small_world(16);
-  spec.erp.period_schedule.push_back({sim::kTimeZero + sim::minutes(10), "2026-01", fakes::PeriodAction::kClose});
-  spec.erp.period_schedule.push_back({sim::kTimeZero + sim::minutes(30), "2026-01", fakes::PeriodAction::kReopen});
-  spec.operator_actions.push_back({sim::kTimeZero + sim::minutes(31), OperatorAction::Kind::kReplayAll});
+  spec.erp.period_schedule.push_back(
+      {sim::kTimeZero + sim::minutes(10), "2026-01", fakes::PeriodAction::kClose});
+  spec.erp.period_schedule.push_back(
+      {sim::kTimeZero + sim::minutes(30), "2026-01", fakes::PeriodAction::kReopen});
+  spec.operator_actions.push_back(
+      {sim::kTimeZero + sim::minutes(31), OperatorAction::Kind::kReplayAll});
   const WorldResult r = run_world(spec);
   EXPECT_TRUE(r.held()) << r.describe();
   EXPECT_GT(r.middleware.counters.dead_lettered, 0u) << r.describe();

@@ -58,9 +58,12 @@ TEST(WorldUnsafe, NotParkingBehindADeadLetterPostsTheKeyOutOfOrderAfterReplay) {
   spec.plants[0].mes.lines = 20;
   spec.plants[0].mes.events_per_second_per_line = 0.05;
   spec.plants[0].mes.shift_burst_multiplier = 1;
-  spec.erp.period_schedule.push_back({sim::kTimeZero + sim::minutes(10), "2026-01", fakes::PeriodAction::kClose});
-  spec.erp.period_schedule.push_back({sim::kTimeZero + sim::minutes(12), "2026-01", fakes::PeriodAction::kReopen});
-  spec.operator_actions.push_back({sim::kTimeZero + sim::minutes(20), OperatorAction::Kind::kReplayAll});
+  spec.erp.period_schedule.push_back(
+      {sim::kTimeZero + sim::minutes(10), "2026-01", fakes::PeriodAction::kClose});
+  spec.erp.period_schedule.push_back(
+      {sim::kTimeZero + sim::minutes(12), "2026-01", fakes::PeriodAction::kReopen});
+  spec.operator_actions.push_back(
+      {sim::kTimeZero + sim::minutes(20), OperatorAction::Kind::kReplayAll});
   spec.design.mutable_unsafe()->set_no_parking_behind_dead_letter(true);
   const WorldResult r = run_world(spec);
   EXPECT_TRUE(fired(r, "sequencing")) << r.describe();
