@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "fakes/common/config_lines.h"
+
 namespace mw::fakes {
 namespace {
 
@@ -63,12 +65,7 @@ std::vector<std::string> validate_erp_config(const ErpConfig& c) {
 
 std::string describe_erp_config(const ErpConfig& c) {
   std::string out;
-  char line[160];
-  auto add = [&out, &line](const char* fmt, auto... args) {
-    std::snprintf(line, sizeof line, fmt, args...);
-    out += line;
-    out += '\n';
-  };
+  auto add = [&out](const char* fmt, auto... args) { append_line(out, fmt, args...); };
   add("erp.flavor=%s", flavor_name(c.flavor));
   add("erp.latency_median=%s", sim::format_duration(c.latency_median).c_str());
   add("erp.latency_sigma=%.17g", c.latency_sigma);

@@ -6,6 +6,7 @@
 #include <set>
 #include <string_view>
 
+#include "fakes/common/config_lines.h"
 #include "fakes/mes/units.h"
 
 namespace mw::fakes {
@@ -239,12 +240,7 @@ std::vector<std::string> validate_mes_config(const MesConfig& c) {
 
 std::string describe_mes_config(const MesConfig& c) {
   std::string out;
-  char line[256];
-  auto add = [&out, &line](const char* fmt, auto... args) {
-    std::snprintf(line, sizeof line, fmt, args...);
-    out += line;
-    out += '\n';
-  };
+  auto add = [&out](const char* fmt, auto... args) { append_line(out, fmt, args...); };
   auto text = [&out](const std::string& key, const std::string& value) {
     out += "mes." + key + "=" + value + "\n";
   };

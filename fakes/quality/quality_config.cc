@@ -4,6 +4,8 @@
 #include <set>
 #include <tuple>
 
+#include "fakes/common/config_lines.h"
+
 namespace mw::fakes {
 namespace {
 
@@ -65,12 +67,7 @@ std::vector<std::string> validate_quality_config(const QualityConfig& c) {
 
 std::string describe_quality_config(const QualityConfig& c) {
   std::string out;
-  char line[160];
-  auto add = [&out, &line](const char* fmt, auto... args) {
-    std::snprintf(line, sizeof line, fmt, args...);
-    out += line;
-    out += '\n';
-  };
+  auto add = [&out](const char* fmt, auto... args) { append_line(out, fmt, args...); };
   for (const QualityAction& a : c.schedule) {
     out += "quality.action=" + sim::format_time(a.at) + " " + lot_name(a.lot) + " " +
            proto::LotStatus_Name(a.status) + " (" + a.reason + ")\n";

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "fakes/common/canonical_event.h"
 #include "fakes/common/process_factory.h"
 #include "middleware/proto/events.pb.h"
 #include "middleware/proto/wire.pb.h"
@@ -12,7 +13,6 @@
 namespace mw::fakes {
 namespace {
 
-constexpr std::uint32_t kSchemaVersion = 1;
 constexpr const char* kHoldReason = "random inspection";
 constexpr const char* kPassReason = "inspection passed";
 constexpr const char* kFailReason = "inspection failed";
@@ -141,37 +141,18 @@ void QualityProcess::emit(const QualityLot& lot, proto::LotStatus status, const 
                           const std::string& correlation) {
   const std::string key = "lot:" + lot.plant + "/" + lot.material + "/" + lot.lot;
   const std::uint64_t seq = state_.next_source_sequence(key);
-  const std::string event_id = node_.name() + ":" + key + ":" + std::to_string(seq);
   const sim::Time now = node_.now();
-  const std::int64_t unix_ns = config_->epoch_unix_ns + sim::to_nanos(now);
-
-  proto::EventEnvelope e;
-  e.set_event_id(event_id);
-  e.mutable_source()->set_plant(lot.plant);
-  e.mutable_source()->set_system(node_.name());
-  e.set_correlation_id(correlation.empty() ? event_id : correlation);
-  e.set_causation_id(correlation);
-  e.set_event_type(proto::LOT_STATUS_CHANGED);
-  e.set_schema_version(kSchemaVersion);
-  e.set_occurred_at_ns(unix_ns);
-  e.set_posting_date(utc_date(unix_ns));
-  e.set_ordering_key(key);
-  e.set_source_sequence(seq);
+  proto::EventEnvelope e =
+      canonical_event(node_, config_->epoch_unix_ns, lot.plant, proto::LOT_STATUS_CHANGED, key, seq,
+                      correlation, correlation);
+  const std::string& event_id = e.event_id();
   proto::LotStatusChanged& body = *e.mutable_lot_status_changed();
   body.set_material(lot.material);
   body.set_lot(lot.lot);
   body.set_status(status);
   body.set_reason(reason);
 
-  EmittedEvent logged;
-  logged.event_id = event_id;
-  logged.source = node_.name();
-  logged.plant = lot.plant;
-  logged.type = proto::LOT_STATUS_CHANGED;
-  logged.ordering_key = key;
-  logged.source_sequence = seq;
-  logged.created_at = now;
-  state_.source_log().append(std::move(logged));
+  log_created(state_.source_log(), e, now);
 
   QualityEmission q;
   q.event_id = event_id;
@@ -192,12 +173,7 @@ void QualityProcess::emit(const QualityLot& lot, proto::LotStatus status, const 
                                  {"intended", sim::format_time(intended)},
                                  {"late", intended < now ? 1 : 0}});
 
-  proto::SourceEvent out;
-  out.set_format(proto::CANONICAL_PROTO);
-  std::string payload;
-  MW_CHECK(e.SerializeToString(&payload), "a lot status event failed to serialize");
-  out.set_payload(std::move(payload));
-  sender_.enqueue(event_id, std::move(out));
+  sender_.enqueue(event_id, canonical_bytes(e));
 }
 
 sim::ProcessFactory make_quality(QualityState& state, QualityConfig config) {

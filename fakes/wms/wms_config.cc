@@ -4,6 +4,8 @@
 #include <set>
 #include <tuple>
 
+#include "fakes/common/config_lines.h"
+
 namespace mw::fakes {
 
 std::vector<std::string> validate_wms_config(const WmsConfig& c) {
@@ -49,12 +51,7 @@ std::vector<std::string> validate_wms_config(const WmsConfig& c) {
 
 std::string describe_wms_config(const WmsConfig& c) {
   std::string out;
-  char line[160];
-  auto add = [&out, &line](const char* fmt, auto... args) {
-    std::snprintf(line, sizeof line, fmt, args...);
-    out += line;
-    out += '\n';
-  };
+  auto add = [&out](const char* fmt, auto... args) { append_line(out, fmt, args...); };
   for (const ReplenishmentRule& r : c.replenishment) {
     out += "wms.replenishment=" + r.erp_plant + "/" + r.erp_material + " at " + r.line_location +
            " from " + r.warehouse_location + ": below " + std::to_string(r.reorder_point_milli) +

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "fakes/common/canonical_event.h"
 #include "fakes/common/process_factory.h"
 #include "middleware/proto/events.pb.h"
 #include "sim/check.h"
@@ -13,7 +14,6 @@
 namespace mw::fakes {
 namespace {
 
-constexpr std::uint32_t kSchemaVersion = 1;
 constexpr std::uint32_t kTransferLegs = 2;  // InventoryUpdated notifications of one transfer
 
 const char* anomaly_name(AnomalyKind k) {
@@ -213,22 +213,11 @@ void WmsProcess::create_replenishment(std::size_t rule_index, const Pick& pick,
   const ReplenishmentRule& rule = config_->replenishment[rule_index];
   const std::string key = "repl:" + rule.plant + "/" + rule.plant_material;
   const std::uint64_t seq = book_.next_source_sequence(key);
-  const std::string event_id = node_.name() + ":" + key + ":" + std::to_string(seq);
   const sim::Time now = node_.now();
-  const std::int64_t unix_ns = config_->epoch_unix_ns + sim::to_nanos(now);
-
-  proto::EventEnvelope e;
-  e.set_event_id(event_id);
-  e.mutable_source()->set_plant(rule.plant);
-  e.mutable_source()->set_system(node_.name());
-  e.set_correlation_id(event_id);
-  e.set_causation_id(std::string(cause));
-  e.set_event_type(proto::STOCK_TRANSFERRED);
-  e.set_schema_version(kSchemaVersion);
-  e.set_occurred_at_ns(unix_ns);
-  e.set_posting_date(utc_date(unix_ns));
-  e.set_ordering_key(key);
-  e.set_source_sequence(seq);
+  proto::EventEnvelope e =
+      canonical_event(node_, config_->epoch_unix_ns, rule.plant, proto::STOCK_TRANSFERRED, key, seq,
+                      "", std::string(cause));
+  const std::string& event_id = e.event_id();
   proto::StockTransferred& t = *e.mutable_stock_transferred();
   t.set_material(rule.plant_material);
   t.set_lot(pick.lot);
@@ -237,18 +226,10 @@ void WmsProcess::create_replenishment(std::size_t rule_index, const Pick& pick,
   t.set_from_location(rule.warehouse_location);
   t.set_to_location(rule.line_location);
 
-  EmittedEvent logged;
-  logged.event_id = event_id;
-  logged.source = node_.name();
-  logged.plant = rule.plant;
-  logged.type = proto::STOCK_TRANSFERRED;
-  logged.ordering_key = key;
-  logged.source_sequence = seq;
-  logged.created_at = now;
-  logged.effects = {
-      {rule.plant, rule.plant_material, pick.lot, rule.warehouse_location, -pick.milli, rule.uom},
-      {rule.plant, rule.plant_material, pick.lot, rule.line_location, pick.milli, rule.uom}};
-  book_.source_log().append(std::move(logged));
+  log_created(
+      book_.source_log(), e, now,
+      {{rule.plant, rule.plant_material, pick.lot, rule.warehouse_location, -pick.milli, rule.uom},
+       {rule.plant, rule.plant_material, pick.lot, rule.line_location, pick.milli, rule.uom}});
 
   Replenishment r;
   r.event_id = event_id;
@@ -271,12 +252,7 @@ void WmsProcess::create_replenishment(std::size_t rule_index, const Pick& pick,
                                 {"from", rule.warehouse_location},
                                 {"to", rule.line_location}});
 
-  proto::SourceEvent out;
-  out.set_format(proto::CANONICAL_PROTO);
-  std::string payload;
-  MW_CHECK(e.SerializeToString(&payload), "a replenishment event failed to serialize");
-  out.set_payload(std::move(payload));
-  sender_.enqueue(event_id, std::move(out));
+  sender_.enqueue(event_id, canonical_bytes(e));
   arm_expiry(opened);
 }
 
