@@ -18,8 +18,6 @@
 namespace mw::core {
 namespace {
 
-// How often dedup rows past their retention are purged.
-constexpr auto kPurgeInterval = std::chrono::hours(6);
 // The write-behind delay of the unsafe ack_before_commit setting.
 constexpr auto kAckBeforeCommitDelay = std::chrono::milliseconds(100);
 
@@ -28,7 +26,6 @@ constexpr auto kAckBeforeCommitDelay = std::chrono::milliseconds(100);
 Core::Core(std::unique_ptr<Parts> parts) : p_(std::move(parts)) {}
 
 Core::~Core() {
-  if (p_->purge_timer != 0) p_->runtime.cancel_timer(p_->purge_timer);
   if (p_->unwritten_timer != 0) p_->runtime.cancel_timer(p_->unwritten_timer);
 }
 
@@ -71,19 +68,8 @@ Status Core::recover() {
   MW_ASSIGN(keys, p_->store.keys_with_waiting());
   fx.keys_waiting.insert(keys.begin(), keys.end());
   p_->sequencer.apply(fx, [this](const std::string& key) { on_gap_timeout(key); });
-  purge_inbox();
   p_->poster.pump();
   return Status::ok();
-}
-
-void Core::purge_inbox() {
-  const auto days = static_cast<std::int64_t>(p_->config.ingest().dedup_retention_days());
-  const std::int64_t cutoff = p_->ctx.now_ns() - days * 86'400'000'000'000LL;
-  (void)p_->store.purge_inbox(cutoff);  // a failure only delays the purge to the next round
-  p_->purge_timer = p_->runtime.set_timer(kPurgeInterval, [this] {
-    p_->purge_timer = 0;
-    purge_inbox();
-  });
 }
 
 void Core::on_message(std::string_view from, std::string_view bytes) {
@@ -138,6 +124,8 @@ void Core::on_batch(std::string_view from, const proto::EventBatch& batch) {
 void Core::ingest(std::string_view from, const proto::EventBatch& batch, bool send_acks) {
   const auto& in = p_->config.ingest();
   const std::int64_t now = p_->ctx.now_ns();
+  // Dedup remembers an event id this long after its receipt, and always while it is unfinished.
+  const std::int64_t dedup_cutoff = now - static_cast<std::int64_t>(in.dedup_retention_days()) * 86'400'000'000'000LL;
   Effects fx;
   proto::Frame ack;
   ack.mutable_ack()->set_batch_id(batch.batch_id());
@@ -181,7 +169,7 @@ void Core::ingest(std::string_view from, const proto::EventBatch& batch, bool se
     }
     const std::string hash = payload_hash(env);
     if (!p_->config.unsafe().dedup_disabled()) {
-      auto seen = p_->store.inbox_hash(env.event_id());
+      auto seen = p_->store.remembered_hash(env.event_id(), dedup_cutoff);
       if (!seen.is_ok()) {
         failure = seen.status();
         break;
@@ -200,11 +188,19 @@ void Core::ingest(std::string_view from, const proto::EventBatch& batch, bool se
         continue;
       }
     }
-    failure = p_->store.inbox_put(env.event_id(), hash, now);
-    if (!failure.is_ok()) break;
-    EventRow row{0, env.event_id(), env.ordering_key(), static_cast<std::int64_t>(env.source_sequence()),
-                 env.source().plant(), std::string(domain_of(env.event_type())), env.correlation_id(),
-                 env.SerializeAsString(), "", now};
+    EventRow row{0,
+                 env.event_id(),
+                 hash,
+                 env.ordering_key(),
+                 static_cast<std::int64_t>(env.source_sequence()),
+                 env.source().plant(),
+                 std::string(domain_of(env.event_type())),
+                 env.correlation_id(),
+                 env.SerializeAsString(),
+                 "",
+                 now,
+                 0,
+                 ""};
     failure = p_->sequencer.accept(row, env, fx);
     if (!failure.is_ok()) break;
     ++counts.events_accepted;

@@ -84,7 +84,6 @@ class Core {
   void apply(Effects& fx);
   void on_gap_timeout(const std::string& key);
   void quarantine_frame(std::string_view from, std::string_view bytes, const std::string& reason);
-  void purge_inbox();
 
   std::unique_ptr<Parts> p_;
 };

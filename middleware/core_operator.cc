@@ -100,7 +100,6 @@ Status Core::discard(const std::string& event_id, const std::string& reason, con
   MW_TRY(tx.begin());
   MW_TRY(p_->store.event_finish(row.id, kDiscarded, p_->ctx.now_ns(), ""));
   MW_TRY(p_->store.dead_letter_set_status(row.id, "discarded"));
-  MW_TRY(p_->store.outbox_set_state(row.id, "cancelled"));
   MW_TRY(p_->store.audit(p_->ctx.now_ns(), "discard", event_id, row.correlation_id, actor, reason));
   MW_TRY(tx.commit());
   ++p_->metrics.discarded;

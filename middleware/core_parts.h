@@ -36,7 +36,6 @@ struct Core::Parts {
   Publisher publisher;
   Poster poster;
   Sequencer sequencer;
-  TimerId purge_timer = 0;
   // Unsafe ack_before_commit: batches acked but not yet written.
   std::vector<std::pair<std::string, proto::EventBatch>> unwritten;
   TimerId unwritten_timer = 0;

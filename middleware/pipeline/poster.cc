@@ -355,7 +355,6 @@ void Poster::commit_posted(const std::string& key, Item& item, const std::string
   Transaction tx(ctx_.store.db());
   Status s = tx.begin();
   std::vector<NotificationRow> notifications;
-  if (s.is_ok()) s = ctx_.store.outbox_set_state(work.event_row, kPosted);
   if (s.is_ok()) s = ctx_.store.event_finish(work.event_row, kPosted, ctx_.now_ns(), document);
   if (s.is_ok() && record_notifications) {
     auto r = publisher_.record(work, document);
@@ -384,7 +383,6 @@ void Poster::rejected(const std::string& key, Item& item, const proto::ErpReject
   const DeadLetterClass cls = class_of(rejection.code());
   Transaction tx(ctx_.store.db());
   Status s = tx.begin();
-  if (s.is_ok()) s = ctx_.store.outbox_set_state(item.work.event_row, "rejected");
   if (s.is_ok()) s = ctx_.store.event_set_state(item.work.event_row, kDeadLettered);
   if (s.is_ok()) {
     s = ctx_.store.dead_letter_put(item.work.event_row, to_string(cls),

@@ -17,6 +17,12 @@ std::string Publisher::new_id() {
   return buf;
 }
 
+std::string Publisher::recorded_id(std::int64_t event_row, int subscriber, std::size_t body) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "n-%012llx-%d-%zu", static_cast<unsigned long long>(event_row), subscriber, body);
+  return buf;
+}
+
 std::vector<proto::Notification> Publisher::bodies_for(const WorkItem& item,
                                                        const std::string& document) {
   const proto::ErpCommand& c = item.command;
@@ -100,10 +106,13 @@ Result<std::vector<NotificationRow>> Publisher::record(const WorkItem& item,
                                                        const std::string& document) {
   std::vector<NotificationRow> rows;
   const std::vector<proto::Notification> bodies = bodies_for(item, document);
-  for (const std::string& subscriber : ctx_.config.publisher().subscribers()) {
-    for (proto::Notification n : bodies) {
+  const auto& subscribers = ctx_.config.publisher().subscribers();
+  for (int s = 0; s < subscribers.size(); ++s) {
+    const std::string& subscriber = subscribers[s];
+    for (std::size_t b = 0; b < bodies.size(); ++b) {
+      proto::Notification n = bodies[b];
       MW_ASSIGN(sequence, ctx_.store.next_notification_sequence(subscriber, item.ordering_key));
-      n.set_notification_id(new_id());
+      n.set_notification_id(recorded_id(item.event_row, s, b));
       n.set_sequence(static_cast<std::uint64_t>(sequence));
       proto::Frame frame;
       *frame.mutable_notification() = n;

@@ -1,8 +1,10 @@
 // Publisher: delivers downstream notifications (inventory updated, production confirmed, lot
 // status) to every subscriber, at least once.
 //
-// Notifications are recorded in the transaction that marks their event posted, each with a
-// random id and a sequence number per (subscriber, ordering key); subscribers drop ids they have
+// Notifications are recorded in the transaction that marks their event posted, each with an
+// id made of the event row, the subscriber's index and the notification's index (an event is
+// posted once, so the id is unique and new ids sort last in the store), and a sequence number
+// per (subscriber, ordering key); subscribers drop ids they have
 // seen and apply in sequence order. A notification is resent every retry_ms until its
 // subscriber acknowledges it; at most max_in_flight are outstanding per subscriber. An ack
 // takes the notification out of memory at once and is written to the store with the others of
@@ -51,6 +53,8 @@ class Publisher {
     bool sent = false;
   };
   std::vector<proto::Notification> bodies_for(const WorkItem& item, const std::string& document);
+  static std::string recorded_id(std::int64_t event_row, int subscriber, std::size_t body);
+  // new_id makes a random id for a notification that is never recorded.
   std::string new_id();
   void send_some();
   void arm_retry();

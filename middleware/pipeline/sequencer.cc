@@ -51,11 +51,11 @@ Status Sequencer::release_new(EventRow& row, const proto::EventEnvelope& envelop
   const auto& command = std::get<Enriched>(enriched).command;
   if (!command) {
     ++fx.no_posting;
-    MW_TRY(insert(row, kNoPosting));
-    return ctx_.store.event_finish(row.id, kNoPosting, ctx_.now_ns(), "");
+    row.finished_ns = ctx_.now_ns();
+    return insert(row, kNoPosting);
   }
+  row.command = command->SerializeAsString();
   MW_TRY(insert(row, kQueued));
-  MW_TRY(ctx_.store.outbox_put(OutboxRow{row.id, row.ordering_key, row.sequence, command->SerializeAsString()}));
   fx.work.push_back(work_item_for(row, &*command));
   return Status::ok();
 }
@@ -96,8 +96,7 @@ Status Sequencer::release(const EventRow& row, const proto::EventEnvelope& envel
     ++fx.no_posting;
     return ctx_.store.event_finish(row.id, kNoPosting, ctx_.now_ns(), "");
   }
-  MW_TRY(ctx_.store.outbox_put(OutboxRow{row.id, row.ordering_key, row.sequence, command->SerializeAsString()}));
-  MW_TRY(ctx_.store.event_set_state(row.id, kQueued));
+  MW_TRY(ctx_.store.event_queue(row.id, command->SerializeAsString()));
   fx.work.push_back(work_item_for(row, &*command));
   return Status::ok();
 }

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "middleware/result.h"
 
@@ -71,11 +72,17 @@ class Db {
   // prepare returns the cached statement for `sql`, preparing it on first use. The statement
   // is reset and its bindings cleared before it is returned.
   Result<Statement*> prepare(const std::string& sql);
+  // prepare_static is prepare for SQL in a string literal: the cache is keyed by the literal's
+  // address, which skips building and comparing a std::string on every call of a hot path.
+  Result<Statement*> prepare_static(const char* sql);
 
   // Transactions: begin takes the write lock at once (BEGIN IMMEDIATE).
   Status begin();
   Status commit();
   void rollback();
+  // rollbacks counts rollbacks on this connection: a cache of rows kept beside the database
+  // (Store) compares it to drop values a rolled-back transaction wrote.
+  std::uint64_t rollbacks() const { return rollbacks_; }
   bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
   std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
@@ -88,6 +95,8 @@ class Db {
  private:
   sqlite3* db_;
   std::map<std::string, std::unique_ptr<Statement>> statements_;
+  std::unordered_map<const char*, Statement*> static_statements_;
+  std::uint64_t rollbacks_ = 0;
 };
 
 // Transaction is a scope: it rolls back unless commit() succeeded.

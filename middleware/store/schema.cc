@@ -9,13 +9,6 @@ namespace {
 // Version 1: the whole pipeline. States are text so a person reading the database with the
 // sqlite3 shell understands it.
 constexpr const char* kV1 = R"sql(
-CREATE TABLE inbox(
-  event_id TEXT PRIMARY KEY,
-  payload_hash TEXT NOT NULL,
-  received_ns INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX inbox_received ON inbox(received_ns);
-
 CREATE TABLE quarantine(
   id INTEGER PRIMARY KEY,
   received_ns INTEGER NOT NULL,
@@ -26,48 +19,43 @@ CREATE TABLE quarantine(
   reason TEXT NOT NULL
 );
 
--- One row per accepted event, in arrival order. state:
+-- One row per accepted event, in arrival order. It is also the dedup inbox (event id and the
+-- payload hash, remembered for dedup_retention_days and for as long as the event is
+-- unfinished) and the outbox (the ERP command, written in the transaction that releases the
+-- event). state:
 --   waiting: held by the sequencer for an earlier sequence number
---   queued: released; its ERP command waits in the outbox
+--   queued: released; its ERP command waits to be posted
 --   posted, no_posting: done (no_posting: an event with no ERP effect)
 --   dead_lettered: parked in the DLQ; discarded: an operator gave up on it
+-- One table for the three roles, because each extra table or index is another page that every
+-- event's transactions write and checksum into the WAL.
 CREATE TABLE events(
   id INTEGER PRIMARY KEY,
   event_id TEXT NOT NULL,
+  payload_hash TEXT NOT NULL,
   ordering_key TEXT NOT NULL,
   sequence INTEGER NOT NULL,
   plant TEXT NOT NULL,
   domain TEXT NOT NULL,
   correlation_id TEXT NOT NULL,
-  envelope BLOB NOT NULL,
   state TEXT NOT NULL,
   received_ns INTEGER NOT NULL,
   finished_ns INTEGER,
-  erp_document TEXT
+  erp_document TEXT,
+  command BLOB,
+  envelope BLOB NOT NULL
 );
 -- Partial indexes cover only unfinished events, so their cost does not grow with history.
 CREATE INDEX events_by_event_id ON events(event_id);
 CREATE INDEX events_waiting ON events(ordering_key, sequence) WHERE state = 'waiting';
-CREATE INDEX events_queued ON events(ordering_key) WHERE state = 'queued';
+CREATE INDEX events_queued ON events(ordering_key, sequence) WHERE state = 'queued';
 CREATE INDEX events_dead_lettered ON events(ordering_key) WHERE state = 'dead_lettered';
-CREATE INDEX events_unfinished ON events(plant, domain) WHERE state IN ('waiting', 'queued');
 
 -- Sequencer state per ordering key: the next source sequence number it will release.
 CREATE TABLE sequence_keys(
   ordering_key TEXT PRIMARY KEY,
   next_sequence INTEGER NOT NULL
 ) WITHOUT ROWID;
-
--- ERP commands, written in the same transaction that releases their event. state: pending,
--- posted, rejected, cancelled (its event was discarded).
-CREATE TABLE outbox(
-  event_row INTEGER PRIMARY KEY REFERENCES events(id),
-  ordering_key TEXT NOT NULL,
-  sequence INTEGER NOT NULL,
-  command BLOB NOT NULL,
-  state TEXT NOT NULL
-);
-CREATE INDEX outbox_by_state ON outbox(state, ordering_key, sequence);
 
 CREATE TABLE dead_letters(
   event_row INTEGER PRIMARY KEY REFERENCES events(id),
@@ -78,6 +66,7 @@ CREATE TABLE dead_letters(
 );
 
 -- Downstream notifications, enqueued in the transaction that marks their event posted.
+-- Ids start with the event row, so new rows land at the end of the tree.
 CREATE TABLE notifications(
   id TEXT PRIMARY KEY,
   subscriber TEXT NOT NULL,
@@ -85,7 +74,7 @@ CREATE TABLE notifications(
   body BLOB NOT NULL,
   state TEXT NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX notifications_by_state ON notifications(state, subscriber);
+CREATE INDEX notifications_pending ON notifications(event_row, subscriber) WHERE state = 'pending';
 CREATE TABLE notification_sequences(
   subscriber TEXT NOT NULL,
   ordering_key TEXT NOT NULL,

@@ -2,29 +2,22 @@
 
 namespace mw::core {
 
-Result<std::optional<std::string>> Store::inbox_hash(std::string_view event_id) {
-  MW_ASSIGN(st, prep("SELECT payload_hash FROM inbox WHERE event_id = ?"));
-  st->bind(1, event_id);
+void Store::drop_stale_caches() {
+  if (db_.rollbacks() == caches_rollbacks_) return;
+  next_sequence_.clear();
+  next_notification_.clear();
+  caches_rollbacks_ = db_.rollbacks();
+}
+
+Result<std::optional<std::string>> Store::remembered_hash(std::string_view event_id, std::int64_t cutoff_ns) {
+  MW_ASSIGN(st, prep("SELECT payload_hash FROM events WHERE event_id = ? AND (received_ns >= ? OR state IN "
+                     "('waiting', 'queued', 'dead_lettered')) ORDER BY id DESC LIMIT 1"));
+  st->bind(1, event_id).bind(2, cutoff_ns);
   MW_ASSIGN(row, st->step());
   std::optional<std::string> hash;
   if (row) hash = st->column_text(0);
   st->reset();
   return hash;
-}
-
-Status Store::inbox_put(std::string_view event_id, std::string_view hash, std::int64_t now_ns) {
-  MW_ASSIGN(st, prep("INSERT OR REPLACE INTO inbox(event_id, payload_hash, received_ns) VALUES(?, ?, ?)"));
-  return st->bind(1, event_id).bind(2, hash).bind(3, now_ns).run();
-}
-
-Result<std::int64_t> Store::purge_inbox(std::int64_t cutoff_ns) {
-  MW_ASSIGN(st, prep(
-      "DELETE FROM inbox WHERE received_ns < ? AND event_id NOT IN "
-      "(SELECT event_id FROM events WHERE state = 'waiting' UNION ALL "
-      "SELECT event_id FROM events WHERE state = 'queued' UNION ALL "
-      "SELECT event_id FROM events WHERE state = 'dead_lettered')"));
-  MW_TRY(st->bind(1, cutoff_ns).run());
-  return static_cast<std::int64_t>(db_.changes());
 }
 
 Status Store::quarantine_put(const QuarantineRow& r) {
@@ -64,22 +57,27 @@ Result<std::vector<EventState>> Store::event_states() {
 }
 
 Result<std::int64_t> Store::event_insert(const EventRow& r) {
-  MW_ASSIGN(st, prep("INSERT INTO events(event_id, ordering_key, sequence, plant, domain, correlation_id, "
-                     "envelope, state, received_ns) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  MW_TRY(st->bind(1, r.event_id).bind(2, r.ordering_key).bind(3, r.sequence).bind(4, r.plant)
-             .bind(5, r.domain).bind(6, r.correlation_id).bind_blob(7, r.envelope).bind(8, r.state)
-             .bind(9, r.received_ns).run());
+  MW_ASSIGN(st, prep("INSERT INTO events(event_id, payload_hash, ordering_key, sequence, plant, domain, "
+                     "correlation_id, state, received_ns, finished_ns, erp_document, command, envelope) "
+                     "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  st->bind(1, r.event_id).bind(2, r.payload_hash).bind(3, r.ordering_key).bind(4, r.sequence).bind(5, r.plant)
+      .bind(6, r.domain).bind(7, r.correlation_id).bind(8, r.state).bind(9, r.received_ns);
+  if (r.finished_ns != 0) st->bind(10, r.finished_ns).bind(11, std::string_view(""));
+  if (!r.command.empty()) st->bind_blob(12, r.command);
+  MW_TRY(st->bind_blob(13, r.envelope).run());
   return db_.last_insert_rowid();
 }
 
 namespace {
 constexpr const char* kEventColumns =
-    "id, event_id, ordering_key, sequence, plant, domain, correlation_id, envelope, state, received_ns";
+    "id, event_id, payload_hash, ordering_key, sequence, plant, domain, correlation_id, envelope, state, "
+    "received_ns, COALESCE(finished_ns, 0)";
 
 EventRow read_event(const Statement& st) {
-  return EventRow{st.column_int(0),  st.column_text(1), st.column_text(2), st.column_int(3),
-                  st.column_text(4), st.column_text(5), st.column_text(6), st.column_blob(7),
-                  st.column_text(8), st.column_int(9)};
+  return EventRow{st.column_int(0),  st.column_text(1), st.column_text(2), st.column_text(3),
+                  st.column_int(4),  st.column_text(5), st.column_text(6), st.column_text(7),
+                  st.column_blob(8), st.column_text(9), st.column_int(10), st.column_int(11),
+                  ""};
 }
 }  // namespace
 
@@ -156,7 +154,9 @@ Result<std::int64_t> Store::count_events(std::string_view state) {
 }
 
 Result<std::int64_t> Store::count_held_behind_dead_letters() {
-  MW_ASSIGN(st, prep("SELECT COUNT(*) FROM events e WHERE e.state IN ('waiting', 'queued') AND EXISTS ("
+  // Unfinished events come from the two partial indexes (a UNION ALL, so SQLite uses both).
+  MW_ASSIGN(st, prep("SELECT COUNT(*) FROM (SELECT ordering_key, sequence FROM events WHERE state = 'waiting' "
+                     "UNION ALL SELECT ordering_key, sequence FROM events WHERE state = 'queued') e WHERE EXISTS ("
                      "SELECT 1 FROM events d WHERE d.state = 'dead_lettered' AND d.ordering_key = e.ordering_key "
                      "AND d.sequence < e.sequence)"));
   MW_ASSIGN(row, st->step());
@@ -166,22 +166,29 @@ Result<std::int64_t> Store::count_held_behind_dead_letters() {
 }
 
 Result<KeyState> Store::key_get(std::string_view ordering_key) {
+  drop_stale_caches();
+  if (auto it = next_sequence_.find(ordering_key); it != next_sequence_.end()) return KeyState{it->second};
   MW_ASSIGN(st, prep("SELECT next_sequence FROM sequence_keys WHERE ordering_key = ?"));
   st->bind(1, ordering_key);
   MW_ASSIGN(row, st->step());
   KeyState k;
   if (row) k.next_sequence = st->column_int(0);
   st->reset();
+  next_sequence_.emplace(std::string(ordering_key), k.next_sequence);
   return k;
 }
 
 Status Store::key_put(std::string_view ordering_key, const KeyState& k) {
+  drop_stale_caches();
   MW_ASSIGN(st, prep("INSERT OR REPLACE INTO sequence_keys(ordering_key, next_sequence) VALUES(?, ?)"));
-  return st->bind(1, ordering_key).bind(2, k.next_sequence).run();
+  MW_TRY(st->bind(1, ordering_key).bind(2, k.next_sequence).run());
+  next_sequence_.insert_or_assign(std::string(ordering_key), k.next_sequence);
+  return Status::ok();
 }
 
 Result<std::map<std::string, std::uint64_t>> Store::backlog() {
-  MW_ASSIGN(st, prep("SELECT plant, domain, COUNT(*) FROM events WHERE state IN ('waiting', 'queued') "
+  MW_ASSIGN(st, prep("SELECT plant, domain, COUNT(*) FROM (SELECT plant, domain FROM events WHERE state = 'waiting' "
+                     "UNION ALL SELECT plant, domain FROM events WHERE state = 'queued') "
                      "GROUP BY plant, domain ORDER BY plant, domain"));
   std::map<std::string, std::uint64_t> out;
   for (;;) {
@@ -193,20 +200,14 @@ Result<std::map<std::string, std::uint64_t>> Store::backlog() {
   return out;
 }
 
-Status Store::outbox_put(const OutboxRow& r) {
-  MW_ASSIGN(st, prep("INSERT OR REPLACE INTO outbox(event_row, ordering_key, sequence, command, state) "
-                     "VALUES(?, ?, ?, ?, 'pending')"));
-  return st->bind(1, r.event_row).bind(2, r.ordering_key).bind(3, r.sequence).bind_blob(4, r.command).run();
-}
-
-Status Store::outbox_set_state(std::int64_t event_row, std::string_view state) {
-  MW_ASSIGN(st, prep("UPDATE outbox SET state = ? WHERE event_row = ?"));
-  return st->bind(1, state).bind(2, event_row).run();
+Status Store::event_queue(std::int64_t id, std::string_view command) {
+  MW_ASSIGN(st, prep("UPDATE events SET state = 'queued', command = ? WHERE id = ?"));
+  return st->bind_blob(1, command).bind(2, id).run();
 }
 
 Result<std::vector<OutboxRow>> Store::outbox_pending() {
-  MW_ASSIGN(st, prep("SELECT event_row, ordering_key, sequence, command FROM outbox "
-                     "WHERE state = 'pending' ORDER BY ordering_key, sequence, event_row"));
+  MW_ASSIGN(st, prep("SELECT id, ordering_key, sequence, command FROM events "
+                     "WHERE state = 'queued' ORDER BY ordering_key, sequence, id"));
   std::vector<OutboxRow> out;
   for (;;) {
     MW_ASSIGN(row, st->step());
@@ -266,17 +267,22 @@ Result<std::optional<DeadLetterRow>> Store::dead_letter_of(std::int64_t event_ro
 
 Result<std::int64_t> Store::next_notification_sequence(std::string_view subscriber,
                                                        std::string_view ordering_key) {
-  MW_ASSIGN(st, prep("INSERT INTO notification_sequences(subscriber, ordering_key, next_sequence) VALUES(?, ?, 2) "
-                     "ON CONFLICT(subscriber, ordering_key) DO UPDATE SET next_sequence = next_sequence + 1 "
-                     "RETURNING next_sequence - 1"));
-  st->bind(1, subscriber).bind(2, ordering_key);
-  MW_ASSIGN(row, st->step());
-  if (!row) {
-    st->reset();
-    return technical("notification sequence upsert returned no row");
+  drop_stale_caches();
+  auto cache_key = std::make_pair(std::string(subscriber), std::string(ordering_key));
+  auto it = next_notification_.find(cache_key);
+  if (it == next_notification_.end()) {
+    MW_ASSIGN(read, prep("SELECT next_sequence FROM notification_sequences WHERE subscriber = ? AND ordering_key = ?"));
+    read->bind(1, subscriber).bind(2, ordering_key);
+    MW_ASSIGN(row, read->step());
+    const std::int64_t next = row ? read->column_int(0) : 1;
+    read->reset();
+    it = next_notification_.emplace(std::move(cache_key), next).first;
   }
-  const std::int64_t sequence = st->column_int(0);
-  MW_TRY(st->run());  // finish the statement so the write completes
+  const std::int64_t sequence = it->second;
+  MW_ASSIGN(st, prep("INSERT OR REPLACE INTO notification_sequences(subscriber, ordering_key, next_sequence) "
+                     "VALUES(?, ?, ?)"));
+  MW_TRY(st->bind(1, subscriber).bind(2, ordering_key).bind(3, sequence + 1).run());
+  it->second = sequence + 1;
   return sequence;
 }
 

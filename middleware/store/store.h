@@ -29,6 +29,7 @@ inline constexpr std::string_view kDiscarded = "discarded";
 struct EventRow {
   std::int64_t id = 0;
   std::string event_id;
+  std::string payload_hash;
   std::string ordering_key;
   std::int64_t sequence = 0;
   std::string plant;
@@ -37,6 +38,8 @@ struct EventRow {
   std::string envelope;  // serialized EventEnvelope
   std::string state;
   std::int64_t received_ns = 0;
+  std::int64_t finished_ns = 0;  // 0 while unfinished
+  std::string command;           // serialized ErpCommand of a queued event (written only)
 };
 
 // EventState is where one accepted event is in the pipeline, for operators and oracles.
@@ -54,6 +57,7 @@ struct KeyState {
   std::int64_t next_sequence = 1;
 };
 
+// OutboxRow is the ERP command of a queued event.
 struct OutboxRow {
   std::int64_t event_row = 0;
   std::string ordering_key;
@@ -103,16 +107,14 @@ class Store {
   explicit Store(Db& db) : db_(db) {}
   Db& db() { return db_; }
 
-  // Dedup inbox.
-  Result<std::optional<std::string>> inbox_hash(std::string_view event_id);
-  Status inbox_put(std::string_view event_id, std::string_view hash, std::int64_t now_ns);
-  // purge_inbox deletes dedup rows received before `cutoff_ns` whose events are all finished;
-  // returns how many went.
-  Result<std::int64_t> purge_inbox(std::int64_t cutoff_ns);
+  // remembered_hash is the dedup check: the payload hash of the latest accepted event with
+  // this id that was received at or after `cutoff_ns` or is still unfinished.
+  Result<std::optional<std::string>> remembered_hash(std::string_view event_id, std::int64_t cutoff_ns);
 
   Status quarantine_put(const QuarantineRow& row);
   Result<std::vector<QuarantineRow>> quarantine_list(std::int64_t limit);
 
+  // event_insert writes the row with its state, finish time (if any) and command (if queued).
   Result<std::int64_t> event_insert(const EventRow& row);
   Result<EventRow> event_get(std::int64_t id);
   Result<std::optional<std::int64_t>> event_row_of(std::string_view event_id);
@@ -131,13 +133,16 @@ class Store {
   // parked dead letter earlier in its sequence: they wait for an operator, by design.
   Result<std::int64_t> count_held_behind_dead_letters();
 
+  // Sequencer state. Read through a cache of the values this connection wrote; a rollback
+  // empties it.
   Result<KeyState> key_get(std::string_view ordering_key);
   Status key_put(std::string_view ordering_key, const KeyState& state);
   // backlog counts unfinished events (waiting, queued) by "<plant>/<domain>".
   Result<std::map<std::string, std::uint64_t>> backlog();
 
-  Status outbox_put(const OutboxRow& row);
-  Status outbox_set_state(std::int64_t event_row, std::string_view state);
+  // event_queue releases a held event: state queued, with its ERP command.
+  Status event_queue(std::int64_t id, std::string_view command);
+  // outbox_pending returns the commands of queued events, by key and sequence.
   Result<std::vector<OutboxRow>> outbox_pending();
 
   Status dead_letter_put(std::int64_t event_row, std::string_view cls, std::string_view reason,
@@ -147,7 +152,7 @@ class Store {
   Result<std::optional<DeadLetterRow>> dead_letter_of(std::int64_t event_row);
 
   // next_notification_sequence returns the next sequence number for (subscriber, key) and
-  // advances it.
+  // advances it (cached like the sequencer state).
   Result<std::int64_t> next_notification_sequence(std::string_view subscriber,
                                                   std::string_view ordering_key);
   Status notification_put(std::string_view id, std::string_view subscriber, std::int64_t event_row,
@@ -165,8 +170,16 @@ class Store {
   Status save_master_data(const MasterData& master);
 
  private:
-  Result<Statement*> prep(const char* sql) { return db_.prepare(sql); }
+  Result<Statement*> prep(const char* sql) { return db_.prepare_static(sql); }
+  // drop_stale_caches empties the caches if a transaction rolled back since they were filled.
+  void drop_stale_caches();
+
   Db& db_;
+  // Values as last written or read, so hot paths need not read them back. Only this
+  // connection writes these tables.
+  std::map<std::string, std::int64_t, std::less<>> next_sequence_;
+  std::map<std::pair<std::string, std::string>, std::int64_t> next_notification_;
+  std::uint64_t caches_rollbacks_ = 0;
 };
 
 }  // namespace mw::core

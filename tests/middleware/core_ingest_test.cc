@@ -27,6 +27,30 @@ TEST(CoreIngest, RepeatedEventIsAckedAgainAndNotPostedAgain) {
   EXPECT_EQ(h.core().metrics().counters.duplicates, 1u);
 }
 
+TEST(CoreIngest, ResendPastDedupRetentionIsNotADuplicateAndTheSequencerParksIt) {
+  proto::Config c;
+  c.mutable_ingest()->set_dedup_retention_days(1);
+  CoreHarness h(c);
+  h.send_events({consumption("e1", "wo:1", 1)});
+  h.reply_success(h.erp_requests().at(0));
+  h.rt.advance(std::chrono::hours(49));
+  h.send_events({consumption("e1", "wo:1", 1)}, 2);
+  EXPECT_EQ(h.core().metrics().counters.duplicates, 0u) << "forgotten after the retention";
+  EXPECT_TRUE(h.erp_requests().empty()) << "never posted twice";
+  EXPECT_EQ(h.core().metrics().counters.dead_lettered_by_class["sequence_regression"], 1u);
+}
+
+TEST(CoreIngest, UnfinishedEventIsRememberedPastDedupRetention) {
+  proto::Config c;
+  c.mutable_ingest()->set_dedup_retention_days(1);
+  CoreHarness h(c);
+  h.send_events({consumption("e1", "wo:1", 1)});  // the ERP never answers: it stays unfinished
+  h.rt.advance(std::chrono::hours(49));
+  h.send_events({consumption("e1", "wo:1", 1)}, 2);
+  EXPECT_EQ(h.core().metrics().counters.duplicates, 1u);
+  EXPECT_EQ(h.acked_ids(), (std::vector<std::string>{"e1", "e1"}));
+}
+
 TEST(CoreIngest, IdReusedWithAnotherPayloadIsQuarantinedAndNacked) {
   CoreHarness h;
   h.send_events({consumption("e1", "wo:1", 1, 1500)});
