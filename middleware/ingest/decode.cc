@@ -51,6 +51,28 @@ const char* expected_wire_type(const FieldDescriptor& f) {
   }
 }
 
+// has_unknown_field is the quick test that runs on every event; first_unknown_field, which
+// builds field paths as it goes, runs only when it finds one.
+bool has_unknown_field(const google::protobuf::Message& m) {
+  const google::protobuf::Reflection* r = m.GetReflection();
+  if (r->GetUnknownFields(m).field_count() > 0) return true;
+  // Walks the descriptor's message-typed fields rather than ListFields, which collects and
+  // sorts every set field.
+  const google::protobuf::Descriptor* d = m.GetDescriptor();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const FieldDescriptor* f = d->field(i);
+    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    if (!f->is_repeated()) {
+      if (r->HasField(m, f) && has_unknown_field(r->GetMessage(m, f))) return true;
+      continue;
+    }
+    for (int j = 0; j < r->FieldSize(m, f); ++j) {
+      if (has_unknown_field(r->GetRepeatedMessage(m, f, j))) return true;
+    }
+  }
+  return false;
+}
+
 // first_unknown_field describes the first field of `m` (searched depth first, `path` naming
 // `m`) that the parser could not place: a known field number sent with the wrong wire type,
 // or a number this schema does not have. Proto3 parsing keeps both as unknown fields instead
@@ -94,9 +116,7 @@ Result<proto::EventEnvelope> decode_canonical(const std::string& payload) {
     return malformed("not a valid EventEnvelope protobuf (" + std::to_string(payload.size()) +
                      " bytes): truncated, corrupt, or a string field that is not UTF-8");
   }
-  if (std::string unknown = first_unknown_field(e, ""); !unknown.empty()) {
-    return malformed("not a valid EventEnvelope protobuf: " + unknown);
-  }
+  if (has_unknown_field(e)) return malformed("not a valid EventEnvelope protobuf: " + first_unknown_field(e, ""));
   return e;
 }
 
