@@ -28,6 +28,8 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
   ~Statement();
 
+  // Text and blobs are not copied: the bytes must stay alive and unchanged until the
+  // statement is reset (run() resets; a caller of step() resets before returning).
   Statement& bind(int index, std::int64_t v);
   Statement& bind(int index, std::string_view text);
   Statement& bind_blob(int index, std::string_view bytes);
