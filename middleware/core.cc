@@ -12,6 +12,7 @@
 #include "middleware/pipeline/poster.h"
 #include "middleware/pipeline/publisher.h"
 #include "middleware/pipeline/sequencer.h"
+#include "middleware/proto_util.h"
 #include "middleware/core_parts.h"
 #include "middleware/store/schema.h"
 
@@ -167,7 +168,8 @@ void Core::ingest(std::string_view from, const proto::EventBatch& batch, bool se
       nack(i, env.event_id(), v.error().message, false);
       continue;
     }
-    const std::string hash = payload_hash(env);
+    std::string envelope_bytes = serialize_deterministic(env);
+    const std::string hash = payload_hash_of_bytes(envelope_bytes);
     if (!p_->config.unsafe().dedup_disabled()) {
       auto seen = p_->store.remembered_hash(env.event_id(), dedup_cutoff);
       if (!seen.is_ok()) {
@@ -196,7 +198,7 @@ void Core::ingest(std::string_view from, const proto::EventBatch& batch, bool se
                  env.source().plant(),
                  std::string(domain_of(env.event_type())),
                  env.correlation_id(),
-                 env.SerializeAsString(),
+                 std::move(envelope_bytes),
                  "",
                  now,
                  0,

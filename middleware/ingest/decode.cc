@@ -140,11 +140,13 @@ Result<proto::EventEnvelope> decode_source_event(const proto::SourceEvent& raw,
   }
 }
 
-std::string payload_hash(const proto::EventEnvelope& e) {
+std::string payload_hash(const proto::EventEnvelope& e) { return payload_hash_of_bytes(serialize_deterministic(e)); }
+
+std::string payload_hash_of_bytes(std::string_view deterministic_bytes) {
   constexpr std::uint64_t kOffsetBasis = 0xcbf29ce484222325ULL;
   constexpr std::uint64_t kPrime = 0x100000001b3ULL;
   std::uint64_t h = kOffsetBasis;
-  for (char c : serialize_deterministic(e)) {
+  for (char c : deterministic_bytes) {
     h ^= static_cast<unsigned char>(c);
     h *= kPrime;
   }

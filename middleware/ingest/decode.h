@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "middleware/proto/events.pb.h"
 #include "middleware/proto/wire.pb.h"
@@ -30,5 +31,8 @@ Result<proto::EventEnvelope> decode_source_event(const proto::SourceEvent& raw,
 // detect an id reused with a different payload. It must never change for a given envelope:
 // stored hashes are compared with it across restarts and upgrades.
 std::string payload_hash(const proto::EventEnvelope& e);
+// payload_hash_of_bytes is payload_hash for bytes that already are the deterministic
+// serialization of an envelope (the core stores those bytes too, so it serializes once).
+std::string payload_hash_of_bytes(std::string_view deterministic_bytes);
 
 }  // namespace mw::core

@@ -350,7 +350,7 @@ void Poster::posted(const std::string& key, Item& item, const std::string& docum
 }
 
 void Poster::commit_posted(const std::string& key, Item& item, const std::string& document) {
-  const WorkItem work = item.work;
+  const WorkItem& work = item.work;  // erase() below ends its life
   const bool record_notifications = !ctx_.config.unsafe().publish_before_posted_durable();
   Transaction tx(ctx_.store.db());
   Status s = tx.begin();
@@ -373,7 +373,7 @@ void Poster::commit_posted(const std::string& key, Item& item, const std::string
   }
   ++ctx_.metrics.posted;
   ctx_.metrics.posting_latency.record(ctx_.now() - work.received_at);
-  erase(key, item);
+  erase(key, item);  // `work` and `item` are gone from here on
   publisher_.publish(std::move(notifications));
   make_ready(key);
   pump();

@@ -110,13 +110,13 @@ Result<std::vector<NotificationRow>> Publisher::record(const WorkItem& item,
   for (int s = 0; s < subscribers.size(); ++s) {
     const std::string& subscriber = subscribers[s];
     for (std::size_t b = 0; b < bodies.size(); ++b) {
-      proto::Notification n = bodies[b];
       MW_ASSIGN(sequence, ctx_.store.next_notification_sequence(subscriber, item.ordering_key));
-      n.set_notification_id(recorded_id(item.event_row, s, b));
-      n.set_sequence(static_cast<std::uint64_t>(sequence));
       proto::Frame frame;
-      *frame.mutable_notification() = n;
-      NotificationRow row{n.notification_id(), subscriber, frame.SerializeAsString()};
+      proto::Notification* n = frame.mutable_notification();
+      *n = bodies[b];
+      n->set_notification_id(recorded_id(item.event_row, s, b));
+      n->set_sequence(static_cast<std::uint64_t>(sequence));
+      NotificationRow row{n->notification_id(), subscriber, frame.SerializeAsString()};
       MW_TRY(ctx_.store.notification_put(row.id, subscriber, item.event_row, row.body));
       rows.push_back(std::move(row));
     }
