@@ -1,10 +1,11 @@
 # The commands a user needs; each installs missing Debian packages first (scripts/setup-deps).
-# make run    build Release and run the main job
+# make run    build Release and run the headline scenario (SCENARIO=name or file, SEED=n)
 # make test   build Release and run every test (ctest)
 # make bench  build Release and run the Google Benchmark suites
 # make asan   build with AddressSanitizer + UBSan and run every test
 JOBS ?= $(shell nproc)
 SEED ?= 1
+SCENARIO ?= plant_network_under_faults
 
 .PHONY: run test bench asan build deps format clean
 
@@ -16,7 +17,7 @@ build: deps
 	@cmake --build --preset release -j $(JOBS)
 
 run: build
-	@./build/release/scenarios/mwsim demo --seed $(SEED)
+	@./build/release/scenarios/mwsim run $(SCENARIO) --seed $(SEED)
 
 test: build
 	@cd build/release && ctest --output-on-failure -j $(JOBS)

@@ -3,6 +3,7 @@
 #include <variant>
 
 #include "middleware/config_defaults.h"
+#include "middleware/core_parts.h"
 #include "middleware/enrich/enrich.h"
 #include "middleware/ingest/decode.h"
 #include "middleware/ingest/validate.h"
@@ -13,7 +14,6 @@
 #include "middleware/pipeline/publisher.h"
 #include "middleware/pipeline/sequencer.h"
 #include "middleware/proto_util.h"
-#include "middleware/core_parts.h"
 #include "middleware/store/schema.h"
 
 namespace mw::core {
@@ -33,8 +33,8 @@ Core::~Core() {
 const proto::Config& Core::config() const { return p_->config; }
 const MasterData& Core::master_data() const { return p_->master; }
 
-Result<std::unique_ptr<Core>> Core::open(const proto::Config& config, Runtime& runtime, const std::string& db_path,
-                                         const std::string& vfs) {
+Result<std::unique_ptr<Core>> Core::open(const proto::Config& config, Runtime& runtime,
+                                         const std::string& db_path, const std::string& vfs) {
   MW_ASSIGN(db, Db::open(db_path, vfs));
   MW_TRY(migrate(*db));
   auto parts = std::make_unique<Parts>(with_defaults(config), runtime, std::move(db));
@@ -79,23 +79,30 @@ void Core::on_message(std::string_view from, std::string_view bytes) {
     return quarantine_frame(from, bytes, "not a protobuf Frame");
   }
   switch (frame.body_case()) {
-    case proto::Frame::kEventBatch: return on_batch(from, frame.event_batch());
-    case proto::Frame::kErpReply: return p_->poster.on_reply(frame.erp_reply());
-    case proto::Frame::kNotificationAck: return p_->publisher.on_ack(frame.notification_ack());
-    default: return quarantine_frame(from, bytes, "a frame the middleware does not accept (body case " +
-                                                      std::to_string(frame.body_case()) + ")");
+    case proto::Frame::kEventBatch:
+      return on_batch(from, frame.event_batch());
+    case proto::Frame::kErpReply:
+      return p_->poster.on_reply(frame.erp_reply());
+    case proto::Frame::kNotificationAck:
+      return p_->publisher.on_ack(frame.notification_ack());
+    default:
+      return quarantine_frame(from, bytes,
+                              "a frame the middleware does not accept (body case " +
+                                  std::to_string(frame.body_case()) + ")");
   }
 }
 
-void Core::quarantine_frame(std::string_view from, std::string_view bytes, const std::string& reason) {
+void Core::quarantine_frame(std::string_view from, std::string_view bytes,
+                            const std::string& reason) {
   ++p_->metrics.frames_malformed;
   QuarantineRow row{0, p_->ctx.now_ns(), std::string(from), "", 0, std::string(bytes), reason};
   const Status kept = p_->store.quarantine_put(row);
   if (kept.is_ok()) ++p_->metrics.quarantined;
   proto::Frame nack;
   // Only bytes that are kept may be refused for good; otherwise the sender must send them again.
-  nack.mutable_nack()->set_reason("frame rejected: " + reason +
-                                  (kept.is_ok() ? "" : "; not stored (" + kept.error().message + "), resend"));
+  nack.mutable_nack()->set_reason(
+      "frame rejected: " + reason +
+      (kept.is_ok() ? "" : "; not stored (" + kept.error().message + "), resend"));
   nack.mutable_nack()->set_retryable(!kept.is_ok());
   p_->runtime.send(from, nack.SerializeAsString());
 }
@@ -126,7 +133,8 @@ void Core::ingest(std::string_view from, const proto::EventBatch& batch, bool se
   const auto& in = p_->config.ingest();
   const std::int64_t now = p_->ctx.now_ns();
   // Dedup remembers an event id this long after its receipt, and always while it is unfinished.
-  const std::int64_t dedup_cutoff = now - static_cast<std::int64_t>(in.dedup_retention_days()) * 86'400'000'000'000LL;
+  const std::int64_t dedup_cutoff =
+      now - static_cast<std::int64_t>(in.dedup_retention_days()) * 86'400'000'000'000LL;
   Effects fx;
   proto::Frame ack;
   ack.mutable_ack()->set_batch_id(batch.batch_id());
@@ -141,9 +149,11 @@ void Core::ingest(std::string_view from, const proto::EventBatch& batch, bool se
     n.set_retryable(retryable);
     nacks.push_back(std::move(n));
   };
-  auto quarantine = [&](const proto::SourceEvent& raw, const std::string& event_id, const std::string& reason) {
+  auto quarantine = [&](const proto::SourceEvent& raw, const std::string& event_id,
+                        const std::string& reason) {
     ++counts.quarantined;
-    return p_->store.quarantine_put(QuarantineRow{0, now, std::string(from), event_id, raw.format(), raw.payload(), reason});
+    return p_->store.quarantine_put(
+        QuarantineRow{0, now, std::string(from), event_id, raw.format(), raw.payload(), reason});
   };
 
   Transaction tx(*p_->db);
@@ -152,8 +162,10 @@ void Core::ingest(std::string_view from, const proto::EventBatch& batch, bool se
     const proto::SourceEvent& raw = batch.events(i);
     ++counts.events_received;
     if (static_cast<std::uint32_t>(i) >= in.max_batch_events()) {
-      nack(i, "", "batch holds " + std::to_string(batch.events_size()) + " events; at most " +
-                      std::to_string(in.max_batch_events()) + " are taken per batch: resend the rest", true);
+      nack(i, "",
+           "batch holds " + std::to_string(batch.events_size()) + " events; at most " +
+               std::to_string(in.max_batch_events()) + " are taken per batch: resend the rest",
+           true);
       continue;
     }
     auto decoded = decode_source_event(raw, in.max_event_bytes());
@@ -183,7 +195,8 @@ void Core::ingest(std::string_view from, const proto::EventBatch& batch, bool se
       }
       if (seen.value()) {
         ++counts.conflicts;
-        const std::string reason = "event id '" + env.event_id() + "' reused with a different payload (hash " + hash +
+        const std::string reason = "event id '" + env.event_id() +
+                                   "' reused with a different payload (hash " + hash +
                                    ", first seen " + *seen.value() + ")";
         failure = quarantine(raw, env.event_id(), reason);
         nack(i, env.event_id(), reason, false);

@@ -116,7 +116,8 @@ Result<proto::EventEnvelope> decode_canonical(const std::string& payload) {
     return malformed("not a valid EventEnvelope protobuf (" + std::to_string(payload.size()) +
                      " bytes): truncated, corrupt, or a string field that is not UTF-8");
   }
-  if (has_unknown_field(e)) return malformed("not a valid EventEnvelope protobuf: " + first_unknown_field(e, ""));
+  if (has_unknown_field(e))
+    return malformed("not a valid EventEnvelope protobuf: " + first_unknown_field(e, ""));
   return e;
 }
 
@@ -140,7 +141,9 @@ Result<proto::EventEnvelope> decode_source_event(const proto::SourceEvent& raw,
   }
 }
 
-std::string payload_hash(const proto::EventEnvelope& e) { return payload_hash_of_bytes(serialize_deterministic(e)); }
+std::string payload_hash(const proto::EventEnvelope& e) {
+  return payload_hash_of_bytes(serialize_deterministic(e));
+}
 
 std::string payload_hash_of_bytes(std::string_view deterministic_bytes) {
   constexpr std::uint64_t kOffsetBasis = 0xcbf29ce484222325ULL;

@@ -17,12 +17,18 @@ constexpr int kWriteBehindMs = 50;
 
 DeadLetterClass class_of(proto::RejectionCode code) {
   switch (code) {
-    case proto::CLOSED_PERIOD: return DeadLetterClass::kClosedPeriod;
-    case proto::BLOCKED_LOT: return DeadLetterClass::kBlockedLot;
-    case proto::UNKNOWN_MATERIAL: return DeadLetterClass::kUnknownMaterial;
-    case proto::INSUFFICIENT_STOCK: return DeadLetterClass::kInsufficientStock;
-    case proto::UNKNOWN_WORK_ORDER: return DeadLetterClass::kUnknownWorkOrder;
-    default: return DeadLetterClass::kInvalidCommand;
+    case proto::CLOSED_PERIOD:
+      return DeadLetterClass::kClosedPeriod;
+    case proto::BLOCKED_LOT:
+      return DeadLetterClass::kBlockedLot;
+    case proto::UNKNOWN_MATERIAL:
+      return DeadLetterClass::kUnknownMaterial;
+    case proto::INSUFFICIENT_STOCK:
+      return DeadLetterClass::kInsufficientStock;
+    case proto::UNKNOWN_WORK_ORDER:
+      return DeadLetterClass::kUnknownWorkOrder;
+    default:
+      return DeadLetterClass::kInvalidCommand;
   }
 }
 
@@ -52,7 +58,8 @@ Poster::~Poster() {
 void Poster::add(WorkItem work, bool recovered) {
   const std::string key = work.ordering_key;
   Item item;
-  item.needs_reconcile = recovered && !work.barrier && !ctx_.config.poster().erp_honours_idempotency_keys();
+  item.needs_reconcile =
+      recovered && !work.barrier && !ctx_.config.poster().erp_honours_idempotency_keys();
   item.work = std::move(work);
   Item& placed = queues_[key][{item.work.sequence, item.work.event_row}] = std::move(item);
   if (placed.needs_reconcile) {
@@ -71,7 +78,8 @@ void Poster::add(WorkItem work, bool recovered) {
   make_ready(key);
 }
 
-void Poster::replace_barrier(const std::string& key, std::int64_t event_row, const proto::ErpCommand* command) {
+void Poster::replace_barrier(const std::string& key, std::int64_t event_row,
+                             const proto::ErpCommand* command) {
   auto qit = queues_.find(key);
   if (qit == queues_.end()) return;
   for (auto it = qit->second.begin(); it != qit->second.end(); ++it) {
@@ -97,7 +105,9 @@ std::size_t Poster::queued() const {
   return n;
 }
 
-std::string Poster::breaker_state() const { return std::string(to_string(breaker_.state(ctx_.now()))); }
+std::string Poster::breaker_state() const {
+  return std::string(to_string(breaker_.state(ctx_.now())));
+}
 
 Poster::Item* Poster::find(const std::string& key, std::int64_t event_row) {
   auto qit = queues_.find(key);
@@ -172,7 +182,8 @@ void Poster::pump() {
       // Open: wake when it turns half-open. Half-open with its probe out: the probe's outcome
       // pumps again.
       if (breaker_.state(now) == CircuitBreaker::State::kOpen) {
-        wake_at(breaker_opened_at_ + std::chrono::milliseconds(ctx_.config.poster().breaker_open_ms()));
+        wake_at(breaker_opened_at_ +
+                std::chrono::milliseconds(ctx_.config.poster().breaker_open_ms()));
       }
       return;
     }
@@ -199,14 +210,16 @@ void Poster::send(const std::string& key, Item& item) {
   }
   ++ctx_.metrics.erp_requests;
   ++item.in_flight;
-  const TimerId timer = ctx_.runtime.set_timer(std::chrono::milliseconds(ctx_.config.poster().request_timeout_ms()),
-                                               [this, id] { on_timeout(id); });
+  const TimerId timer =
+      ctx_.runtime.set_timer(std::chrono::milliseconds(ctx_.config.poster().request_timeout_ms()),
+                             [this, id] { on_timeout(id); });
   in_flight_[id] = Flight{key, item.work.event_row, query, timer};
   ctx_.runtime.send(ctx_.config.erp_endpoint(), frame.SerializeAsString());
 }
 
 void Poster::finish_flight(Flight& flight) {
-  if (Item* item = find(flight.key, flight.event_row); item != nullptr && item->in_flight > 0) --item->in_flight;
+  if (Item* item = find(flight.key, flight.event_row); item != nullptr && item->in_flight > 0)
+    --item->in_flight;
 }
 
 void Poster::on_timeout(std::uint64_t request_id) {
@@ -242,7 +255,8 @@ void Poster::on_reply(const proto::ErpReply& reply) {
     flight = late->second;
     timed_out_.erase(late);
     // A late reply only helps if it proves the posting exists.
-    const bool proves_posting = reply.has_success() || (reply.has_query_result() && reply.query_result().found());
+    const bool proves_posting =
+        reply.has_success() || (reply.has_query_result() && reply.query_result().found());
     if (!proves_posting) return;
   } else {
     return;  // not ours, or already handled
@@ -259,13 +273,16 @@ void Poster::handle_outcome(const Flight& flight, const proto::ErpReply& reply) 
   const auto outcome = reply.outcome_case();
   // A reply that does not answer the question asked (a query result to a command, a posting
   // to a query, no outcome at all) proves nothing: treat it as an unknown outcome.
-  const bool answers = flight.query ? (outcome == proto::ErpReply::kQueryResult || outcome == proto::ErpReply::kTransient)
-                                    : (outcome == proto::ErpReply::kSuccess || outcome == proto::ErpReply::kRejection ||
-                                       outcome == proto::ErpReply::kTransient);
+  const bool answers =
+      flight.query
+          ? (outcome == proto::ErpReply::kQueryResult || outcome == proto::ErpReply::kTransient)
+          : (outcome == proto::ErpReply::kSuccess || outcome == proto::ErpReply::kRejection ||
+             outcome == proto::ErpReply::kTransient);
   if (!answers) {
     ++ctx_.metrics.transient_failures;
     failure(ctx_.now());
-    if (legacy && !ctx_.config.unsafe().retry_without_reconciliation()) item->needs_reconcile = true;
+    if (legacy && !ctx_.config.unsafe().retry_without_reconciliation())
+      item->needs_reconcile = true;
     return retry_later(flight.key, *item, Duration::zero());
   }
   switch (outcome) {
@@ -308,7 +325,8 @@ void Poster::handle_outcome(const Flight& flight, const proto::ErpReply& reply) 
 void Poster::retry_later(const std::string& key, Item& item, Duration at_least) {
   ++item.attempts;
   const auto& p = ctx_.config.poster();
-  const BackoffPolicy policy{std::chrono::milliseconds(p.backoff_initial_ms()), std::chrono::milliseconds(p.backoff_max_ms()),
+  const BackoffPolicy policy{std::chrono::milliseconds(p.backoff_initial_ms()),
+                             std::chrono::milliseconds(p.backoff_max_ms()),
                              p.backoff_multiplier_percent(), p.backoff_jitter_percent()};
   Duration delay = backoff_delay(policy, item.attempts, ctx_.runtime.random_u64());
   if (delay < at_least) delay = at_least;
@@ -331,7 +349,8 @@ void Poster::erase(const std::string& key, const Item& item) {
 }
 
 void Poster::posted(const std::string& key, Item& item, const std::string& document) {
-  if (!ctx_.config.unsafe().publish_before_posted_durable()) return commit_posted(key, item, document);
+  if (!ctx_.config.unsafe().publish_before_posted_durable())
+    return commit_posted(key, item, document);
   // Unsafe: tell subscribers first (with ids that exist only in memory) and write the posted
   // mark behind, later. A crash in that window loses the mark: the event is posted again and
   // its effect published again under new ids.
@@ -339,13 +358,14 @@ void Poster::posted(const std::string& key, Item& item, const std::string& docum
   ++item.in_flight;  // holds the key until the mark is written
   const std::int64_t row = item.work.event_row;
   const std::uint64_t token = next_write_behind_++;
-  const TimerId timer = ctx_.runtime.set_timer(std::chrono::milliseconds(kWriteBehindMs), [this, key, row, document, token] {
-    write_behind_timers_.erase(token);
-    Item* it = find(key, row);
-    if (it == nullptr) return;
-    --it->in_flight;
-    commit_posted(key, *it, document);
-  });
+  const TimerId timer = ctx_.runtime.set_timer(std::chrono::milliseconds(kWriteBehindMs),
+                                               [this, key, row, document, token] {
+                                                 write_behind_timers_.erase(token);
+                                                 Item* it = find(key, row);
+                                                 if (it == nullptr) return;
+                                                 --it->in_flight;
+                                                 commit_posted(key, *it, document);
+                                               });
   write_behind_timers_[token] = timer;
 }
 
@@ -385,9 +405,10 @@ void Poster::rejected(const std::string& key, Item& item, const proto::ErpReject
   Status s = tx.begin();
   if (s.is_ok()) s = ctx_.store.event_set_state(item.work.event_row, kDeadLettered);
   if (s.is_ok()) {
-    s = ctx_.store.dead_letter_put(item.work.event_row, to_string(cls),
-                                   "ERP rejected " + item.work.command.external_reference() + ": " + rejection.message(),
-                                   ctx_.now_ns());
+    s = ctx_.store.dead_letter_put(
+        item.work.event_row, to_string(cls),
+        "ERP rejected " + item.work.command.external_reference() + ": " + rejection.message(),
+        ctx_.now_ns());
   }
   if (s.is_ok()) s = tx.commit();
   if (!s.is_ok()) return retry_later(key, item, Duration::zero());  // the ERP will reject again

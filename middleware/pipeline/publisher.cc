@@ -19,7 +19,8 @@ std::string Publisher::new_id() {
 
 std::string Publisher::recorded_id(std::int64_t event_row, int subscriber, std::size_t body) {
   char buf[48];
-  std::snprintf(buf, sizeof buf, "n-%012llx-%d-%zu", static_cast<unsigned long long>(event_row), subscriber, body);
+  std::snprintf(buf, sizeof buf, "n-%012llx-%d-%zu", static_cast<unsigned long long>(event_row),
+                subscriber, body);
   return buf;
 }
 

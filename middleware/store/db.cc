@@ -30,7 +30,8 @@ Result<bool> Statement::step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  Error e = technical("sqlite error " + std::to_string(rc) + " (" + sqlite3_errmsg(db_) + ") in: " + sql_);
+  Error e = technical("sqlite error " + std::to_string(rc) + " (" + sqlite3_errmsg(db_) +
+                      ") in: " + sql_);
   sqlite3_reset(stmt_);
   return e;
 }
@@ -52,30 +53,34 @@ void Statement::reset() {
 
 std::string Statement::column_text(int i) const {
   const auto* p = sqlite3_column_text(stmt_, i);
-  return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p),
-                                                    static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i)));
+  return p == nullptr ? std::string()
+                      : std::string(reinterpret_cast<const char*>(p),
+                                    static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i)));
 }
 
 std::string Statement::column_blob(int i) const {
   const void* p = sqlite3_column_blob(stmt_, i);
   return p == nullptr ? std::string()
-                      : std::string(static_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i)));
+                      : std::string(static_cast<const char*>(p),
+                                    static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i)));
 }
 
 Result<std::unique_ptr<Db>> Db::open(const std::string& path, const std::string& vfs) {
   sqlite3* handle = nullptr;
   // NOMUTEX: a Db belongs to one thread, so SQLite need not lock around every call.
-  const int rc = sqlite3_open_v2(path.c_str(), &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+  const int rc = sqlite3_open_v2(path.c_str(), &handle,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                                  vfs.empty() ? nullptr : vfs.c_str());
   if (rc != SQLITE_OK) {
-    std::string msg = "cannot open database '" + path + "': " +
-                      (handle != nullptr ? sqlite3_errmsg(handle) : sqlite3_errstr(rc));
+    std::string msg = "cannot open database '" + path +
+                      "': " + (handle != nullptr ? sqlite3_errmsg(handle) : sqlite3_errstr(rc));
     sqlite3_close_v2(handle);
     return technical(std::move(msg));
   }
   auto db = std::make_unique<Db>(OpenKey{}, handle);
   // Counts every rollback, also those SQLite does by itself after an I/O or full error.
-  sqlite3_rollback_hook(handle, [](void* self) { ++static_cast<Db*>(self)->rollbacks_; }, db.get());
+  sqlite3_rollback_hook(
+      handle, [](void* self) { ++static_cast<Db*>(self)->rollbacks_; }, db.get());
   // Another connection (a backup, an operator's shell) may hold a lock for a moment.
   sqlite3_busy_timeout(handle, 5000);
   // 1 KiB pages (new databases only): a commit writes and checksums every page it touched into
@@ -83,8 +88,8 @@ Result<std::unique_ptr<Db>> Db::open(const std::string& path, const std::string&
   // callgrind on the one-plant one-hour world: 3.35 G instructions at 4 KiB, 2.98 G at 1 KiB,
   // 3.24 G at 512 B; again after the schema lost its inbox and outbox tables: 2.39 G at 4 KiB,
   // 2.21 G at 2 KiB, 2.11 G at 1 KiB.
-  for (const char* pragma : {"PRAGMA page_size=1024", "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                             "PRAGMA foreign_keys=ON"}) {
+  for (const char* pragma : {"PRAGMA page_size=1024", "PRAGMA journal_mode=WAL",
+                             "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
     Status s = db->exec(pragma);
     if (!s.is_ok()) return s.error();
   }
@@ -97,8 +102,9 @@ Db::~Db() {
 }
 
 Error Db::error(std::string_view what) const {
-  return technical(std::string(what) + ": sqlite error " + std::to_string(sqlite3_extended_errcode(db_)) +
-                   " (" + sqlite3_errmsg(db_) + ")");
+  return technical(std::string(what) + ": sqlite error " +
+                   std::to_string(sqlite3_extended_errcode(db_)) + " (" + sqlite3_errmsg(db_) +
+                   ")");
 }
 
 Status Db::exec(std::string_view sql) {
@@ -111,7 +117,8 @@ Result<Statement*> Db::prepare(const std::string& sql) {
   auto it = statements_.find(sql);
   if (it == statements_.end()) {
     sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+    if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
+        SQLITE_OK) {
       return error("prepare " + sql);
     }
     it = statements_.emplace(sql, std::make_unique<Statement>(db_, stmt, sql)).first;
@@ -146,7 +153,8 @@ Status Db::commit() {
 void Db::rollback() {
   if (!in_transaction()) return;
   auto st = prepare_static("ROLLBACK");
-  if (!st.is_ok() || !st.value()->run().is_ok()) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  if (!st.is_ok() || !st.value()->run().is_ok())
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 }  // namespace mw::core

@@ -23,7 +23,8 @@ namespace mw::core {
 // Statement is a prepared statement owned by its Db. Bind parameters are 1-based, as in SQLite.
 class Statement {
  public:
-  Statement(sqlite3* db, sqlite3_stmt* stmt, std::string sql) : db_(db), stmt_(stmt), sql_(std::move(sql)) {}
+  Statement(sqlite3* db, sqlite3_stmt* stmt, std::string sql)
+      : db_(db), stmt_(stmt), sql_(std::move(sql)) {}
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
   ~Statement();

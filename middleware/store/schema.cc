@@ -123,7 +123,8 @@ Status migrate(Db& db) {
   if (!current.is_ok()) return current.status();
   if (current.value() > kSchemaVersion) {
     return technical("database schema version " + std::to_string(current.value()) +
-                     " is newer than this core understands (" + std::to_string(kSchemaVersion) + ")");
+                     " is newer than this core understands (" + std::to_string(kSchemaVersion) +
+                     ")");
   }
   for (int v = current.value() + 1; v <= kSchemaVersion; ++v) {
     Transaction tx(db);

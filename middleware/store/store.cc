@@ -9,9 +9,12 @@ void Store::drop_stale_caches() {
   caches_rollbacks_ = db_.rollbacks();
 }
 
-Result<std::optional<std::string>> Store::remembered_hash(std::string_view event_id, std::int64_t cutoff_ns) {
-  MW_ASSIGN(st, prep("SELECT payload_hash FROM events WHERE event_id = ? AND (received_ns >= ? OR state IN "
-                     "('waiting', 'queued', 'dead_lettered')) ORDER BY id DESC LIMIT 1"));
+Result<std::optional<std::string>> Store::remembered_hash(std::string_view event_id,
+                                                          std::int64_t cutoff_ns) {
+  MW_ASSIGN(
+      st,
+      prep("SELECT payload_hash FROM events WHERE event_id = ? AND (received_ns >= ? OR state IN "
+           "('waiting', 'queued', 'dead_lettered')) ORDER BY id DESC LIMIT 1"));
   st->bind(1, event_id).bind(2, cutoff_ns);
   MW_ASSIGN(row, st->step());
   std::optional<std::string> hash;
@@ -23,45 +26,62 @@ Result<std::optional<std::string>> Store::remembered_hash(std::string_view event
 Status Store::quarantine_put(const QuarantineRow& r) {
   MW_ASSIGN(st, prep("INSERT INTO quarantine(received_ns, sender, event_id, format, raw, reason) "
                      "VALUES(?, ?, ?, ?, ?, ?)"));
-  return st->bind(1, r.received_ns).bind(2, r.sender).bind(3, r.event_id).bind(4, std::int64_t{r.format})
-      .bind_blob(5, r.raw).bind(6, r.reason).run();
+  return st->bind(1, r.received_ns)
+      .bind(2, r.sender)
+      .bind(3, r.event_id)
+      .bind(4, std::int64_t{r.format})
+      .bind_blob(5, r.raw)
+      .bind(6, r.reason)
+      .run();
 }
 
 Result<std::vector<QuarantineRow>> Store::quarantine_list(std::int64_t limit) {
-  MW_ASSIGN(st, prep("SELECT id, received_ns, sender, event_id, format, raw, reason FROM quarantine "
-                     "ORDER BY id LIMIT ?"));
+  MW_ASSIGN(st,
+            prep("SELECT id, received_ns, sender, event_id, format, raw, reason FROM quarantine "
+                 "ORDER BY id LIMIT ?"));
   st->bind(1, limit);
   std::vector<QuarantineRow> out;
   for (;;) {
     MW_ASSIGN(row, st->step());
     if (!row) break;
-    out.push_back(QuarantineRow{st->column_int(0), st->column_int(1), st->column_text(2), st->column_text(3),
-                                static_cast<int>(st->column_int(4)), st->column_blob(5), st->column_text(6)});
+    out.push_back(QuarantineRow{st->column_int(0), st->column_int(1), st->column_text(2),
+                                st->column_text(3), static_cast<int>(st->column_int(4)),
+                                st->column_blob(5), st->column_text(6)});
   }
   st->reset();
   return out;
 }
 
 Result<std::vector<EventState>> Store::event_states() {
-  MW_ASSIGN(st, prep("SELECT event_id, ordering_key, sequence, state, COALESCE(erp_document, ''), received_ns, "
+  MW_ASSIGN(st, prep("SELECT event_id, ordering_key, sequence, state, COALESCE(erp_document, ''), "
+                     "received_ns, "
                      "COALESCE(finished_ns, 0) FROM events ORDER BY id"));
   std::vector<EventState> out;
   for (;;) {
     MW_ASSIGN(row, st->step());
     if (!row) break;
-    out.push_back(EventState{st->column_text(0), st->column_text(1), st->column_int(2), st->column_text(3),
-                             st->column_text(4), st->column_int(5), st->column_int(6)});
+    out.push_back(EventState{st->column_text(0), st->column_text(1), st->column_int(2),
+                             st->column_text(3), st->column_text(4), st->column_int(5),
+                             st->column_int(6)});
   }
   st->reset();
   return out;
 }
 
 Result<std::int64_t> Store::event_insert(const EventRow& r) {
-  MW_ASSIGN(st, prep("INSERT INTO events(event_id, payload_hash, ordering_key, sequence, plant, domain, "
-                     "correlation_id, state, received_ns, finished_ns, erp_document, command, envelope) "
-                     "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  st->bind(1, r.event_id).bind(2, r.payload_hash).bind(3, r.ordering_key).bind(4, r.sequence).bind(5, r.plant)
-      .bind(6, r.domain).bind(7, r.correlation_id).bind(8, r.state).bind(9, r.received_ns);
+  MW_ASSIGN(
+      st, prep("INSERT INTO events(event_id, payload_hash, ordering_key, sequence, plant, domain, "
+               "correlation_id, state, received_ns, finished_ns, erp_document, command, envelope) "
+               "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  st->bind(1, r.event_id)
+      .bind(2, r.payload_hash)
+      .bind(3, r.ordering_key)
+      .bind(4, r.sequence)
+      .bind(5, r.plant)
+      .bind(6, r.domain)
+      .bind(7, r.correlation_id)
+      .bind(8, r.state)
+      .bind(9, r.received_ns);
   if (r.finished_ns != 0) st->bind(10, r.finished_ns).bind(11, std::string_view(""));
   if (!r.command.empty()) st->bind_blob(12, r.command);
   MW_TRY(st->bind_blob(13, r.envelope).run());
@@ -70,13 +90,23 @@ Result<std::int64_t> Store::event_insert(const EventRow& r) {
 
 namespace {
 constexpr const char* kEventColumns =
-    "id, event_id, payload_hash, ordering_key, sequence, plant, domain, correlation_id, envelope, state, "
+    "id, event_id, payload_hash, ordering_key, sequence, plant, domain, correlation_id, envelope, "
+    "state, "
     "received_ns, COALESCE(finished_ns, 0)";
 
 EventRow read_event(const Statement& st) {
-  return EventRow{st.column_int(0),  st.column_text(1), st.column_text(2), st.column_text(3),
-                  st.column_int(4),  st.column_text(5), st.column_text(6), st.column_text(7),
-                  st.column_blob(8), st.column_text(9), st.column_int(10), st.column_int(11),
+  return EventRow{st.column_int(0),
+                  st.column_text(1),
+                  st.column_text(2),
+                  st.column_text(3),
+                  st.column_int(4),
+                  st.column_text(5),
+                  st.column_text(6),
+                  st.column_text(7),
+                  st.column_blob(8),
+                  st.column_text(9),
+                  st.column_int(10),
+                  st.column_int(11),
                   ""};
 }
 }  // namespace
@@ -106,7 +136,8 @@ Result<std::optional<std::int64_t>> Store::event_row_of(std::string_view event_i
 
 Status Store::event_finish(std::int64_t id, std::string_view state, std::int64_t now_ns,
                            std::string_view erp_document) {
-  MW_ASSIGN(st, prep("UPDATE events SET state = ?, finished_ns = ?, erp_document = ? WHERE id = ?"));
+  MW_ASSIGN(st,
+            prep("UPDATE events SET state = ?, finished_ns = ?, erp_document = ? WHERE id = ?"));
   return st->bind(1, state).bind(2, now_ns).bind(3, erp_document).bind(4, id).run();
 }
 
@@ -116,8 +147,10 @@ Status Store::event_set_state(std::int64_t id, std::string_view state) {
 }
 
 Result<std::vector<EventRow>> Store::waiting_events(std::string_view ordering_key) {
-  MW_ASSIGN(st, db_.prepare(std::string("SELECT ") + kEventColumns +
-                            " FROM events WHERE ordering_key = ? AND state = 'waiting' ORDER BY sequence, id"));
+  MW_ASSIGN(st,
+            db_.prepare(
+                std::string("SELECT ") + kEventColumns +
+                " FROM events WHERE ordering_key = ? AND state = 'waiting' ORDER BY sequence, id"));
   st->bind(1, ordering_key);
   std::vector<EventRow> out;
   for (;;) {
@@ -130,7 +163,8 @@ Result<std::vector<EventRow>> Store::waiting_events(std::string_view ordering_ke
 }
 
 Result<std::vector<std::string>> Store::keys_with_waiting() {
-  MW_ASSIGN(st, prep("SELECT DISTINCT ordering_key FROM events WHERE state = 'waiting' ORDER BY ordering_key"));
+  MW_ASSIGN(st, prep("SELECT DISTINCT ordering_key FROM events WHERE state = 'waiting' ORDER BY "
+                     "ordering_key"));
   std::vector<std::string> out;
   for (;;) {
     MW_ASSIGN(row, st->step());
@@ -146,7 +180,8 @@ Result<std::int64_t> Store::count_events(std::string_view state) {
   if (state != kWaiting && state != kQueued && state != kDeadLettered) {
     return Error{ErrorKind::kInvalidArgument, "count_events counts unfinished states only"};
   }
-  MW_ASSIGN(st, db_.prepare("SELECT COUNT(*) FROM events WHERE state = '" + std::string(state) + "'"));
+  MW_ASSIGN(st,
+            db_.prepare("SELECT COUNT(*) FROM events WHERE state = '" + std::string(state) + "'"));
   MW_ASSIGN(row, st->step());
   const std::int64_t n = row ? st->column_int(0) : 0;
   st->reset();
@@ -155,10 +190,15 @@ Result<std::int64_t> Store::count_events(std::string_view state) {
 
 Result<std::int64_t> Store::count_held_behind_dead_letters() {
   // Unfinished events come from the two partial indexes (a UNION ALL, so SQLite uses both).
-  MW_ASSIGN(st, prep("SELECT COUNT(*) FROM (SELECT ordering_key, sequence FROM events WHERE state = 'waiting' "
-                     "UNION ALL SELECT ordering_key, sequence FROM events WHERE state = 'queued') e WHERE EXISTS ("
-                     "SELECT 1 FROM events d WHERE d.state = 'dead_lettered' AND d.ordering_key = e.ordering_key "
-                     "AND d.sequence < e.sequence)"));
+  MW_ASSIGN(
+      st,
+      prep(
+          "SELECT COUNT(*) FROM (SELECT ordering_key, sequence FROM events WHERE state = 'waiting' "
+          "UNION ALL SELECT ordering_key, sequence FROM events WHERE state = 'queued') e WHERE "
+          "EXISTS ("
+          "SELECT 1 FROM events d WHERE d.state = 'dead_lettered' AND d.ordering_key = "
+          "e.ordering_key "
+          "AND d.sequence < e.sequence)"));
   MW_ASSIGN(row, st->step());
   const std::int64_t n = row ? st->column_int(0) : 0;
   st->reset();
@@ -167,7 +207,8 @@ Result<std::int64_t> Store::count_held_behind_dead_letters() {
 
 Result<KeyState> Store::key_get(std::string_view ordering_key) {
   drop_stale_caches();
-  if (auto it = next_sequence_.find(ordering_key); it != next_sequence_.end()) return KeyState{it->second};
+  if (auto it = next_sequence_.find(ordering_key); it != next_sequence_.end())
+    return KeyState{it->second};
   MW_ASSIGN(st, prep("SELECT next_sequence FROM sequence_keys WHERE ordering_key = ?"));
   st->bind(1, ordering_key);
   MW_ASSIGN(row, st->step());
@@ -180,21 +221,24 @@ Result<KeyState> Store::key_get(std::string_view ordering_key) {
 
 Status Store::key_put(std::string_view ordering_key, const KeyState& k) {
   drop_stale_caches();
-  MW_ASSIGN(st, prep("INSERT OR REPLACE INTO sequence_keys(ordering_key, next_sequence) VALUES(?, ?)"));
+  MW_ASSIGN(st,
+            prep("INSERT OR REPLACE INTO sequence_keys(ordering_key, next_sequence) VALUES(?, ?)"));
   MW_TRY(st->bind(1, ordering_key).bind(2, k.next_sequence).run());
   next_sequence_.insert_or_assign(std::string(ordering_key), k.next_sequence);
   return Status::ok();
 }
 
 Result<std::map<std::string, std::uint64_t>> Store::backlog() {
-  MW_ASSIGN(st, prep("SELECT plant, domain, COUNT(*) FROM (SELECT plant, domain FROM events WHERE state = 'waiting' "
+  MW_ASSIGN(st, prep("SELECT plant, domain, COUNT(*) FROM (SELECT plant, domain FROM events WHERE "
+                     "state = 'waiting' "
                      "UNION ALL SELECT plant, domain FROM events WHERE state = 'queued') "
                      "GROUP BY plant, domain ORDER BY plant, domain"));
   std::map<std::string, std::uint64_t> out;
   for (;;) {
     MW_ASSIGN(row, st->step());
     if (!row) break;
-    out[st->column_text(0) + "/" + st->column_text(1)] = static_cast<std::uint64_t>(st->column_int(2));
+    out[st->column_text(0) + "/" + st->column_text(1)] =
+        static_cast<std::uint64_t>(st->column_int(2));
   }
   st->reset();
   return out;
@@ -212,7 +256,8 @@ Result<std::vector<OutboxRow>> Store::outbox_pending() {
   for (;;) {
     MW_ASSIGN(row, st->step());
     if (!row) break;
-    out.push_back(OutboxRow{st->column_int(0), st->column_text(1), st->column_int(2), st->column_blob(3)});
+    out.push_back(
+        OutboxRow{st->column_int(0), st->column_text(1), st->column_int(2), st->column_blob(3)});
   }
   st->reset();
   return out;
@@ -220,8 +265,9 @@ Result<std::vector<OutboxRow>> Store::outbox_pending() {
 
 Status Store::dead_letter_put(std::int64_t event_row, std::string_view cls, std::string_view reason,
                               std::int64_t now_ns) {
-  MW_ASSIGN(st, prep("INSERT OR REPLACE INTO dead_letters(event_row, class, reason, parked_ns, status) "
-                     "VALUES(?, ?, ?, ?, 'parked')"));
+  MW_ASSIGN(st,
+            prep("INSERT OR REPLACE INTO dead_letters(event_row, class, reason, parked_ns, status) "
+                 "VALUES(?, ?, ?, ?, 'parked')"));
   return st->bind(1, event_row).bind(2, cls).bind(3, reason).bind(4, now_ns).run();
 }
 
@@ -232,7 +278,8 @@ Status Store::dead_letter_set_status(std::int64_t event_row, std::string_view st
 
 namespace {
 constexpr const char* kDeadLetterSelect =
-    "SELECT d.event_row, e.event_id, e.ordering_key, e.sequence, e.correlation_id, d.class, d.reason, "
+    "SELECT d.event_row, e.event_id, e.ordering_key, e.sequence, e.correlation_id, d.class, "
+    "d.reason, "
     "d.parked_ns, d.status FROM dead_letters d JOIN events e ON e.id = d.event_row ";
 
 DeadLetterRow read_dead_letter(const Statement& st) {
@@ -243,7 +290,8 @@ DeadLetterRow read_dead_letter(const Statement& st) {
 }  // namespace
 
 Result<std::vector<DeadLetterRow>> Store::dead_letters(bool parked_only) {
-  MW_ASSIGN(st, db_.prepare(std::string(kDeadLetterSelect) + (parked_only ? "WHERE d.status = 'parked' " : "") +
+  MW_ASSIGN(st, db_.prepare(std::string(kDeadLetterSelect) +
+                            (parked_only ? "WHERE d.status = 'parked' " : "") +
                             "ORDER BY e.ordering_key, e.sequence, d.event_row"));
   std::vector<DeadLetterRow> out;
   for (;;) {
@@ -271,7 +319,8 @@ Result<std::int64_t> Store::next_notification_sequence(std::string_view subscrib
   auto cache_key = std::make_pair(std::string(subscriber), std::string(ordering_key));
   auto it = next_notification_.find(cache_key);
   if (it == next_notification_.end()) {
-    MW_ASSIGN(read, prep("SELECT next_sequence FROM notification_sequences WHERE subscriber = ? AND ordering_key = ?"));
+    MW_ASSIGN(read, prep("SELECT next_sequence FROM notification_sequences WHERE subscriber = ? "
+                         "AND ordering_key = ?"));
     read->bind(1, subscriber).bind(2, ordering_key);
     MW_ASSIGN(row, read->step());
     const std::int64_t next = row ? read->column_int(0) : 1;
@@ -279,15 +328,17 @@ Result<std::int64_t> Store::next_notification_sequence(std::string_view subscrib
     it = next_notification_.emplace(std::move(cache_key), next).first;
   }
   const std::int64_t sequence = it->second;
-  MW_ASSIGN(st, prep("INSERT OR REPLACE INTO notification_sequences(subscriber, ordering_key, next_sequence) "
-                     "VALUES(?, ?, ?)"));
+  MW_ASSIGN(
+      st,
+      prep("INSERT OR REPLACE INTO notification_sequences(subscriber, ordering_key, next_sequence) "
+           "VALUES(?, ?, ?)"));
   MW_TRY(st->bind(1, subscriber).bind(2, ordering_key).bind(3, sequence + 1).run());
   it->second = sequence + 1;
   return sequence;
 }
 
-Status Store::notification_put(std::string_view id, std::string_view subscriber, std::int64_t event_row,
-                               std::string_view body) {
+Status Store::notification_put(std::string_view id, std::string_view subscriber,
+                               std::int64_t event_row, std::string_view body) {
   MW_ASSIGN(st, prep("INSERT OR REPLACE INTO notifications(id, subscriber, event_row, body, state) "
                      "VALUES(?, ?, ?, ?, 'pending')"));
   return st->bind(1, id).bind(2, subscriber).bind(3, event_row).bind_blob(4, body).run();
@@ -312,11 +363,17 @@ Result<std::vector<NotificationRow>> Store::notifications_pending() {
 }
 
 Status Store::audit(std::int64_t now_ns, std::string_view action, std::string_view event_id,
-                    std::string_view correlation_id, std::string_view actor, std::string_view detail) {
+                    std::string_view correlation_id, std::string_view actor,
+                    std::string_view detail) {
   MW_ASSIGN(st, prep("INSERT INTO audit(at_ns, action, event_id, correlation_id, actor, detail) "
                      "VALUES(?, ?, ?, ?, ?, ?)"));
-  return st->bind(1, now_ns).bind(2, action).bind(3, event_id).bind(4, correlation_id).bind(5, actor)
-      .bind(6, detail).run();
+  return st->bind(1, now_ns)
+      .bind(2, action)
+      .bind(3, event_id)
+      .bind(4, correlation_id)
+      .bind(5, actor)
+      .bind(6, detail)
+      .run();
 }
 
 Result<std::vector<AuditRow>> Store::audit_log(std::int64_t limit) {
@@ -327,8 +384,8 @@ Result<std::vector<AuditRow>> Store::audit_log(std::int64_t limit) {
   for (;;) {
     MW_ASSIGN(row, st->step());
     if (!row) break;
-    out.push_back(AuditRow{st->column_int(0), st->column_text(1), st->column_text(2), st->column_text(3),
-                           st->column_text(4), st->column_text(5)});
+    out.push_back(AuditRow{st->column_int(0), st->column_text(1), st->column_text(2),
+                           st->column_text(3), st->column_text(4), st->column_text(5)});
   }
   st->reset();
   return out;
@@ -343,36 +400,49 @@ Result<MasterData> Store::load_master_data() {
     m.plants[plants->column_text(0)] = PlantInfo{plants->column_text(1), plants->column_text(2)};
   }
   plants->reset();
-  MW_ASSIGN(mats, prep("SELECT material, erp_material, base_uom FROM master_materials ORDER BY material"));
+  MW_ASSIGN(
+      mats,
+      prep("SELECT material, erp_material, base_uom FROM master_materials ORDER BY material"));
   for (;;) {
     MW_ASSIGN(row, mats->step());
     if (!row) break;
     m.materials[mats->column_text(0)] = MaterialInfo{mats->column_text(1), mats->column_text(2)};
   }
   mats->reset();
-  MW_ASSIGN(uoms, prep("SELECT from_uom, to_uom, numerator, denominator FROM master_uom ORDER BY from_uom, to_uom"));
+  MW_ASSIGN(uoms, prep("SELECT from_uom, to_uom, numerator, denominator FROM master_uom ORDER BY "
+                       "from_uom, to_uom"));
   for (;;) {
     MW_ASSIGN(row, uoms->step());
     if (!row) break;
-    m.conversions[{uoms->column_text(0), uoms->column_text(1)}] = UomConversion{uoms->column_int(2), uoms->column_int(3)};
+    m.conversions[{uoms->column_text(0), uoms->column_text(1)}] =
+        UomConversion{uoms->column_int(2), uoms->column_int(3)};
   }
   uoms->reset();
   return m;
 }
 
 Status Store::save_master_data(const MasterData& m) {
-  MW_TRY(db_.exec("DELETE FROM master_plants; DELETE FROM master_materials; DELETE FROM master_uom;"));
+  MW_TRY(
+      db_.exec("DELETE FROM master_plants; DELETE FROM master_materials; DELETE FROM master_uom;"));
   for (const auto& [plant, info] : m.plants) {
     MW_ASSIGN(st, prep("INSERT INTO master_plants(plant, erp_plant, cost_center) VALUES(?, ?, ?)"));
     MW_TRY(st->bind(1, plant).bind(2, info.erp_plant).bind(3, info.cost_center).run());
   }
   for (const auto& [material, info] : m.materials) {
-    MW_ASSIGN(st, prep("INSERT INTO master_materials(material, erp_material, base_uom) VALUES(?, ?, ?)"));
+    MW_ASSIGN(
+        st, prep("INSERT INTO master_materials(material, erp_material, base_uom) VALUES(?, ?, ?)"));
     MW_TRY(st->bind(1, material).bind(2, info.erp_material).bind(3, info.base_uom).run());
   }
   for (const auto& [units, c] : m.conversions) {
-    MW_ASSIGN(st, prep("INSERT INTO master_uom(from_uom, to_uom, numerator, denominator) VALUES(?, ?, ?, ?)"));
-    MW_TRY(st->bind(1, units.first).bind(2, units.second).bind(3, c.numerator).bind(4, c.denominator).run());
+    MW_ASSIGN(
+        st,
+        prep(
+            "INSERT INTO master_uom(from_uom, to_uom, numerator, denominator) VALUES(?, ?, ?, ?)"));
+    MW_TRY(st->bind(1, units.first)
+               .bind(2, units.second)
+               .bind(3, c.numerator)
+               .bind(4, c.denominator)
+               .run());
   }
   return Status::ok();
 }

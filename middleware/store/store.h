@@ -109,7 +109,8 @@ class Store {
 
   // remembered_hash is the dedup check: the payload hash of the latest accepted event with
   // this id that was received at or after `cutoff_ns` or is still unfinished.
-  Result<std::optional<std::string>> remembered_hash(std::string_view event_id, std::int64_t cutoff_ns);
+  Result<std::optional<std::string>> remembered_hash(std::string_view event_id,
+                                                     std::int64_t cutoff_ns);
 
   Status quarantine_put(const QuarantineRow& row);
   Result<std::vector<QuarantineRow>> quarantine_list(std::int64_t limit);

@@ -1,0 +1,119 @@
+#include "scenarios/scenario/scenario_file.h"
+
+#include <google/protobuf/io/tokenizer.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "sim/check.h"
+
+namespace mw::scen {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+
+// Collector turns the text parser's errors into "path:line:column: message" (1-based).
+class Collector : public google::protobuf::io::ErrorCollector {
+ public:
+  Collector(const std::string& path, std::vector<std::string>& errors)
+      : path_(path), errors_(errors) {}
+  void AddError(int line, google::protobuf::io::ColumnNumber column,
+                const std::string& message) override {
+    errors_.push_back(path_ + ":" + std::to_string(line + 1) + ":" + std::to_string(column + 1) +
+                      ": " + message);
+  }
+  void AddWarning(int line, google::protobuf::io::ColumnNumber column,
+                  const std::string& message) override {
+    // The text parser warns where a reader would be misled (e.g. a deprecated field): an error
+    // here, as every doubt in a scenario file is.
+    AddError(line, column, message);
+  }
+
+ private:
+  const std::string& path_;
+  std::vector<std::string>& errors_;
+};
+
+const FieldDescriptor* field_of(const Message& m, std::string_view name) {
+  const FieldDescriptor* f = m.GetDescriptor()->FindFieldByName(std::string(name));
+  MW_CHECK(f != nullptr, "the scenario locator was asked for a field its message does not have");
+  return f;
+}
+
+}  // namespace
+
+LoadedScenario parse_scenario_text(const std::string& path, std::string_view text) {
+  LoadedScenario out;
+  out.file.path = path;
+  Collector collector(path, out.errors);
+  google::protobuf::TextFormat::Parser parser;
+  parser.RecordErrorsTo(&collector);
+  parser.WriteLocationsTo(out.file.locations.get());
+  if (!parser.ParseFromString(std::string(text), &out.file.scenario) && out.errors.empty()) {
+    out.errors.push_back(path + ":1:1: the file does not parse as a scenario");
+  }
+  return out;
+}
+
+LoadedScenario load_scenario_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    LoadedScenario out;
+    out.file.path = path;
+    out.errors.push_back(path + ": cannot open the file (does it exist, and may you read it?)");
+    return out;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_scenario_text(path, text.str());
+}
+
+std::string Locator::where(int line, int column) const {
+  if (tree_ == nullptr || line < 0) return file_ + ":1:1";
+  return file_ + ":" + std::to_string(line + 1) + ":" + std::to_string(column + 1);
+}
+
+std::string Locator::child_path(std::string_view field, int index) const {
+  std::string p = field_path_.empty() ? std::string(field) : field_path_ + "." + std::string(field);
+  if (index >= 0) p += "[" + std::to_string(index) + "]";
+  return p;
+}
+
+Locator Locator::nested(const Message& parent, std::string_view field, int index) const {
+  const FieldDescriptor* f = field_of(parent, field);
+  const google::protobuf::TextFormat::ParseInfoTree* child =
+      tree_ != nullptr ? tree_->GetTreeForNested(f, index) : nullptr;
+  int line = line_;
+  int column = column_;
+  if (tree_ != nullptr) {
+    const auto loc = tree_->GetLocation(f, index);
+    if (loc.line >= 0) {
+      line = loc.line;
+      column = loc.column;
+    }
+  }
+  return Locator(file_, child, child_path(field, index), line, column, *errors_);
+}
+
+void Locator::error(const Message& message, std::string_view field, const std::string& what,
+                    int index) const {
+  const FieldDescriptor* f = field_of(message, field);
+  int line = line_;
+  int column = column_;
+  if (tree_ != nullptr) {
+    const auto loc = tree_->GetLocation(f, index);
+    if (loc.line >= 0) {
+      line = loc.line;
+      column = loc.column;
+    }
+  }
+  errors_->push_back(where(line, column) + ": " + child_path(field, index) + ": " + what);
+}
+
+void Locator::error_here(const std::string& what) const {
+  errors_->push_back(where(line_, column_) + ": " +
+                     (field_path_.empty() ? "scenario" : field_path_) + ": " + what);
+}
+
+}  // namespace mw::scen

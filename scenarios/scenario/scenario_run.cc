@@ -1,0 +1,135 @@
+#include "scenarios/scenario/scenario_run.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "scenarios/scenario/duration_text.h"
+#include "scenarios/world/world.h"
+#include "sim/trace.h"
+
+namespace mw::scen {
+namespace {
+
+std::string seconds_text(sim::Duration d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f s", std::chrono::duration<double>(d).count());
+  return buf;
+}
+
+std::string row(const std::string& label, const std::string& value) {
+  std::string line = "  " + label;
+  if (line.size() < 30) line.append(30 - line.size(), ' ');
+  return line + value + "\n";
+}
+
+std::string n(std::uint64_t v) { return std::to_string(v); }
+
+}  // namespace
+
+bool ScenarioRun::passed() const {
+  for (const Check& c : checks) {
+    if (!c.passed) return false;
+  }
+  return true;
+}
+
+std::vector<Check> judge(const WorldResult& r, const Expectations& expect) {
+  std::vector<Check> checks;
+  for (const props::Verdict& v : r.verdicts) {
+    const bool must_fail = expect.oracles_fail.count(v.oracle()) != 0;
+    Check c{v.oracle(), must_fail ? !v.held() : v.held(), ""};
+    if (v.held()) {
+      c.detail = must_fail ? "held, but this scenario shows it failing" : "held";
+    } else {
+      c.detail = std::to_string(v.count()) + " violation(s)" +
+                 (must_fail ? ", as this scenario expects" : "");
+      if (!v.violations().empty())
+        c.detail += "; first: " + props::describe_violation(v.violations().front());
+    }
+    checks.push_back(std::move(c));
+  }
+  if (expect.max_p99_posting_latency) {
+    const sim::Duration p99 = r.middleware.counters.posting_latency.percentile(990);
+    checks.push_back({"p99 posting latency", p99 <= *expect.max_p99_posting_latency,
+                      seconds_text(p99) + " (at most " +
+                          format_duration_text(*expect.max_p99_posting_latency) + ")"});
+  }
+  if (expect.max_drain_time) {
+    const bool ok = r.drained && r.drained_at - r.last_fault_end <= *expect.max_drain_time;
+    checks.push_back(
+        {"drain time", ok,
+         (r.drained ? seconds_text(r.drained_at - r.last_fault_end) : std::string("not drained")) +
+             " (at most " + format_duration_text(*expect.max_drain_time) + ")"});
+  }
+  return checks;
+}
+
+ScenarioRun run_scenario(const ScenarioFile& file, const BuiltWorld& built, sim::TraceSink* trace) {
+  ScenarioRun run;
+  run.name = file.scenario.name();
+  run.path = file.path;
+  run.seed = built.spec.seed;
+  run.fault_windows = built.fault_windows;
+  const auto start = std::chrono::steady_clock::now();  // wall time for the report only
+  World world(built.spec);
+  world.simulation().tracer().set_sink(trace);
+  run.result = world.run();
+  run.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  run.checks = judge(run.result, built.expect);
+  return run;
+}
+
+std::string replay_command(const std::string& path, std::uint64_t seed) {
+  return "mwsim replay " + path + " --seed " + std::to_string(seed);
+}
+
+std::string format_summary(const ScenarioRun& run) {
+  const WorldResult& r = run.result;
+  const double simulated = std::chrono::duration<double>(r.ended_at - sim::kTimeZero).count();
+  std::string out = "scenario " + run.name + " (" + run.path + "), seed " + n(run.seed) + "\n";
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%.2f s, %.0fx real time", run.wall_seconds,
+                run.wall_seconds > 0 ? simulated / run.wall_seconds : 0.0);
+  out += row("simulated time", sim::format_duration(r.ended_at - sim::kTimeZero));
+  out += row("wall time", buf);
+  out += row("events produced", n(r.events_created));
+  out += row("ERP postings", n(r.erp_postings));
+  out += row("dead letters parked", n(r.middleware.parked));
+  out += row("quarantined", n(r.middleware.counters.quarantined));
+  out += row("duplicates absorbed", n(r.middleware.counters.duplicates) + " by the middleware, " +
+                                        n(r.erp.duplicates_absorbed) + " by the ERP");
+  out += row("ERP requests", n(r.erp.requests) + " (throttled " + n(r.erp.throttled) + ", 500s " +
+                                 n(r.erp.internal_errors) + ", replies lost " +
+                                 n(r.erp.lost_replies) + ")");
+  out += row("middleware retries", n(r.middleware.counters.retries) + ", reconciliations " +
+                                       n(r.middleware.counters.reconciliations));
+  const auto& h = r.middleware.counters.posting_latency;
+  out += row("posting latency", "p50 " + seconds_text(h.percentile(500)) + ", p99 " +
+                                    seconds_text(h.percentile(990)) + ", max " +
+                                    seconds_text(h.max()));
+  out += row("settle point", sim::format_time(r.last_fault_end));
+  out +=
+      row("drain time", r.drained ? seconds_text(r.drained_at - r.last_fault_end) : "not drained");
+  out +=
+      "  (middleware counters and latency cover its last start; ERP and event figures the whole "
+      "run)\n";
+  if (!run.fault_windows.empty()) {
+    out += "faults\n";
+    for (const FaultWindow& w : run.fault_windows) {
+      out += "  " + sim::format_time(w.start) + " .. " + sim::format_time(w.end) + "  " + w.what +
+             "\n";
+    }
+  }
+  out += "checks\n";
+  for (const Check& c : run.checks) {
+    std::string label = std::string(c.passed ? "PASS " : "FAIL ") + c.name;
+    out += row(label, c.detail);
+  }
+  out += "trace digest " + sim::format_digest(r.digest) + "\n";
+  out +=
+      run.passed() ? "PASSED\n" : "FAILED; to replay: " + replay_command(run.path, run.seed) + "\n";
+  return out;
+}
+
+}  // namespace mw::scen

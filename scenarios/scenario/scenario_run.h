@@ -1,0 +1,48 @@
+// Running a scenario: build its world for a seed, run it, and judge the run against the
+// scenario's expectations (the oracles that must hold or must fail, service levels).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "scenarios/scenario/scenario_world.h"
+#include "scenarios/world/world_result.h"
+#include "sim/trace.h"
+
+namespace mw::scen {
+
+// Check: one expectation and whether the run met it.
+struct Check {
+  std::string name;  // "no_loss", ..., "p99 posting latency", "drain time"
+  bool passed = false;
+  std::string detail;  // what was found, in plain words
+};
+
+struct ScenarioRun {
+  std::string name;
+  std::string path;
+  std::uint64_t seed = 0;
+  WorldResult result;
+  double wall_seconds = 0;
+  std::vector<Check> checks;
+  std::vector<FaultWindow> fault_windows;
+  bool passed() const;
+};
+
+// run_scenario runs the world `built` describes (built.ok() must hold); every trace record
+// goes to `trace` too when it is given.
+ScenarioRun run_scenario(const ScenarioFile& file, const BuiltWorld& built,
+                         sim::TraceSink* trace = nullptr);
+
+// judge checks `result` against `expect`.
+std::vector<Check> judge(const WorldResult& result, const Expectations& expect);
+
+// replay_command is the command line that runs this scenario and seed again.
+std::string replay_command(const std::string& path, std::uint64_t seed);
+
+// format_summary renders the run for a terminal: figures, checks, digest, and the replay
+// command when it failed.
+std::string format_summary(const ScenarioRun& run);
+
+}  // namespace mw::scen

@@ -1,0 +1,131 @@
+// Scenario files: every problem is reported as file:line:column with the field and what was
+// expected; nothing invalid gets as far as a run.
+#include "scenarios/scenario/scenario_file.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "scenarios/scenario/scenario_world.h"
+
+namespace mw::scen {
+namespace {
+
+constexpr const char* kValid = R"(name: "ok"
+story: "A plant."
+production: "10m"
+plants { events_per_second_per_line: 1 }
+)";
+
+// errors_of parses and builds `text` as "s.textproto" and returns every error.
+std::vector<std::string> errors_of(const std::string& text) {
+  const LoadedScenario loaded = parse_scenario_text("s.textproto", text);
+  if (!loaded.ok()) return loaded.errors;
+  return build_world(loaded.file).errors;
+}
+
+// only_error expects exactly one error and returns it.
+std::string only_error(const std::string& text) {
+  const std::vector<std::string> errors = errors_of(text);
+  EXPECT_EQ(errors.size(), 1u) << testing::PrintToString(errors);
+  return errors.empty() ? "" : errors.front();
+}
+
+TEST(ScenarioFile, AValidFileBuildsItsWorld) {
+  const LoadedScenario loaded = parse_scenario_text("s.textproto", kValid);
+  ASSERT_TRUE(loaded.ok()) << testing::PrintToString(loaded.errors);
+  const BuiltWorld built = build_world(loaded.file, 42);
+  ASSERT_TRUE(built.ok()) << testing::PrintToString(built.errors);
+  EXPECT_EQ(built.spec.seed, 42u);
+  EXPECT_EQ(built.spec.production, sim::minutes(10));
+  ASSERT_EQ(built.spec.plants.size(), 1u);
+  EXPECT_EQ(built.spec.plants[0].mes.events_per_second_per_line, 1.0);
+}
+
+TEST(ScenarioFile, AnUnknownFieldIsAnErrorAtItsPlace) {
+  const std::string e = only_error(std::string(kValid) + "plants { colour: 3 }\n");
+  EXPECT_EQ(e.rfind("s.textproto:5:16: ", 0), 0u) << e;  // where protobuf's parser stops
+  EXPECT_NE(e.find("colour"), std::string::npos) << e;
+}
+
+TEST(ScenarioFile, ASyntaxErrorNamesLineAndColumn) {
+  const std::string e = only_error("name: \"x\"\nstory: \"y\"\nplants { lines: }\n");
+  EXPECT_EQ(e.rfind("s.textproto:3:17: ", 0), 0u) << e;
+}
+
+TEST(ScenarioFile, ABadDurationNamesTheFieldAndTheSyntax) {
+  const std::string e =
+      only_error(std::string(kValid) +
+                 "faults {\n  at: \"5 minutes\"\n  duration: \"1m\"\n  erp_outage {}\n}\n");
+  EXPECT_EQ(e.rfind("s.textproto:6:3: faults[0].at: \"5 minutes\" is not a duration (", 0), 0u)
+      << e;
+}
+
+TEST(ScenarioFile, AnOutOfRangeValueIsAnErrorNotAWarning) {
+  const std::string e = only_error(std::string(kValid) + "erp { lost_reply_probability: 1.5 }\n");
+  EXPECT_EQ(e.rfind("s.textproto:5:7: erp.lost_reply_probability: must be a probability between 0 "
+                    "and 0.9, not 1.5",
+                    0),
+            0u)
+      << e;
+}
+
+TEST(ScenarioFile, AFaultOnANodeThatDoesNotExistListsTheNodes) {
+  const std::string e =
+      only_error(std::string(kValid) + "faults { at: \"1m\" crash { node: \"wms\" } }\n");
+  EXPECT_NE(e.find("s.textproto:5:27: faults[0].crash.node: \"wms\" is not a node of this world "
+                   "(its nodes: "),
+            std::string::npos)
+      << e;
+}
+
+TEST(ScenarioFile, APartitionOfAnUnknownPlantIsAnError) {
+  const std::string e = only_error(
+      std::string(kValid) + "faults { at: \"1m\" duration: \"1m\" wan_partition: \"P900\" }\n");
+  EXPECT_NE(e.find("faults[0].wan_partition: \"P900\" is not a plant of this world"),
+            std::string::npos)
+      << e;
+}
+
+TEST(ScenarioFile, AFaultWithoutWhatSaysWhatToSet) {
+  const std::string e = only_error(std::string(kValid) + "faults { at: \"1m\" }\n");
+  EXPECT_EQ(e.rfind("s.textproto:5:1: faults[0]: says when but not what", 0), 0u) << e;
+}
+
+TEST(ScenarioFile, AMissingStoryAndNoPlantsAreBothReported) {
+  const std::vector<std::string> errors = errors_of("name: \"x\"\n");
+  ASSERT_EQ(errors.size(), 2u) << testing::PrintToString(errors);
+  EXPECT_NE(errors[0].find("story: is missing"), std::string::npos);
+  EXPECT_NE(errors[1].find("needs at least one entry in plants"), std::string::npos);
+}
+
+TEST(ScenarioFile, AnUnknownOracleNameIsAnError) {
+  const std::string e = only_error(
+      std::string(kValid) + "expect { oracles_fail: \"no_loss\" oracles_fail: \"speed\" }\n");
+  EXPECT_NE(e.find("expect.oracles_fail[1]: \"speed\" is not an oracle"), std::string::npos) << e;
+}
+
+TEST(ScenarioFile, AMissingFileSaysSo) {
+  const LoadedScenario loaded = load_scenario_file("/nonexistent/x.textproto");
+  ASSERT_EQ(loaded.errors.size(), 1u);
+  EXPECT_NE(loaded.errors[0].find("cannot open"), std::string::npos);
+}
+
+TEST(ScenarioFile, PlantCopiesAreNumberedInOrderAndFaultsNameThem) {
+  const LoadedScenario loaded = parse_scenario_text(
+      "s.textproto", std::string(kValid) +
+                         "plants { copies: 2 edge: true }\n"
+                         "faults { at: \"1m\" duration: \"2m\" wan_partition: \"P300\" }\n");
+  ASSERT_TRUE(loaded.ok());
+  const BuiltWorld built = build_world(loaded.file);
+  ASSERT_TRUE(built.ok()) << testing::PrintToString(built.errors);
+  ASSERT_EQ(built.spec.plants.size(), 3u);
+  EXPECT_EQ(built.spec.plants[2].mes.plant, "P300");
+  EXPECT_TRUE(built.spec.plants[2].edge);
+  ASSERT_EQ(built.spec.network.outages.size(), 1u);
+  EXPECT_EQ(built.spec.network.outages[0].a, "edge-P300");
+}
+
+}  // namespace
+}  // namespace mw::scen
