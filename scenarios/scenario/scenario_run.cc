@@ -26,6 +26,27 @@ std::string n(std::uint64_t v) { return std::to_string(v); }
 
 }  // namespace
 
+BacklogPeak backlog_peak(const std::vector<MetricsSample>& samples) {
+  BacklogPeak p;
+  for (const MetricsSample& s : samples) {
+    std::uint64_t middleware = 0;
+    std::uint64_t sources = 0;
+    for (const auto& [plant, b] : s.plants) {
+      middleware += b.in_middleware;
+      sources += b.at_source;
+    }
+    if (middleware > p.in_middleware) {
+      p.in_middleware = middleware;
+      p.in_middleware_at = s.at;
+    }
+    if (sources > p.at_sources) {
+      p.at_sources = sources;
+      p.at_sources_at = s.at;
+    }
+  }
+  return p;
+}
+
 bool ScenarioRun::passed() const {
   for (const Check& c : checks) {
     if (!c.passed) return false;
@@ -49,7 +70,7 @@ std::vector<Check> judge(const WorldResult& r, const Expectations& expect) {
     checks.push_back(std::move(c));
   }
   if (expect.max_p99_posting_latency) {
-    const sim::Duration p99 = r.middleware.counters.posting_latency.percentile(990);
+    const sim::Duration p99 = r.middleware_totals.posting_latency.percentile(990);
     checks.push_back({"p99 posting latency", p99 <= *expect.max_p99_posting_latency,
                       seconds_text(p99) + " (at most " +
                           format_duration_text(*expect.max_p99_posting_latency) + ")"});
@@ -95,25 +116,32 @@ std::string format_summary(const ScenarioRun& run) {
   out += row("wall time", buf);
   out += row("events produced", n(r.events_created));
   out += row("ERP postings", n(r.erp_postings));
-  out += row("dead letters parked", n(r.middleware.parked));
-  out += row("quarantined", n(r.middleware.counters.quarantined));
-  out += row("duplicates absorbed", n(r.middleware.counters.duplicates) + " by the middleware, " +
+  const core::Metrics& m = r.middleware_totals;
+  out += row("dead-lettered", n(m.dead_lettered) + " (still parked at the end " +
+                                  n(r.middleware.parked) + ", replayed " + n(m.replayed) + ")");
+  out += row("quarantined", n(m.quarantined));
+  out += row("duplicates absorbed", n(m.duplicates) + " by the middleware, " +
                                         n(r.erp.duplicates_absorbed) + " by the ERP");
   out += row("ERP requests", n(r.erp.requests) + " (throttled " + n(r.erp.throttled) + ", 500s " +
                                  n(r.erp.internal_errors) + ", replies lost " +
                                  n(r.erp.lost_replies) + ")");
-  out += row("middleware retries", n(r.middleware.counters.retries) + ", reconciliations " +
-                                       n(r.middleware.counters.reconciliations));
-  const auto& h = r.middleware.counters.posting_latency;
+  out += row("middleware retries", n(m.retries) + ", reconciliations " + n(m.reconciliations) +
+                                       ", restarts " +
+                                       n(r.middleware_lives > 0 ? r.middleware_lives - 1 : 0));
+  const BacklogPeak peak = backlog_peak(r.samples);
+  out +=
+      row("max backlog", n(peak.in_middleware) + " events in the middleware (at " +
+                             sim::format_time(peak.in_middleware_at) + "), " + n(peak.at_sources) +
+                             " at the sources (at " + sim::format_time(peak.at_sources_at) + ")");
+  const auto& h = m.posting_latency;
   out += row("posting latency", "p50 " + seconds_text(h.percentile(500)) + ", p99 " +
                                     seconds_text(h.percentile(990)) + ", max " +
                                     seconds_text(h.max()));
   out += row("settle point", sim::format_time(r.last_fault_end));
   out +=
       row("drain time", r.drained ? seconds_text(r.drained_at - r.last_fault_end) : "not drained");
-  out +=
-      "  (middleware counters and latency cover its last start; ERP and event figures the whole "
-      "run)\n";
+  out += "  (middleware figures as scraped every " + format_duration_text(kScrapeInterval) +
+         " across its lives)\n";
   if (!run.fault_windows.empty()) {
     out += "faults\n";
     for (const FaultWindow& w : run.fault_windows) {

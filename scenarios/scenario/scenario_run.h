@@ -30,6 +30,15 @@ struct ScenarioRun {
   bool passed() const;
 };
 
+// BacklogPeak: the largest backlogs the samples saw, summed over plants, and when.
+struct BacklogPeak {
+  std::uint64_t in_middleware = 0;
+  sim::Time in_middleware_at{};
+  std::uint64_t at_sources = 0;
+  sim::Time at_sources_at{};
+};
+BacklogPeak backlog_peak(const std::vector<MetricsSample>& samples);
+
 // run_scenario runs the world `built` describes (built.ok() must hold); every trace record
 // goes to `trace` too when it is given.
 ScenarioRun run_scenario(const ScenarioFile& file, const BuiltWorld& built,

@@ -10,11 +10,13 @@ MiddlewareProcess::MiddlewareProcess(sim::Node& node, const MiddlewareOptions& o
 MiddlewareProcess::~MiddlewareProcess() = default;
 
 void MiddlewareProcess::open() {
-  auto core = core::Core::open(options_.config, runtime_, "middleware.db", node_.volume().vfs_name());
+  auto core =
+      core::Core::open(options_.config, runtime_, "middleware.db", node_.volume().vfs_name());
   if (core.is_ok()) {
     core_ = std::move(core.value());
     const core::Status s = core_->set_master_data(options_.master);
-    node_.trace("middleware.open", {{"ok", 1}, {"master_data", s.is_ok() ? "loaded" : s.error().message}});
+    node_.trace("middleware.open",
+                {{"ok", 1}, {"master_data", s.is_ok() ? "loaded" : s.error().message}});
     return;
   }
   node_.trace("middleware.open", {{"ok", 0}, {"error", core.error().message}});

@@ -4,7 +4,9 @@ namespace mw::scen {
 namespace {
 
 // A TimerId packs the scheduler's EventId; generation 0 never names an event, so 0 stays "none".
-core::TimerId pack(sim::EventId id) { return (static_cast<std::uint64_t>(id.slot) << 32) | id.generation; }
+core::TimerId pack(sim::EventId id) {
+  return (static_cast<std::uint64_t>(id.slot) << 32) | id.generation;
+}
 sim::EventId unpack(core::TimerId id) {
   return sim::EventId{static_cast<std::uint32_t>(id >> 32), static_cast<std::uint32_t>(id)};
 }

@@ -1,6 +1,8 @@
 #include "scenarios/world/world.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <utility>
 
 #include "fakes/common/process_factory.h"
@@ -108,6 +110,21 @@ void World::schedule_faults_and_actions() {
   for (const OperatorAction& a : spec_.operator_actions) {
     sim_->scheduler().schedule_at(a.at, [this, a] { operator_action(a); });
   }
+  sim_->scheduler().schedule_at(sim::kTimeZero, [this] { scrape(); });
+}
+
+void World::scrape() {
+  std::map<std::string, std::uint64_t> at_source;
+  for (std::size_t i = 0; i < spec_.plants.size(); ++i) {
+    at_source[spec_.plants[i].mes.plant] =
+        mes_[i]->outbox().size() + (edges_[i] ? edges_[i]->backlog() : 0);
+  }
+  core::Core* c = core();
+  const std::optional<core::MetricsSnapshot> m =
+      c != nullptr ? std::optional(c->metrics()) : std::nullopt;
+  scraper_.scrape(sim_->scheduler().now(), sim_->node(middleware_id_).incarnation(),
+                  m ? &*m : nullptr, at_source);
+  sim_->scheduler().schedule_at(sim_->scheduler().now() + kScrapeInterval, [this] { scrape(); });
 }
 
 void World::operator_action(const OperatorAction& action) {
@@ -210,6 +227,10 @@ WorldResult World::run() {
   result.scheduler_events = s.events_run();
   result.erp = erp_.stats();
   if (core::Core* c = core()) result.middleware = c->metrics();
+  result.middleware_lives = sim_->node(middleware_id_).incarnation();
+  result.middleware_totals =
+      scraper_.totals(result.middleware_lives, core() != nullptr ? &result.middleware : nullptr);
+  result.samples = scraper_.samples();
   result.digest = sim_->tracer().digest();
   return result;
 }

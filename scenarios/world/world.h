@@ -24,6 +24,7 @@
 #include "fakes/quality/quality_state.h"
 #include "fakes/wms/wms_book.h"
 #include "properties/oracles/oracle_input.h"
+#include "scenarios/world/metrics_scraper.h"
 #include "scenarios/world/middleware_node.h"
 #include "scenarios/world/world_result.h"
 #include "scenarios/world/world_spec.h"
@@ -60,6 +61,8 @@ class World {
   // drained tells whether nothing is in flight anywhere; if not, `backlog` says what is.
   bool drained(std::string& backlog);
   props::OracleInput collect();
+  // scrape takes one metrics sample and schedules the next.
+  void scrape();
 
   WorldSpec spec_;
   fakes::SourceLog sources_;
@@ -70,6 +73,7 @@ class World {
   std::unique_ptr<fakes::QualityState> quality_;
   MiddlewareOptions middleware_;
   sim::NodeId middleware_id_{};
+  MetricsScraper scraper_;
   // Last, so that it is destroyed first: its processes refer to everything above.
   std::unique_ptr<sim::Simulation> sim_;
 };

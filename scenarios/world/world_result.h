@@ -9,6 +9,7 @@
 #include "fakes/erp/erp_stats.h"
 #include "middleware/metrics/metrics.h"
 #include "properties/oracles/verdict.h"
+#include "scenarios/world/metrics_scraper.h"
 #include "sim/time.h"
 
 namespace mw::scen {
@@ -25,8 +26,13 @@ struct WorldResult {
   std::uint64_t erp_postings = 0;
   std::uint64_t notifications_applied = 0;
   std::uint64_t scheduler_events = 0;  // kernel events executed, for speed figures
-  core::MetricsSnapshot middleware;    // at the end of the run
-  fakes::ErpStats erp;                 // what the ERP saw, for the whole run
+  core::MetricsSnapshot middleware;    // at the end of the run (counters: its last life only)
+  // The middleware's counters over all its lives, as a monitoring system scraping it every
+  // kScrapeInterval saw them, and the samples it took (backlogs per plant over time).
+  core::Metrics middleware_totals;
+  std::uint64_t middleware_lives = 0;
+  std::vector<MetricsSample> samples;
+  fakes::ErpStats erp;  // what the ERP saw, for the whole run
 
   // held returns whether every oracle held.
   bool held() const;
