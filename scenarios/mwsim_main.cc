@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -14,6 +15,8 @@
 #include <vector>
 
 #include "scenarios/kernel_demo.h"
+#include "scenarios/report/report_json.h"
+#include "scenarios/report/report_junit.h"
 #include "scenarios/scenario/scenario_file.h"
 #include "scenarios/scenario/scenario_run.h"
 #include "scenarios/scenario/scenario_world.h"
@@ -99,6 +102,8 @@ struct Args {
   std::vector<std::string> positional;
   std::optional<std::uint64_t> seed;
   std::string catalogue = MWSIM_CATALOGUE_DIR;
+  std::string json;  // report files; empty: not written
+  std::string junit;
   bool help = false;
 };
 
@@ -117,6 +122,9 @@ std::string parse_args(int argc, char** argv, Args& args) {
     } else if (arg == "--catalogue") {
       if (i + 1 >= argc) return "--catalogue needs a directory";
       args.catalogue = argv[++i];
+    } else if (arg == "--json" || arg == "--junit") {
+      if (i + 1 >= argc) return std::string(arg) + " needs a file to write";
+      (arg == "--json" ? args.json : args.junit) = argv[++i];
     } else if (arg.size() > 1 && arg.front() == '-') {
       return "unknown option '" + std::string(arg) + "'";
     } else {
@@ -140,6 +148,21 @@ std::vector<std::string> catalogue_files(const std::string& dir) {
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+// write_file writes `text` to `path`; says so on stderr when it cannot.
+bool write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) {
+    std::fprintf(stderr,
+                 "mwsim: cannot write %s (does its directory exist, and may you write there?)\n",
+                 path.c_str());
+    return false;
+  }
+  std::fprintf(stderr, "wrote %s\n", path.c_str());
+  return true;
 }
 
 // load_and_build loads `path` and builds its world; prints the errors and returns false when
@@ -214,7 +237,11 @@ int cmd_run(const Args& args, bool with_trace) {
       mw::scen::run_scenario(loaded.file, built, with_trace ? &sink : nullptr);
   std::cout.flush();
   std::fputs(mw::scen::format_summary(run).c_str(), stdout);
-  return run.passed() ? 0 : 1;
+  bool written = true;
+  if (!args.json.empty())
+    written &= write_file(args.json, mw::scen::report_json(mw::scen::make_report(run)));
+  if (!args.junit.empty()) written &= write_file(args.junit, mw::scen::junit_xml({&run}));
+  return run.passed() && written ? 0 : 1;
 }
 
 int run_demo(int argc, char** argv) {

@@ -1,0 +1,77 @@
+#include "scenarios/report/report_junit.h"
+
+#include <cstdio>
+
+namespace mw::scen {
+namespace {
+
+std::string escape(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        // XML 1.0 allows no control characters but tab, newline and carriage return.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+          out += '?';
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string junit_xml(const std::vector<const ScenarioRun*>& runs) {
+  std::size_t tests = 0;
+  std::size_t failures = 0;
+  for (const ScenarioRun* run : runs) {
+    tests += run->checks.size();
+    for (const Check& c : run->checks) failures += c.passed ? 0 : 1;
+  }
+  char buf[64];
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += "<testsuites name=\"mwsim\" tests=\"" + std::to_string(tests) + "\" failures=\"" +
+         std::to_string(failures) + "\">\n";
+  for (const ScenarioRun* run : runs) {
+    std::size_t run_failures = 0;
+    for (const Check& c : run->checks) run_failures += c.passed ? 0 : 1;
+    std::snprintf(buf, sizeof buf, "%.3f", run->wall_seconds);
+    const std::string suite = run->name + " (seed " + std::to_string(run->seed) + ")";
+    out += "  <testsuite name=\"" + escape(suite) + "\" tests=\"" +
+           std::to_string(run->checks.size()) + "\" failures=\"" + std::to_string(run_failures) +
+           "\" time=\"" + buf + "\">\n";
+    for (const Check& c : run->checks) {
+      out += "    <testcase classname=\"mwsim." + escape(run->name) + "\" name=\"" +
+             escape(c.name) + "\"";
+      if (c.passed) {
+        out += "/>\n";
+        continue;
+      }
+      out += ">\n      <failure message=\"" + escape(c.detail) + "\">" +
+             escape(c.detail + "\nreplay: " + replay_command(run->path, run->seed)) +
+             "</failure>\n    </testcase>\n";
+    }
+    out += "  </testsuite>\n";
+  }
+  out += "</testsuites>\n";
+  return out;
+}
+
+}  // namespace mw::scen

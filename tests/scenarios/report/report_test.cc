@@ -1,0 +1,59 @@
+// Reports: the JSON report reads back as the same report.proto, JUnit XML has a test case per
+// check and a failure (with the replay command) for each check that did not pass.
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/message_differencer.h>
+#include <gtest/gtest.h>
+
+#include "scenarios/report/report_json.h"
+#include "scenarios/report/report_junit.h"
+#include "scenarios/scenario/scenario_file.h"
+#include "scenarios/scenario/scenario_run.h"
+
+namespace mw::scen {
+namespace {
+
+ScenarioRun small_run(const std::string& extra = "") {
+  const LoadedScenario loaded = parse_scenario_text("t.textproto", R"(name: "t"
+story: "A short shift with an ERP outage."
+production: "5m"
+plants { events_per_second_per_line: 1 }
+faults { at: "1m" duration: "2m" erp_outage {} }
+)" + extra);
+  EXPECT_TRUE(loaded.ok());
+  const BuiltWorld built = build_world(loaded.file, 3);
+  EXPECT_TRUE(built.ok());
+  return run_scenario(loaded.file, built);
+}
+
+TEST(Report, JsonReadsBackAsTheSameReport) {
+  const ScenarioRun run = small_run();
+  const scenario::Report report = make_report(run);
+  EXPECT_TRUE(report.passed());
+  EXPECT_EQ(report.seed(), 3u);
+  EXPECT_EQ(report.checks_size(), 6);
+  ASSERT_EQ(report.faults_size(), 1);
+  EXPECT_EQ(report.faults(0).start(), 60.0);
+  EXPECT_GT(report.samples_size(), 30) << "a sample every 10 s of a 5-minute shift and its drain";
+  EXPECT_GT(report.figures().max_backlog_in_middleware(), 0u) << "the outage holds postings back";
+  scenario::Report back;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(report_json(report), &back).ok());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(report, back));
+}
+
+TEST(Report, JunitHasACasePerCheckAndAFailureWithTheReplayCommand) {
+  // Expecting no_loss to fail, in a run where it holds, fails that check.
+  const ScenarioRun run =
+      small_run("expect { oracles_fail: \"no_loss\" max_drain_time: \"1h\" }\n");
+  EXPECT_FALSE(run.passed());
+  const std::string xml = junit_xml({&run});
+  EXPECT_NE(xml.find("tests=\"7\" failures=\"1\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testcase classname=\"mwsim.t\" name=\"drain time\"/>"), std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<failure message=\"held, but this scenario shows it failing\">"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("replay: mwsim replay t.textproto --seed 3"), std::string::npos) << xml;
+}
+
+}  // namespace
+}  // namespace mw::scen
