@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "scenarios/kernel_demo.h"
+#include "scenarios/report/chrome_trace.h"
 #include "scenarios/report/report_json.h"
 #include "scenarios/report/report_junit.h"
 #include "scenarios/scenario/scenario_file.h"
@@ -104,6 +105,7 @@ struct Args {
   std::string catalogue = MWSIM_CATALOGUE_DIR;
   std::string json;  // report files; empty: not written
   std::string junit;
+  std::string trace;
   bool help = false;
 };
 
@@ -122,9 +124,9 @@ std::string parse_args(int argc, char** argv, Args& args) {
     } else if (arg == "--catalogue") {
       if (i + 1 >= argc) return "--catalogue needs a directory";
       args.catalogue = argv[++i];
-    } else if (arg == "--json" || arg == "--junit") {
+    } else if (arg == "--json" || arg == "--junit" || arg == "--trace") {
       if (i + 1 >= argc) return std::string(arg) + " needs a file to write";
-      (arg == "--json" ? args.json : args.junit) = argv[++i];
+      (arg == "--json" ? args.json : arg == "--junit" ? args.junit : args.trace) = argv[++i];
     } else if (arg.size() > 1 && arg.front() == '-') {
       return "unknown option '" + std::string(arg) + "'";
     } else {
@@ -149,6 +151,14 @@ std::vector<std::string> catalogue_files(const std::string& dir) {
   std::sort(out.begin(), out.end());
   return out;
 }
+
+// FanOutSink hands every trace record to several sinks.
+struct FanOutSink : mw::sim::TraceSink {
+  std::vector<mw::sim::TraceSink*> sinks;
+  void write(const mw::sim::TraceRecord& record) override {
+    for (mw::sim::TraceSink* s : sinks) s->write(record);
+  }
+};
 
 // write_file writes `text` to `path`; says so on stderr when it cannot.
 bool write_file(const std::string& path, const std::string& text) {
@@ -232,15 +242,21 @@ int cmd_run(const Args& args, bool with_trace) {
     std::fprintf(stderr, "mwsim: %s is not a valid scenario; nothing was run\n", path.c_str());
     return 1;
   }
-  mw::sim::TextTraceSink sink(std::cout);
+  mw::sim::TextTraceSink text(std::cout);
+  mw::scen::ChromeTraceRecorder chrome;
+  FanOutSink sink;
+  if (with_trace) sink.sinks.push_back(&text);
+  if (!args.trace.empty()) sink.sinks.push_back(&chrome);
   const mw::scen::ScenarioRun run =
-      mw::scen::run_scenario(loaded.file, built, with_trace ? &sink : nullptr);
+      mw::scen::run_scenario(loaded.file, built, sink.sinks.empty() ? nullptr : &sink);
   std::cout.flush();
   std::fputs(mw::scen::format_summary(run).c_str(), stdout);
   bool written = true;
   if (!args.json.empty())
     written &= write_file(args.json, mw::scen::report_json(mw::scen::make_report(run)));
   if (!args.junit.empty()) written &= write_file(args.junit, mw::scen::junit_xml({&run}));
+  if (!args.trace.empty())
+    written &= write_file(args.trace, mw::scen::chrome_trace_json(chrome, run));
   return run.passed() && written ? 0 : 1;
 }
 

@@ -1,9 +1,13 @@
 // Reports: the JSON report reads back as the same report.proto, JUnit XML has a test case per
 // check and a failure (with the replay command) for each check that did not pass.
+#include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
+#include <map>
+
+#include "scenarios/report/chrome_trace.h"
 #include "scenarios/report/report_json.h"
 #include "scenarios/report/report_junit.h"
 #include "scenarios/scenario/scenario_file.h"
@@ -12,7 +16,7 @@
 namespace mw::scen {
 namespace {
 
-ScenarioRun small_run(const std::string& extra = "") {
+ScenarioRun small_run(const std::string& extra = "", sim::TraceSink* trace = nullptr) {
   const LoadedScenario loaded = parse_scenario_text("t.textproto", R"(name: "t"
 story: "A short shift with an ERP outage."
 production: "5m"
@@ -22,7 +26,7 @@ faults { at: "1m" duration: "2m" erp_outage {} }
   EXPECT_TRUE(loaded.ok());
   const BuiltWorld built = build_world(loaded.file, 3);
   EXPECT_TRUE(built.ok());
-  return run_scenario(loaded.file, built);
+  return run_scenario(loaded.file, built, trace);
 }
 
 TEST(Report, JsonReadsBackAsTheSameReport) {
@@ -53,6 +57,35 @@ TEST(Report, JunitHasACasePerCheckAndAFailureWithTheReplayCommand) {
             std::string::npos)
       << xml;
   EXPECT_NE(xml.find("replay: mwsim replay t.textproto --seed 3"), std::string::npos) << xml;
+}
+
+TEST(Report, ChromeTraceHasNodeTracksFaultSpansEventFlowsAndBacklogCounters) {
+  ChromeTraceRecorder recorder;
+  const ScenarioRun run = small_run("", &recorder);
+  google::protobuf::Struct trace;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(chrome_trace_json(recorder, run), &trace).ok());
+  std::map<std::string, int> by_phase;
+  std::map<std::string, int> track_names;
+  bool outage_span = false;
+  for (const auto& e : trace.fields().at("traceEvents").list_value().values()) {
+    const auto& f = e.struct_value().fields();
+    const std::string ph = f.at("ph").string_value();
+    ++by_phase[ph];
+    if (ph == "M" && f.at("name").string_value() == "thread_name") {
+      ++track_names[f.at("args").struct_value().fields().at("name").string_value()];
+    }
+    if (ph == "X" && f.at("name").string_value() == "erp outage") {
+      outage_span = f.at("ts").number_value() == 60e6 && f.at("dur").number_value() == 120e6;
+    }
+  }
+  EXPECT_TRUE(outage_span) << "the outage from 1m for 2m, in microseconds";
+  for (const char* track : {"faults", "middleware", "erp", "mes-P100"})
+    EXPECT_EQ(track_names[track], 1) << track;
+  EXPECT_GT(by_phase["s"], 0);
+  EXPECT_GT(by_phase["f"], 0) << "arrows from events created to their postings";
+  EXPECT_LE(by_phase["f"], by_phase["s"]);
+  EXPECT_GT(by_phase["C"], 0) << "backlog counters";
 }
 
 }  // namespace
