@@ -1,6 +1,9 @@
 // mwsim: the command line. Commands: list, validate, run, replay (scenario files and the
 // catalogue) and demo (the simulation-kernel demo). Exit codes: 0 success, 1 a run that did
 // not meet its expectations or a file that is not valid, 2 a usage error.
+#include <google/protobuf/util/json_util.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -10,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +25,7 @@
 #include "scenarios/scenario/scenario_file.h"
 #include "scenarios/scenario/scenario_run.h"
 #include "scenarios/scenario/scenario_world.h"
+#include "scenarios/scenario/sweep.h"
 #include "sim/trace.h"
 
 namespace {
@@ -34,6 +39,11 @@ constexpr const char* kUsage =
     "  run SCENARIO [--seed N]     run one scenario: figures, checks, trace digest; exit code 0\n"
     "                              only when its expectations hold\n"
     "  replay SCENARIO --seed N    the same run, printing every trace record first\n"
+    "  sweep SCENARIO --seeds A..B [--jobs J] [--shard K/N]\n"
+    "                              many seeds, J at a time; failures grouped by what failed,\n"
+    "                              each with its replay command; --shard K/N runs every N-th\n"
+    "                              seed from the K-th (K from 0) for a batch engine\n"
+    "  merge SWEEP.json...         combine the --json reports of a sweep's shards\n"
     "  demo [--seed N]             the simulation-kernel demo, run twice to compare digests\n"
     "\n"
     "SCENARIO is a .textproto file or the name of a catalogue scenario (mwsim list).\n"
@@ -106,6 +116,9 @@ struct Args {
   std::string json;  // report files; empty: not written
   std::string junit;
   std::string trace;
+  std::string seeds;  // sweep: "A..B"
+  std::string shard;  // sweep: "K/N"
+  int jobs = 1;
   bool help = false;
 };
 
@@ -124,6 +137,18 @@ std::string parse_args(int argc, char** argv, Args& args) {
     } else if (arg == "--catalogue") {
       if (i + 1 >= argc) return "--catalogue needs a directory";
       args.catalogue = argv[++i];
+    } else if (arg == "--seeds" || arg == "--shard") {
+      if (i + 1 >= argc)
+        return std::string(arg) + (arg == "--seeds" ? " needs a range, e.g. --seeds 1..100"
+                                                    : " needs K/N, e.g. --shard 0/4");
+      (arg == "--seeds" ? args.seeds : args.shard) = argv[++i];
+    } else if (arg == "--jobs" || arg == "-j") {
+      std::uint64_t jobs = 0;
+      if (i + 1 >= argc || !parse_seed(argv[i + 1], jobs) || jobs == 0 || jobs > 256) {
+        return "--jobs needs a number of parallel runs from 1 to 256, e.g. --jobs 2";
+      }
+      ++i;
+      args.jobs = static_cast<int>(jobs);
     } else if (arg == "--json" || arg == "--junit" || arg == "--trace") {
       if (i + 1 >= argc) return std::string(arg) + " needs a file to write";
       (arg == "--json" ? args.json : arg == "--junit" ? args.junit : args.trace) = argv[++i];
@@ -260,6 +285,117 @@ int cmd_run(const Args& args, bool with_trace) {
   return run.passed() && written ? 0 : 1;
 }
 
+bool all_passed(const mw::scenario::SweepReport& report) {
+  for (const auto& r : report.runs()) {
+    if (!r.passed()) return false;
+  }
+  return true;
+}
+
+bool write_sweep_reports(const Args& args, const mw::scenario::SweepReport& report) {
+  bool written = true;
+  if (!args.json.empty()) {
+    google::protobuf::util::JsonPrintOptions options;
+    options.add_whitespace = true;
+    options.always_print_primitive_fields = true;
+    options.preserve_proto_field_names = true;
+    std::string json;
+    (void)google::protobuf::util::MessageToJsonString(report, &json,
+                                                      options);  // cannot fail for this message
+    written &= write_file(args.json, json);
+  }
+  if (!args.junit.empty()) written &= write_file(args.junit, mw::scen::sweep_junit_xml(report));
+  return written;
+}
+
+// Progress shows how a sweep goes: a bar on a terminal, a line per seed otherwise.
+class Progress {
+ public:
+  explicit Progress(std::size_t total)
+      : total_(total),
+        start_(std::chrono::steady_clock::now()),
+        tty_(isatty(fileno(stderr)) != 0) {}
+  void done(const mw::scenario::SeedResult& r, std::size_t n) {
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double rate = elapsed > 0 ? static_cast<double>(n) / elapsed : 0;
+    const double eta = rate > 0 ? static_cast<double>(total_ - n) / rate : 0;
+    failed_ += r.passed() ? 0 : 1;
+    if (!tty_) {
+      std::fprintf(stderr, "seed %llu: %s (%zu/%zu, %zu failed)\n",
+                   static_cast<unsigned long long>(r.seed()),
+                   r.passed() ? "passed" : ("FAILED " + mw::scen::failure_group(r)).c_str(), n,
+                   total_, failed_);
+      return;
+    }
+    constexpr int kWidth = 30;
+    const int filled = static_cast<int>(kWidth * n / std::max<std::size_t>(total_, 1));
+    std::fprintf(stderr, "\r[%s%s] %zu/%zu seeds, %zu failed, %.1f seeds/min, ETA %.0f s   ",
+                 std::string(filled, '#').c_str(), std::string(kWidth - filled, '.').c_str(), n,
+                 total_, failed_, rate * 60, eta);
+    if (n == total_) std::fputc('\n', stderr);
+  }
+
+ private:
+  std::size_t total_;
+  std::chrono::steady_clock::time_point start_;
+  bool tty_;
+  std::size_t failed_ = 0;
+};
+
+int cmd_sweep(const Args& args) {
+  if (args.positional.size() != 1) return usage_error("sweep takes exactly one SCENARIO");
+  if (args.seeds.empty()) return usage_error("sweep needs the seeds to run: --seeds A..B");
+  const auto range = mw::scen::parse_seed_range(args.seeds);
+  if (!range)
+    return usage_error("--seeds expects A..B with A <= B (or one seed), got '" + args.seeds + "'");
+  mw::scen::Shard shard;
+  if (!args.shard.empty()) {
+    const auto parsed = mw::scen::parse_shard(args.shard);
+    if (!parsed)
+      return usage_error("--shard expects K/N with 0 <= K < N (K counts from 0), got '" +
+                         args.shard + "'");
+    shard = *parsed;
+  }
+  const std::string path = scenario_path(args.positional[0], args.catalogue);
+  mw::scen::LoadedScenario loaded;
+  mw::scen::BuiltWorld built;
+  if (!load_and_build(path, range->first, loaded, built)) {
+    std::fprintf(stderr, "mwsim: %s is not a valid scenario; nothing was run\n", path.c_str());
+    return 1;
+  }
+  Progress progress(mw::scen::sweep_seeds(*range, shard).size());
+  const mw::scenario::SweepReport report = mw::scen::run_sweep(
+      loaded.file, *range, shard, args.jobs,
+      [&](const mw::scenario::SeedResult& r, std::size_t n) { progress.done(r, n); });
+  std::fputs(mw::scen::format_sweep_summary(report).c_str(), stdout);
+  return write_sweep_reports(args, report) && all_passed(report) ? 0 : 1;
+}
+
+int cmd_merge(const Args& args) {
+  if (args.positional.empty())
+    return usage_error("merge takes the JSON files of the shards (mwsim sweep --json)");
+  std::vector<mw::scenario::SweepReport> parts;
+  for (const std::string& file : args.positional) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    mw::scenario::SweepReport part;
+    const auto status = google::protobuf::util::JsonStringToMessage(text.str(), &part);
+    if (!in || !status.ok()) {
+      std::fprintf(stderr, "mwsim: %s is not a sweep report (%s)\n", file.c_str(),
+                   in ? std::string(status.message()).c_str() : "cannot read it");
+      return 1;
+    }
+    parts.push_back(std::move(part));
+  }
+  std::vector<std::string> errors;
+  const mw::scenario::SweepReport merged = mw::scen::merge_sweeps(parts, errors);
+  for (const std::string& e : errors) std::fprintf(stderr, "mwsim: %s\n", e.c_str());
+  std::fputs(mw::scen::format_sweep_summary(merged).c_str(), stdout);
+  return errors.empty() && write_sweep_reports(args, merged) && all_passed(merged) ? 0 : 1;
+}
+
 int run_demo(int argc, char** argv) {
   mw::scen::DemoOptions options;
   for (int i = 2; i < argc; ++i) {
@@ -329,6 +465,8 @@ int main(int argc, char** argv) {
   if (command == "validate") return cmd_validate(args);
   if (command == "run") return cmd_run(args, /*with_trace=*/false);
   if (command == "replay") return cmd_run(args, /*with_trace=*/true);
+  if (command == "sweep") return cmd_sweep(args);
+  if (command == "merge") return cmd_merge(args);
   return usage_error("unknown command '" + std::string(command) +
                      "' (commands: list, validate, run, replay, demo)");
 }

@@ -2,10 +2,11 @@
 
 #include <cstdio>
 
-namespace mw::scen {
-namespace {
+#include "scenarios/scenario/sweep.h"
 
-std::string escape(const std::string& text) {
+namespace mw::scen {
+
+std::string xml_escape(const std::string& text) {
   std::string out;
   for (const char c : text) {
     switch (c) {
@@ -36,8 +37,6 @@ std::string escape(const std::string& text) {
   return out;
 }
 
-}  // namespace
-
 std::string junit_xml(const std::vector<const ScenarioRun*>& runs) {
   std::size_t tests = 0;
   std::size_t failures = 0;
@@ -54,23 +53,50 @@ std::string junit_xml(const std::vector<const ScenarioRun*>& runs) {
     for (const Check& c : run->checks) run_failures += c.passed ? 0 : 1;
     std::snprintf(buf, sizeof buf, "%.3f", run->wall_seconds);
     const std::string suite = run->name + " (seed " + std::to_string(run->seed) + ")";
-    out += "  <testsuite name=\"" + escape(suite) + "\" tests=\"" +
+    out += "  <testsuite name=\"" + xml_escape(suite) + "\" tests=\"" +
            std::to_string(run->checks.size()) + "\" failures=\"" + std::to_string(run_failures) +
            "\" time=\"" + buf + "\">\n";
     for (const Check& c : run->checks) {
-      out += "    <testcase classname=\"mwsim." + escape(run->name) + "\" name=\"" +
-             escape(c.name) + "\"";
+      out += "    <testcase classname=\"mwsim." + xml_escape(run->name) + "\" name=\"" +
+             xml_escape(c.name) + "\"";
       if (c.passed) {
         out += "/>\n";
         continue;
       }
-      out += ">\n      <failure message=\"" + escape(c.detail) + "\">" +
-             escape(c.detail + "\nreplay: " + replay_command(run->path, run->seed)) +
+      out += ">\n      <failure message=\"" + xml_escape(c.detail) + "\">" +
+             xml_escape(c.detail + "\nreplay: " + replay_command(run->path, run->seed)) +
              "</failure>\n    </testcase>\n";
     }
     out += "  </testsuite>\n";
   }
   out += "</testsuites>\n";
+  return out;
+}
+
+std::string sweep_junit_xml(const scenario::SweepReport& report) {
+  std::size_t failures = 0;
+  for (const scenario::SeedResult& r : report.runs()) failures += r.passed() ? 0 : 1;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", report.wall_seconds());
+  std::string out =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"mwsim\" tests=\"" +
+      std::to_string(report.runs_size()) + "\" failures=\"" + std::to_string(failures) + "\">\n";
+  out += "  <testsuite name=\"" + xml_escape(report.scenario()) + "\" tests=\"" +
+         std::to_string(report.runs_size()) + "\" failures=\"" + std::to_string(failures) +
+         "\" time=\"" + buf + "\">\n";
+  for (const scenario::SeedResult& r : report.runs()) {
+    std::snprintf(buf, sizeof buf, "%.3f", r.wall_seconds());
+    out += "    <testcase classname=\"mwsim." + xml_escape(report.scenario()) + "\" name=\"seed " +
+           std::to_string(r.seed()) + "\" time=\"" + buf + "\"";
+    if (r.passed()) {
+      out += "/>\n";
+      continue;
+    }
+    out += ">\n      <failure message=\"" + xml_escape(failure_group(r)) + "\">" +
+           xml_escape(r.detail() + "\nreplay: " + replay_command(report.path(), r.seed())) +
+           "</failure>\n    </testcase>\n";
+  }
+  out += "  </testsuite>\n</testsuites>\n";
   return out;
 }
 

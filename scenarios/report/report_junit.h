@@ -6,10 +6,18 @@
 #include <string>
 #include <vector>
 
+#include "scenarios/proto/report.pb.h"
 #include "scenarios/scenario/scenario_run.h"
 
 namespace mw::scen {
 
 std::string junit_xml(const std::vector<const ScenarioRun*>& runs);
+
+// sweep_junit_xml: one test suite for the sweep, a test case per seed, failing with the
+// failed checks, the first one's detail and the replay command.
+std::string sweep_junit_xml(const scenario::SweepReport& report);
+
+// xml_escape makes `text` safe inside an XML attribute or element.
+std::string xml_escape(const std::string& text);
 
 }  // namespace mw::scen
