@@ -22,6 +22,7 @@
 #include "scenarios/report/chrome_trace.h"
 #include "scenarios/report/report_json.h"
 #include "scenarios/report/report_junit.h"
+#include "scenarios/scenario/compare.h"
 #include "scenarios/scenario/scenario_file.h"
 #include "scenarios/scenario/scenario_run.h"
 #include "scenarios/scenario/scenario_world.h"
@@ -44,6 +45,11 @@ constexpr const char* kUsage =
     "                              each with its replay command; --shard K/N runs every N-th\n"
     "                              seed from the K-th (K from 0) for a batch engine\n"
     "  merge SWEEP.json...         combine the --json reports of a sweep's shards\n"
+    "  compare SCENARIO --design A --design B [--seeds A..B] [--jobs J]\n"
+    "                              the same seeds (default 1..5) under several middleware\n"
+    "                              designs, side by side; a design is a Config textproto\n"
+    "                              merged over the scenario's (names: " MWSIM_DESIGNS_DIR
+    ")\n"
     "  demo [--seed N]             the simulation-kernel demo, run twice to compare digests\n"
     "\n"
     "SCENARIO is a .textproto file or the name of a catalogue scenario (mwsim list).\n"
@@ -119,6 +125,8 @@ struct Args {
   std::string seeds;  // sweep: "A..B"
   std::string shard;  // sweep: "K/N"
   int jobs = 1;
+  std::vector<std::string> designs;  // compare
+  std::string designs_dir = MWSIM_DESIGNS_DIR;
   bool help = false;
 };
 
@@ -137,6 +145,12 @@ std::string parse_args(int argc, char** argv, Args& args) {
     } else if (arg == "--catalogue") {
       if (i + 1 >= argc) return "--catalogue needs a directory";
       args.catalogue = argv[++i];
+    } else if (arg == "--design") {
+      if (i + 1 >= argc) return "--design needs a design name (see " MWSIM_DESIGNS_DIR ") or file";
+      args.designs.emplace_back(argv[++i]);
+    } else if (arg == "--designs") {
+      if (i + 1 >= argc) return "--designs needs a directory";
+      args.designs_dir = argv[++i];
     } else if (arg == "--seeds" || arg == "--shard") {
       if (i + 1 >= argc)
         return std::string(arg) + (arg == "--seeds" ? " needs a range, e.g. --seeds 1..100"
@@ -396,6 +410,49 @@ int cmd_merge(const Args& args) {
   return errors.empty() && write_sweep_reports(args, merged) && all_passed(merged) ? 0 : 1;
 }
 
+int cmd_compare(const Args& args) {
+  if (args.positional.size() != 1) return usage_error("compare takes exactly one SCENARIO");
+  if (args.designs.size() < 2)
+    return usage_error("compare needs at least two designs: --design A --design B");
+  const auto range = mw::scen::parse_seed_range(args.seeds.empty() ? "1..5" : args.seeds);
+  if (!range)
+    return usage_error("--seeds expects A..B with A <= B (or one seed), got '" + args.seeds + "'");
+  const std::string path = scenario_path(args.positional[0], args.catalogue);
+  mw::scen::LoadedScenario loaded;
+  mw::scen::BuiltWorld built;
+  if (!load_and_build(path, range->first, loaded, built)) {
+    std::fprintf(stderr, "mwsim: %s is not a valid scenario; nothing was run\n", path.c_str());
+    return 1;
+  }
+  std::vector<mw::scen::Design> designs;
+  for (const std::string& name : args.designs) {
+    mw::scen::Design d;
+    std::vector<std::string> errors;
+    if (!mw::scen::load_design(name, args.designs_dir, d, errors)) {
+      for (const std::string& e : errors) std::fprintf(stderr, "%s\n", e.c_str());
+      return 1;
+    }
+    designs.push_back(std::move(d));
+  }
+  std::vector<std::pair<std::string, mw::scenario::SweepReport>> results;
+  for (const mw::scen::Design& d : designs) {
+    mw::scen::ScenarioFile file = loaded.file;
+    file.scenario.mutable_design()->MergeFrom(d.config);
+    if (const mw::scen::BuiltWorld check = mw::scen::build_world(file, range->first); !check.ok()) {
+      for (const std::string& e : check.errors)
+        std::fprintf(stderr, "%s (with design %s)\n", e.c_str(), d.name.c_str());
+      return 1;
+    }
+    std::fprintf(stderr, "design %s\n", d.name.c_str());
+    Progress progress(range->last - range->first + 1);
+    results.emplace_back(d.name, mw::scen::run_sweep(file, *range, {}, args.jobs,
+                                                     [&](const mw::scenario::SeedResult& r,
+                                                         std::size_t n) { progress.done(r, n); }));
+  }
+  std::fputs(mw::scen::format_comparison(loaded.file.scenario.name(), results).c_str(), stdout);
+  return 0;
+}
+
 int run_demo(int argc, char** argv) {
   mw::scen::DemoOptions options;
   for (int i = 2; i < argc; ++i) {
@@ -467,6 +524,7 @@ int main(int argc, char** argv) {
   if (command == "replay") return cmd_run(args, /*with_trace=*/true);
   if (command == "sweep") return cmd_sweep(args);
   if (command == "merge") return cmd_merge(args);
+  if (command == "compare") return cmd_compare(args);
   return usage_error("unknown command '" + std::string(command) +
                      "' (commands: list, validate, run, replay, demo)");
 }

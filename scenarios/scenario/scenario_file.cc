@@ -43,30 +43,46 @@ const FieldDescriptor* field_of(const Message& m, std::string_view name) {
 
 }  // namespace
 
+std::vector<std::string> parse_text_message(
+    const std::string& path, std::string_view text, Message& message,
+    google::protobuf::TextFormat::ParseInfoTree* locations) {
+  std::vector<std::string> errors;
+  Collector collector(path, errors);
+  google::protobuf::TextFormat::Parser parser;
+  parser.RecordErrorsTo(&collector);
+  if (locations != nullptr) parser.WriteLocationsTo(locations);
+  if (!parser.ParseFromString(std::string(text), &message) && errors.empty()) {
+    errors.push_back(path + ":1:1: the file does not parse as a " +
+                     message.GetDescriptor()->name());
+  }
+  return errors;
+}
+
+bool read_text_file(const std::string& path, std::string& text, std::vector<std::string>& errors) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    errors.push_back(path + ": cannot open the file (does it exist, and may you read it?)");
+    return false;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  text = buffer.str();
+  return true;
+}
+
 LoadedScenario parse_scenario_text(const std::string& path, std::string_view text) {
   LoadedScenario out;
   out.file.path = path;
-  Collector collector(path, out.errors);
-  google::protobuf::TextFormat::Parser parser;
-  parser.RecordErrorsTo(&collector);
-  parser.WriteLocationsTo(out.file.locations.get());
-  if (!parser.ParseFromString(std::string(text), &out.file.scenario) && out.errors.empty()) {
-    out.errors.push_back(path + ":1:1: the file does not parse as a scenario");
-  }
+  out.errors = parse_text_message(path, text, out.file.scenario, out.file.locations.get());
   return out;
 }
 
 LoadedScenario load_scenario_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    LoadedScenario out;
-    out.file.path = path;
-    out.errors.push_back(path + ": cannot open the file (does it exist, and may you read it?)");
-    return out;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_scenario_text(path, text.str());
+  std::string text;
+  LoadedScenario out;
+  out.file.path = path;
+  if (!read_text_file(path, text, out.errors)) return out;
+  return parse_scenario_text(path, text);
 }
 
 std::string Locator::where(int line, int column) const {

@@ -33,6 +33,14 @@ LoadedScenario load_scenario_file(const std::string& path);
 // parse_scenario_text parses `text` as if read from `path`.
 LoadedScenario parse_scenario_text(const std::string& path, std::string_view text);
 
+// parse_text_message parses protobuf text `text` (read from `path`) into `message`, with the
+// field locations into `locations` if given; returns "path:line:column: what" errors.
+std::vector<std::string> parse_text_message(
+    const std::string& path, std::string_view text, google::protobuf::Message& message,
+    google::protobuf::TextFormat::ParseInfoTree* locations = nullptr);
+// read_text_file reads `path` into `text`; false (with an error in `errors`) when it cannot.
+bool read_text_file(const std::string& path, std::string& text, std::vector<std::string>& errors);
+
 // Locator names a field of a parsed scenario as "path:line:column: field.path" for errors.
 class Locator {
  public:

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "scenarios/report/report_json.h"
 #include "scenarios/scenario/scenario_run.h"
 #include "scenarios/scenario/scenario_world.h"
 #include "sim/trace.h"
@@ -35,6 +36,7 @@ scenario::SeedResult run_one(const ScenarioFile& file, std::uint64_t seed) {
     return out;
   }
   const ScenarioRun run = run_scenario(file, built);
+  *out.mutable_figures() = make_report(run).figures();
   out.set_passed(run.passed());
   out.set_digest(sim::format_digest(run.result.digest));
   out.set_wall_seconds(run.wall_seconds);
