@@ -26,6 +26,7 @@
 #include "scenarios/scenario/scenario_file.h"
 #include "scenarios/scenario/scenario_run.h"
 #include "scenarios/scenario/scenario_world.h"
+#include "scenarios/scenario/shrink.h"
 #include "scenarios/scenario/sweep.h"
 #include "sim/trace.h"
 
@@ -45,6 +46,10 @@ constexpr const char* kUsage =
     "                              each with its replay command; --shard K/N runs every N-th\n"
     "                              seed from the K-th (K from 0) for a batch engine\n"
     "  merge SWEEP.json...         combine the --json reports of a sweep's shards\n"
+    "  shrink SCENARIO --seed N [-o OUT] [--max-runs M]\n"
+    "                              remove and shorten faults while the run still fails the\n"
+    "                              same check; write the smallest scenario found (default\n"
+    "                              <name>_shrunk_seed<N>.textproto)\n"
     "  compare SCENARIO --design A --design B [--seeds A..B] [--jobs J]\n"
     "                              the same seeds (default 1..5) under several middleware\n"
     "                              designs, side by side; a design is a Config textproto\n"
@@ -125,6 +130,8 @@ struct Args {
   std::string seeds;  // sweep: "A..B"
   std::string shard;  // sweep: "K/N"
   int jobs = 1;
+  std::string output;                // shrink: -o FILE
+  int max_runs = 200;                // shrink
   std::vector<std::string> designs;  // compare
   std::string designs_dir = MWSIM_DESIGNS_DIR;
   bool help = false;
@@ -145,6 +152,15 @@ std::string parse_args(int argc, char** argv, Args& args) {
     } else if (arg == "--catalogue") {
       if (i + 1 >= argc) return "--catalogue needs a directory";
       args.catalogue = argv[++i];
+    } else if (arg == "-o" || arg == "--output") {
+      if (i + 1 >= argc) return std::string(arg) + " needs a file to write";
+      args.output = argv[++i];
+    } else if (arg == "--max-runs") {
+      std::uint64_t n = 0;
+      if (i + 1 >= argc || !parse_seed(argv[i + 1], n) || n == 0 || n > 100000)
+        return "--max-runs needs a number from 1 to 100000";
+      ++i;
+      args.max_runs = static_cast<int>(n);
     } else if (arg == "--design") {
       if (i + 1 >= argc) return "--design needs a design name (see " MWSIM_DESIGNS_DIR ") or file";
       args.designs.emplace_back(argv[++i]);
@@ -453,6 +469,36 @@ int cmd_compare(const Args& args) {
   return 0;
 }
 
+int cmd_shrink(const Args& args) {
+  if (args.positional.size() != 1) return usage_error("shrink takes exactly one SCENARIO");
+  if (!args.seed) return usage_error("shrink needs the failing seed: --seed N");
+  const std::string path = scenario_path(args.positional[0], args.catalogue);
+  mw::scen::LoadedScenario loaded;
+  mw::scen::BuiltWorld built;
+  if (!load_and_build(path, args.seed, loaded, built)) {
+    std::fprintf(stderr, "mwsim: %s is not a valid scenario; nothing was run\n", path.c_str());
+    return 1;
+  }
+  const mw::scen::ShrinkResult result =
+      mw::scen::shrink(loaded.file, *args.seed, args.max_runs,
+                       [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); });
+  if (!result.failed_at_start) {
+    std::fprintf(stderr,
+                 "mwsim: seed %llu of %s meets every expectation: there is no failure to shrink\n",
+                 static_cast<unsigned long long>(*args.seed), path.c_str());
+    return 1;
+  }
+  const std::string out = !args.output.empty() ? args.output
+                                               : loaded.file.scenario.name() + "_shrunk_seed" +
+                                                     std::to_string(*args.seed) + ".textproto";
+  std::printf("%d runs; %zu changes kept; still fails %s\n", result.runs, result.kept.size(),
+              result.check.c_str());
+  if (!write_file(out, mw::scen::shrunk_text(result, path, *args.seed))) return 1;
+  std::printf("replay: mwsim replay %s --seed %llu\n", out.c_str(),
+              static_cast<unsigned long long>(*args.seed));
+  return 0;
+}
+
 int run_demo(int argc, char** argv) {
   mw::scen::DemoOptions options;
   for (int i = 2; i < argc; ++i) {
@@ -525,6 +571,7 @@ int main(int argc, char** argv) {
   if (command == "sweep") return cmd_sweep(args);
   if (command == "merge") return cmd_merge(args);
   if (command == "compare") return cmd_compare(args);
+  if (command == "shrink") return cmd_shrink(args);
   return usage_error("unknown command '" + std::string(command) +
                      "' (commands: list, validate, run, replay, demo)");
 }

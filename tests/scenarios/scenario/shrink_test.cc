@@ -1,0 +1,58 @@
+// shrink: faults that do not matter go, the failure stays, and a passing run is not shrunk.
+#include "scenarios/scenario/shrink.h"
+
+#include <gtest/gtest.h>
+
+#include "scenarios/scenario/scenario_run.h"
+#include "scenarios/scenario/scenario_world.h"
+
+namespace mw::scen {
+namespace {
+
+constexpr const char* kFailing = R"(name: "shrinkme"
+story: "Parallel postings per key under an ERP with variable latency, plus unrelated faults."
+production: "10m"
+plants { events_per_second_per_line: 1 duplicate_probability: 0.1 }
+plants { events_per_second_per_line: 0.5 }
+erp { latency_sigma: 1.5 internal_error_probability: 0.01 }
+faults { at: "2m" duration: "3m" erp_outage {} }
+faults { at: "8m" duration: "20s" crash { node: "middleware" } }
+design { unsafe { max_in_flight_per_key: 8 } }
+)";
+
+TEST(Shrink, RemovesWhatDoesNotMatterAndKeepsTheFailure) {
+  const LoadedScenario loaded = parse_scenario_text("s.textproto", kFailing);
+  ASSERT_TRUE(loaded.ok());
+  const ShrinkResult r = shrink(loaded.file, 3, 60, [](const std::string&) {});
+  ASSERT_TRUE(r.failed_at_start);
+  EXPECT_EQ(r.check, "sequencing");
+  EXPECT_EQ(r.minimal.faults_size(), 0)
+      << "neither fault is needed for parallel postings to reorder";
+  EXPECT_EQ(r.minimal.plants_size(), 1);
+  EXPECT_LE(r.runs, 60);
+
+  ScenarioFile shrunk;
+  shrunk.scenario = r.minimal;
+  const BuiltWorld built = build_world(shrunk, 3);
+  ASSERT_TRUE(built.ok());
+  const ScenarioRun run = run_scenario(shrunk, built);
+  EXPECT_FALSE(run.passed()) << "the shrunk scenario still fails";
+  const std::string text = shrunk_text(r, "s.textproto", 3);
+  EXPECT_NE(text.find("# Shrunk by `mwsim shrink s.textproto --seed 3`"), std::string::npos);
+  EXPECT_TRUE(parse_scenario_text("shrunk.textproto", text).ok()) << "the written file loads again";
+}
+
+TEST(Shrink, APassingRunIsNotShrunk) {
+  const LoadedScenario loaded = parse_scenario_text("s.textproto", R"(name: "fine"
+story: "A short clean shift."
+production: "2m"
+plants {}
+)");
+  ASSERT_TRUE(loaded.ok());
+  const ShrinkResult r = shrink(loaded.file, 1, 10, [](const std::string&) {});
+  EXPECT_FALSE(r.failed_at_start);
+  EXPECT_EQ(r.runs, 1);
+}
+
+}  // namespace
+}  // namespace mw::scen
