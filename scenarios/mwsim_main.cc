@@ -20,6 +20,7 @@
 
 #include "scenarios/kernel_demo.h"
 #include "scenarios/report/chrome_trace.h"
+#include "scenarios/report/report_html.h"
 #include "scenarios/report/report_json.h"
 #include "scenarios/report/report_junit.h"
 #include "scenarios/scenario/compare.h"
@@ -127,6 +128,7 @@ struct Args {
   std::string json;  // report files; empty: not written
   std::string junit;
   std::string trace;
+  std::string html;
   std::string seeds;  // sweep: "A..B"
   std::string shard;  // sweep: "K/N"
   int jobs = 1;
@@ -179,6 +181,9 @@ std::string parse_args(int argc, char** argv, Args& args) {
       }
       ++i;
       args.jobs = static_cast<int>(jobs);
+    } else if (arg == "--report") {
+      if (i + 1 >= argc) return "--report needs a file to write, e.g. --report report.html";
+      args.html = argv[++i];
     } else if (arg == "--json" || arg == "--junit" || arg == "--trace") {
       if (i + 1 >= argc) return std::string(arg) + " needs a file to write";
       (arg == "--json" ? args.json : arg == "--junit" ? args.junit : args.trace) = argv[++i];
@@ -312,6 +317,9 @@ int cmd_run(const Args& args, bool with_trace) {
   if (!args.junit.empty()) written &= write_file(args.junit, mw::scen::junit_xml({&run}));
   if (!args.trace.empty())
     written &= write_file(args.trace, mw::scen::chrome_trace_json(chrome, run));
+  if (!args.html.empty()) {
+    written &= write_file(args.html, mw::scen::report_html(mw::scen::make_report(run)));
+  }
   return run.passed() && written ? 0 : 1;
 }
 

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "scenarios/report/chrome_trace.h"
+#include "scenarios/report/report_html.h"
 #include "scenarios/report/report_json.h"
 #include "scenarios/report/report_junit.h"
 #include "scenarios/scenario/scenario_file.h"
@@ -57,6 +58,20 @@ TEST(Report, JunitHasACasePerCheckAndAFailureWithTheReplayCommand) {
             std::string::npos)
       << xml;
   EXPECT_NE(xml.find("replay: mwsim replay t.textproto --seed 3"), std::string::npos) << xml;
+}
+
+TEST(Report, HtmlPageIsSelfContainedWithThreeChartsAndTheVerdicts) {
+  const ScenarioRun run = small_run();
+  const std::string html = report_html(make_report(run));
+  for (const char* id : {"id=\"chart-backlog\"", "id=\"chart-latency\"", "id=\"chart-dlq\""}) {
+    EXPECT_NE(html.find(id), std::string::npos) << id;
+  }
+  EXPECT_NE(html.find("class=\"fault\""), std::string::npos) << "the outage is shaded";
+  EXPECT_NE(html.find("class=\"bar\""), std::string::npos) << "latency bars";
+  EXPECT_NE(html.find("mwsim replay t.textproto --seed 3"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos) << "no scripts";
+  EXPECT_EQ(html.find("http://"), std::string::npos) << "nothing fetched from the network";
+  EXPECT_EQ(html.find("https://"), std::string::npos) << "nothing fetched from the network";
 }
 
 TEST(Report, ChromeTraceHasNodeTracksFaultSpansEventFlowsAndBacklogCounters) {
