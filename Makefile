@@ -17,7 +17,8 @@ build: deps
 	@cmake --build --preset release -j $(JOBS)
 
 run: build
-	@./build/release/scenarios/mwsim run $(SCENARIO) --seed $(SEED)
+	@mkdir -p build/report
+	@./build/release/scenarios/mwsim run $(SCENARIO) --seed $(SEED) --report build/report/$(notdir $(basename $(SCENARIO))).html
 
 test: build
 	@cd build/release && ctest --output-on-failure -j $(JOBS)

@@ -231,7 +231,9 @@ bool write_file(const std::string& path, const std::string& text) {
                  path.c_str());
     return false;
   }
-  std::fprintf(stderr, "wrote %s\n", path.c_str());
+  std::error_code ec;
+  const fs::path absolute = fs::absolute(path, ec);
+  std::fprintf(stderr, "wrote %s\n", ec ? path.c_str() : absolute.c_str());
   return true;
 }
 
@@ -311,6 +313,7 @@ int cmd_run(const Args& args, bool with_trace) {
       mw::scen::run_scenario(loaded.file, built, sink.sinks.empty() ? nullptr : &sink);
   std::cout.flush();
   std::fputs(mw::scen::format_summary(run).c_str(), stdout);
+  std::fflush(stdout);  // the summary first, then where the reports went
   bool written = true;
   if (!args.json.empty())
     written &= write_file(args.json, mw::scen::report_json(mw::scen::make_report(run)));
