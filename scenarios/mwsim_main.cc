@@ -66,6 +66,25 @@ constexpr const char* kUsage =
     ")\n"
     "  --help            this text\n";
 
+// command_help is `mwsim COMMAND --help`: the command's own lines of the usage, then the
+// options.
+std::string command_help(std::string_view command) {
+  const std::string usage = kUsage;
+  const std::string start = "  " + std::string(command) + " ";
+  const auto at = usage.find(start);
+  const auto options = usage.find("\noptions:");
+  if (at == std::string::npos || options == std::string::npos) return usage;
+  // The command's entry runs until the next line that starts another command.
+  auto end = usage.find("\n  ", at + 1);
+  while (end != std::string::npos && end < options && usage.compare(end + 3, 1, " ") == 0) {
+    end = usage.find("\n  ", end + 1);
+  }
+  if (end == std::string::npos || end > options) end = usage.find('\n', at);
+  return "usage: mwsim" + usage.substr(at + 1, end - at) + "\n" +
+         "SCENARIO is a .textproto file or the name of a catalogue scenario (mwsim list).\n" +
+         usage.substr(options);
+}
+
 bool parse_seed(std::string_view text, std::uint64_t& seed) {
   if (text.empty()) return false;
   std::uint64_t v = 0;
@@ -572,7 +591,7 @@ int main(int argc, char** argv) {
   Args args;
   if (std::string error = parse_args(argc, argv, args); !error.empty()) return usage_error(error);
   if (args.help) {
-    std::fputs(kUsage, stdout);
+    std::fputs(command_help(command).c_str(), stdout);
     return 0;
   }
   if (command == "list") return cmd_list(args);

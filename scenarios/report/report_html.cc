@@ -289,6 +289,10 @@ svg .marker { stroke: #d62728; stroke-dasharray: 3,3; }
   out += row("posting latency", "p50 " + seconds_text(f.posting_latency_p50()) + ", p99 " +
                                     seconds_text(f.posting_latency_p99()) + ", max " +
                                     seconds_text(f.posting_latency_max()));
+  out += row("end to end, outside faults",
+             "p50 " + seconds_text(f.latency_outside_faults_p50()) + ", p99 " +
+                 seconds_text(f.latency_outside_faults_p99()) + " over " +
+                 std::to_string(f.postings_outside_faults()) + " postings");
   out += row("drain time", f.drained() ? seconds_text(f.drain_time()) + " after the settle point"
                                        : "not drained");
   out += "</table>\n";

@@ -53,6 +53,10 @@ scenario::Report make_report(const ScenarioRun& run) {
   f.set_drained(r.drained);
   f.set_drain_time(r.drained ? seconds(r.drained_at - r.last_fault_end) : 0);
   f.set_settle_point(seconds(r.last_fault_end));
+  const LatencyOutsideFaults outside = latency_outside_faults(r, run.fault_windows);
+  f.set_latency_outside_faults_p50(seconds(outside.p50));
+  f.set_latency_outside_faults_p99(seconds(outside.p99));
+  f.set_postings_outside_faults(outside.postings);
 
   for (const Check& c : run.checks) {
     scenario::Check* out_check = out.add_checks();

@@ -44,8 +44,20 @@ BacklogPeak backlog_peak(const std::vector<MetricsSample>& samples);
 ScenarioRun run_scenario(const ScenarioFile& file, const BuiltWorld& built,
                          sim::TraceSink* trace = nullptr);
 
-// judge checks `result` against `expect`.
-std::vector<Check> judge(const WorldResult& result, const Expectations& expect);
+// judge checks `result` against `expect`; `faults` are the windows the service levels leave out.
+std::vector<Check> judge(const WorldResult& result, const Expectations& expect,
+                         const std::vector<FaultWindow>& faults);
+
+// LatencyOutsideFaults: end-to-end latency (plant event to ERP posting) of the events whose
+// whole journey lay outside every fault window.
+struct LatencyOutsideFaults {
+  std::size_t postings = 0;  // how many such events there were
+  sim::Duration p50{};
+  sim::Duration p99{};
+  sim::Duration max{};
+};
+LatencyOutsideFaults latency_outside_faults(const WorldResult& result,
+                                            const std::vector<FaultWindow>& faults);
 
 // replay_command is the command line that runs this scenario and seed again.
 std::string replay_command(const std::string& path, std::uint64_t seed);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
+#include <string_view>
 #include <utility>
 
 #include "fakes/common/process_factory.h"
@@ -231,6 +233,13 @@ WorldResult World::run() {
   result.middleware_totals =
       scraper_.totals(result.middleware_lives, core() != nullptr ? &result.middleware : nullptr);
   result.samples = scraper_.samples();
+  std::set<std::string_view> posted;
+  for (const fakes::Posting& p : erp_.postings()) {
+    if (p.source_event_id.empty() || !posted.insert(p.source_event_id).second) continue;
+    if (const fakes::EmittedEvent* e = sources_.find(p.source_event_id)) {
+      result.posting_timings.push_back({e->created_at, p.committed_at});
+    }
+  }
   result.digest = sim_->tracer().digest();
   return result;
 }

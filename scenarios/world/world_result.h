@@ -32,6 +32,12 @@ struct WorldResult {
   core::Metrics middleware_totals;
   std::uint64_t middleware_lives = 0;
   std::vector<MetricsSample> samples;
+  // End to end, from the plant's event to its (first) ERP posting, for every posted event.
+  struct PostingTiming {
+    sim::Time created_at{};
+    sim::Time posted_at{};
+  };
+  std::vector<PostingTiming> posting_timings;
   fakes::ErpStats erp;  // what the ERP saw, for the whole run
 
   // held returns whether every oracle held.
