@@ -267,6 +267,14 @@ bool load_and_build(const std::string& path, std::optional<std::uint64_t> seed,
   return errors.empty();
 }
 
+// load_for_run is load_and_build for a command that runs the scenario: it says nothing ran.
+bool load_for_run(const std::string& path, std::optional<std::uint64_t> seed,
+                  mw::scen::LoadedScenario& loaded, mw::scen::BuiltWorld& built) {
+  if (load_and_build(path, seed, loaded, built)) return true;
+  std::fprintf(stderr, "mwsim: %s is not a valid scenario; nothing was run\n", path.c_str());
+  return false;
+}
+
 int cmd_list(const Args& args) {
   const std::vector<std::string> files = catalogue_files(args.catalogue);
   if (files.empty()) {
@@ -319,10 +327,7 @@ int cmd_run(const Args& args, bool with_trace) {
   const std::string path = scenario_path(args.positional[0], args.catalogue);
   mw::scen::LoadedScenario loaded;
   mw::scen::BuiltWorld built;
-  if (!load_and_build(path, args.seed, loaded, built)) {
-    std::fprintf(stderr, "mwsim: %s is not a valid scenario; nothing was run\n", path.c_str());
-    return 1;
-  }
+  if (!load_for_run(path, args.seed, loaded, built)) return 1;
   mw::sim::TextTraceSink text(std::cout);
   mw::scen::ChromeTraceRecorder chrome;
   FanOutSink sink;
@@ -420,10 +425,7 @@ int cmd_sweep(const Args& args) {
   const std::string path = scenario_path(args.positional[0], args.catalogue);
   mw::scen::LoadedScenario loaded;
   mw::scen::BuiltWorld built;
-  if (!load_and_build(path, range->first, loaded, built)) {
-    std::fprintf(stderr, "mwsim: %s is not a valid scenario; nothing was run\n", path.c_str());
-    return 1;
-  }
+  if (!load_for_run(path, range->first, loaded, built)) return 1;
   Progress progress(mw::scen::sweep_seeds(*range, shard).size());
   const mw::scenario::SweepReport report = mw::scen::run_sweep(
       loaded.file, *range, shard, args.jobs,
@@ -466,10 +468,7 @@ int cmd_compare(const Args& args) {
   const std::string path = scenario_path(args.positional[0], args.catalogue);
   mw::scen::LoadedScenario loaded;
   mw::scen::BuiltWorld built;
-  if (!load_and_build(path, range->first, loaded, built)) {
-    std::fprintf(stderr, "mwsim: %s is not a valid scenario; nothing was run\n", path.c_str());
-    return 1;
-  }
+  if (!load_for_run(path, range->first, loaded, built)) return 1;
   std::vector<mw::scen::Design> designs;
   for (const std::string& name : args.designs) {
     mw::scen::Design d;
@@ -505,10 +504,7 @@ int cmd_shrink(const Args& args) {
   const std::string path = scenario_path(args.positional[0], args.catalogue);
   mw::scen::LoadedScenario loaded;
   mw::scen::BuiltWorld built;
-  if (!load_and_build(path, args.seed, loaded, built)) {
-    std::fprintf(stderr, "mwsim: %s is not a valid scenario; nothing was run\n", path.c_str());
-    return 1;
-  }
+  if (!load_for_run(path, args.seed, loaded, built)) return 1;
   const mw::scen::ShrinkResult result =
       mw::scen::shrink(loaded.file, *args.seed, args.max_runs,
                        [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); });

@@ -96,34 +96,25 @@ std::string Locator::child_path(std::string_view field, int index) const {
   return p;
 }
 
+std::pair<int, int> Locator::location_of(const FieldDescriptor* f, int index) const {
+  if (tree_ != nullptr) {
+    const auto loc = tree_->GetLocation(f, index);
+    if (loc.line >= 0) return {loc.line, loc.column};
+  }
+  return {line_, column_};
+}
+
 Locator Locator::nested(const Message& parent, std::string_view field, int index) const {
   const FieldDescriptor* f = field_of(parent, field);
   const google::protobuf::TextFormat::ParseInfoTree* child =
       tree_ != nullptr ? tree_->GetTreeForNested(f, index) : nullptr;
-  int line = line_;
-  int column = column_;
-  if (tree_ != nullptr) {
-    const auto loc = tree_->GetLocation(f, index);
-    if (loc.line >= 0) {
-      line = loc.line;
-      column = loc.column;
-    }
-  }
+  const auto [line, column] = location_of(f, index);
   return Locator(file_, child, child_path(field, index), line, column, *errors_);
 }
 
 void Locator::error(const Message& message, std::string_view field, const std::string& what,
                     int index) const {
-  const FieldDescriptor* f = field_of(message, field);
-  int line = line_;
-  int column = column_;
-  if (tree_ != nullptr) {
-    const auto loc = tree_->GetLocation(f, index);
-    if (loc.line >= 0) {
-      line = loc.line;
-      column = loc.column;
-    }
-  }
+  const auto [line, column] = location_of(field_of(message, field), index);
   errors_->push_back(where(line, column) + ": " + child_path(field, index) + ": " + what);
 }
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "scenarios/proto/scenario.pb.h"
@@ -68,6 +69,8 @@ class Locator {
         column_(column),
         errors_(&errors) {}
   std::string where(int line, int column) const;
+  // location_of is where `f` (element `index`) was written, or this message's place.
+  std::pair<int, int> location_of(const google::protobuf::FieldDescriptor* f, int index) const;
   std::string child_path(std::string_view field, int index) const;
 
   std::string file_;
