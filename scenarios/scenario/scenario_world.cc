@@ -83,7 +83,7 @@ class Reader {
   Locator at_;
 };
 
-sim::LinkConfig read_link(const sp::Link& l, const Reader& r) {
+sim::LinkConfig read_link(const sp::Link& l, const Reader& r, sim::Time until) {
   sim::LinkConfig c;
   c.latency.base =
       r.duration("latency_base", l.latency_base(), c.latency.base, /*allow_zero=*/true);
@@ -94,6 +94,12 @@ sim::LinkConfig read_link(const sp::Link& l, const Reader& r) {
   c.loss_probability = r.probability("loss_probability", l.loss_probability(), 0.5);
   c.duplicate_probability = r.probability("duplicate_probability", l.duplicate_probability(), 0.5);
   c.corrupt_probability = r.probability("corrupt_probability", l.corrupt_probability(), 0.5);
+  if (!l.outage_mean_up().empty()) {
+    c.random_outages.mean_up = r.duration("outage_mean_up", l.outage_mean_up(), sim::hours(1));
+    c.random_outages.mean_down =
+        r.duration("outage_mean_down", l.outage_mean_down(), c.random_outages.mean_down);
+    c.random_outages.until = until;
+  }
   return c;
 }
 
@@ -259,14 +265,25 @@ class Builder {
     const Reader r(n, at);
     if (n.has_default_link())
       out_.spec.network.default_link =
-          read_link(n.default_link(), Reader(n.default_link(), at.nested(n, "default_link")));
+          read_link(n.default_link(), Reader(n.default_link(), at.nested(n, "default_link")),
+                    sim::kTimeZero + production_);
+    if (out_.spec.network.default_link.random_outages.mean_up > sim::Duration::zero()) {
+      out_.fault_windows.push_back(
+          {"random link outages", sim::kTimeZero, sim::kTimeZero + production_});
+    }
     for (int i = 0; i < n.links_size(); ++i) {
       const sp::LinkOverride& l = n.links(i);
       const Reader lr(l, at.nested(n, "links", i));
       node_name(lr, "a", l.a());
       node_name(lr, "b", l.b());
+      if (!l.link().outage_mean_up().empty()) {
+        out_.fault_windows.push_back({"random outages " + l.a() + " - " + l.b(), sim::kTimeZero,
+                                      sim::kTimeZero + production_});
+      }
       out_.spec.network.links.push_back(
-          {l.a(), l.b(), true, read_link(l.link(), Reader(l.link(), lr.at().nested(l, "link")))});
+          {l.a(), l.b(), true,
+           read_link(l.link(), Reader(l.link(), lr.at().nested(l, "link")),
+                     sim::kTimeZero + production_)});
     }
     if (!n.partition_mean_interval().empty()) {
       out_.spec.network.random_partitions.mean_interval =
@@ -396,16 +413,40 @@ class Builder {
 
   void random_faults(const sp::RandomFaults& f, const Locator& at) {
     const Reader r(f, at);
-    sim::RandomCrashes& c = out_.spec.middleware_random_crashes;
-    if (f.middleware_mean_up().empty()) {
-      r.error("middleware_mean_up", "is missing: the mean time between random middleware crashes");
+    const sim::Time until = sim::kTimeZero + r.duration("until", f.until(), production_);
+    if (f.middleware_mean_up().empty() && f.node_crashes_size() == 0) {
+      at.error_here("says nothing: set middleware_mean_up or node_crashes");
       return;
     }
-    c.mean_up = r.duration("middleware_mean_up", f.middleware_mean_up(), sim::hours(1));
-    c.mean_down = r.duration("middleware_mean_down", f.middleware_mean_down(), c.mean_down);
-    c.power_loss_probability = r.probability("power_loss_probability", f.power_loss_probability());
-    c.until = sim::kTimeZero + r.duration("until", f.until(), production_);
-    out_.fault_windows.push_back({"random middleware crashes", sim::kTimeZero, c.until});
+    if (!f.middleware_mean_up().empty()) {
+      sim::RandomCrashes& c = out_.spec.middleware_random_crashes;
+      c.mean_up = r.duration("middleware_mean_up", f.middleware_mean_up(), sim::hours(1));
+      c.mean_down = r.duration("middleware_mean_down", f.middleware_mean_down(), c.mean_down);
+      c.power_loss_probability =
+          r.probability("power_loss_probability", f.power_loss_probability());
+      c.until = until;
+      out_.fault_windows.push_back({"random middleware crashes", sim::kTimeZero, until});
+    }
+    for (int i = 0; i < f.node_crashes_size(); ++i) {
+      const sp::NodeCrashes& n = f.node_crashes(i);
+      const Reader nr(n, at.nested(f, "node_crashes", i));
+      if (n.node() == "middleware") {
+        nr.error("node",
+                 "the middleware's random crashes are middleware_mean_up and middleware_mean_down");
+        continue;
+      }
+      if (!node_name(nr, "node", n.node())) continue;
+      if (n.mean_up().empty()) nr.error("mean_up", "is missing: the mean time between crashes");
+      sim::RandomCrashes c;
+      c.mean_up = nr.duration("mean_up", n.mean_up(), sim::hours(1));
+      c.mean_down = nr.duration("mean_down", n.mean_down(), c.mean_down);
+      c.power_loss_probability =
+          nr.probability("power_loss_probability", n.power_loss_probability());
+      c.until = until;
+      if (!out_.spec.random_crashes.emplace(n.node(), c).second)
+        nr.error("node", "has random crashes twice");
+      out_.fault_windows.push_back({"random crashes " + n.node(), sim::kTimeZero, until});
+    }
   }
 
   void operator_action(const sp::OperatorAction& a, const Locator& at) {

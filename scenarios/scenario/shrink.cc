@@ -52,11 +52,18 @@ std::vector<Candidate> candidates(const sp::Scenario& s) {
   out.push_back({"make the default link reliable", [](sp::Scenario& c) {
                    auto* l = c.mutable_network()->mutable_default_link();
                    if (l->loss_probability() == 0 && l->duplicate_probability() == 0 &&
-                       l->corrupt_probability() == 0)
+                       l->corrupt_probability() == 0 && l->outage_mean_up().empty()) {
                      return false;
+                   }
+                   l->clear_outage_mean_up();
                    l->set_loss_probability(0);
                    l->set_duplicate_probability(0);
                    l->set_corrupt_probability(0);
+                   return true;
+                 }});
+  out.push_back({"remove the links' own settings", [](sp::Scenario& c) {
+                   if (c.network().links_size() == 0) return false;
+                   c.mutable_network()->clear_links();
                    return true;
                  }});
   out.push_back({"make the ERP reliable (no 500s, no lost replies)", [](sp::Scenario& c) {

@@ -53,7 +53,7 @@ void World::build() {
   middleware_.master = spec_.master;
   middleware_id_ =
       sim_->add_node(kMiddleware, make_middleware(middleware_), spec_.middleware_random_crashes);
-  sim_->add_node("erp", fakes::make_erp(erp_, spec_.erp));
+  sim_->add_node("erp", fakes::make_erp(erp_, spec_.erp), random_crashes_of("erp"));
 
   for (PlantSpec& plant : spec_.plants) {
     const std::string& code = plant.mes.plant;
@@ -61,11 +61,13 @@ void World::build() {
     plant.mes.quiet_periods.push_back({sim::kTimeZero + spec_.production, sim::kTimeMax});
     plant.mes.sender.target = plant.edge ? edge_node(code) : kMiddleware;
     mes_.push_back(std::make_unique<fakes::MesState>(sources_));
-    sim_->add_node(mes_node(code), fakes::make_mes(*mes_.back(), plant.mes));
+    sim_->add_node(mes_node(code), fakes::make_mes(*mes_.back(), plant.mes),
+                   random_crashes_of(mes_node(code)));
     if (plant.edge) {
       plant.edge_config.target = kMiddleware;
       edges_.push_back(std::make_unique<fakes::EdgeBook>());
-      sim_->add_node(edge_node(code), fakes::make_edge(*edges_.back(), plant.edge_config));
+      sim_->add_node(edge_node(code), fakes::make_edge(*edges_.back(), plant.edge_config),
+                     random_crashes_of(edge_node(code)));
     } else {
       edges_.push_back(nullptr);
     }
@@ -74,13 +76,13 @@ void World::build() {
     wms_ = std::make_unique<fakes::WmsBook>(sources_);
     fakes::WmsConfig config = *spec_.wms;
     config.sender.target = kMiddleware;
-    sim_->add_node("wms", fakes::make_wms(*wms_, config));
+    sim_->add_node("wms", fakes::make_wms(*wms_, config), random_crashes_of("wms"));
   }
   if (spec_.quality) {
     quality_ = std::make_unique<fakes::QualityState>(sources_);
     fakes::QualityConfig config = *spec_.quality;
     config.sender.target = kMiddleware;
-    sim_->add_node("quality", fakes::make_quality(*quality_, config));
+    sim_->add_node("quality", fakes::make_quality(*quality_, config), random_crashes_of("quality"));
   }
   book_opening_stock();
   fakes::require_valid(sim_->start());
@@ -142,6 +144,11 @@ void World::operator_action(const OperatorAction& action) {
                         {{"ok", s.is_ok() ? 1 : 0}, {"error", s.is_ok() ? "" : s.error().message}});
 }
 
+sim::RandomCrashes World::random_crashes_of(const std::string& node) const {
+  const auto it = spec_.random_crashes.find(node);
+  return it == spec_.random_crashes.end() ? sim::RandomCrashes{} : it->second;
+}
+
 core::Core* World::core() {
   if (!sim_->is_up(middleware_id_)) return nullptr;
   auto* process = static_cast<MiddlewareProcess*>(sim_->node(middleware_id_).process());
@@ -160,6 +167,8 @@ sim::Time World::settle_point() const {
     if (mean_up > sim::Duration::zero()) later(until);
   };
   random_until(spec_.middleware_random_crashes.mean_up, spec_.middleware_random_crashes.until);
+  for (const auto& [node, crashes] : spec_.random_crashes)
+    random_until(crashes.mean_up, crashes.until);
   random_until(spec_.network.default_link.random_outages.mean_up,
                spec_.network.default_link.random_outages.until);
   for (const sim::LinkOverride& o : spec_.network.links) {

@@ -58,6 +58,7 @@ class World {
   void schedule_faults_and_actions();
   void operator_action(const OperatorAction& action);
   sim::Time settle_point() const;
+  sim::RandomCrashes random_crashes_of(const std::string& node) const;
   // drained tells whether nothing is in flight anywhere; if not, `backlog` says what is.
   bool drained(std::string& backlog);
   props::OracleInput collect();

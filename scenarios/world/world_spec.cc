@@ -44,6 +44,14 @@ std::vector<std::string> validate_world_spec(const WorldSpec& spec) {
     if (!nodes.contains(c.node)) out.push_back(prefix + "node: no node '" + c.node + "'");
     if (c.downtime <= sim::Duration::zero()) out.push_back(prefix + "downtime: must be positive");
   }
+  for (const auto& [node, crashes] : spec.random_crashes) {
+    const std::string prefix = "random_crashes[" + node + "]: ";
+    if (node == "middleware")
+      out.push_back(prefix + "the middleware's are in middleware_random_crashes");
+    if (!nodes.contains(node)) out.push_back(prefix + "no node '" + node + "'");
+    if (crashes.mean_up <= sim::Duration::zero())
+      out.push_back(prefix + "mean_up must be positive");
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -75,6 +76,8 @@ struct WorldSpec {
   proto::Config design;  // the middleware design under test
   core::MasterData master;
   sim::RandomCrashes middleware_random_crashes;
+  // Random crashes of the other nodes, by node name ("erp", "mes-P100", ...).
+  std::map<std::string, sim::RandomCrashes> random_crashes;
 
   std::vector<NodeCrash> crashes;
   std::vector<OperatorAction> operator_actions;

@@ -106,6 +106,32 @@ TEST(ScenarioFile, AnUnknownOracleNameIsAnError) {
   EXPECT_NE(e.find("expect.oracles_fail[1]: \"speed\" is not an oracle"), std::string::npos) << e;
 }
 
+TEST(ScenarioFile, RandomCrashesOfOtherNodesAndRandomLinkOutagesAreBuilt) {
+  const LoadedScenario loaded = parse_scenario_text(
+      "s.textproto", std::string(kValid) +
+                         "network { default_link { outage_mean_up: \"10m\" } }\n"
+                         "random_faults { node_crashes { node: \"erp\" mean_up: \"5m\" "
+                         "power_loss_probability: 1 } }\n");
+  ASSERT_TRUE(loaded.ok());
+  const BuiltWorld built = build_world(loaded.file);
+  ASSERT_TRUE(built.ok()) << testing::PrintToString(built.errors);
+  ASSERT_EQ(built.spec.random_crashes.count("erp"), 1u);
+  EXPECT_EQ(built.spec.random_crashes.at("erp").mean_up, sim::minutes(5));
+  EXPECT_EQ(built.spec.random_crashes.at("erp").until, sim::kTimeZero + sim::minutes(10));
+  EXPECT_EQ(built.spec.network.default_link.random_outages.mean_up, sim::minutes(10));
+  EXPECT_EQ(built.fault_windows.size(), 2u);
+}
+
+TEST(ScenarioFile, RandomCrashesOfTheMiddlewareInNodeCrashesSayWhereTheyBelong) {
+  const std::string e =
+      only_error(std::string(kValid) +
+                 "random_faults { node_crashes { node: \"middleware\" mean_up: \"5m\" } }\n");
+  EXPECT_NE(e.find("random_faults.node_crashes[0].node: the middleware's random crashes are "
+                   "middleware_mean_up"),
+            std::string::npos)
+      << e;
+}
+
 TEST(ScenarioFile, AMissingFileSaysSo) {
   const LoadedScenario loaded = load_scenario_file("/nonexistent/x.textproto");
   ASSERT_EQ(loaded.errors.size(), 1u);
