@@ -14,29 +14,90 @@ void default_to(Msg* m, Get get, Set set, std::uint32_t value) {
 
 proto::Config with_defaults(proto::Config c) {
   auto* in = c.mutable_ingest();
-  default_to(in, &proto::IngestConfig::max_event_bytes, &proto::IngestConfig::set_max_event_bytes, 65536);
-  default_to(in, &proto::IngestConfig::max_batch_events, &proto::IngestConfig::set_max_batch_events, 500);
-  default_to(in, &proto::IngestConfig::dedup_retention_days, &proto::IngestConfig::set_dedup_retention_days, 30);
+  default_to(in, &proto::IngestConfig::max_event_bytes, &proto::IngestConfig::set_max_event_bytes,
+             65536);
+  default_to(in, &proto::IngestConfig::max_batch_events, &proto::IngestConfig::set_max_batch_events,
+             500);
+  default_to(in, &proto::IngestConfig::dedup_retention_days,
+             &proto::IngestConfig::set_dedup_retention_days, 30);
   auto* sq = c.mutable_sequencer();
-  default_to(sq, &proto::SequencerConfig::gap_timeout_ms, &proto::SequencerConfig::set_gap_timeout_ms, 60000);
+  default_to(sq, &proto::SequencerConfig::gap_timeout_ms,
+             &proto::SequencerConfig::set_gap_timeout_ms, 60000);
   if (sq->gap_policy() == proto::GAP_POLICY_UNSPECIFIED) sq->set_gap_policy(proto::HOLD);
   auto* p = c.mutable_poster();
-  default_to(p, &proto::PosterConfig::request_timeout_ms, &proto::PosterConfig::set_request_timeout_ms, 10000);
-  default_to(p, &proto::PosterConfig::backoff_initial_ms, &proto::PosterConfig::set_backoff_initial_ms, 200);
-  default_to(p, &proto::PosterConfig::backoff_max_ms, &proto::PosterConfig::set_backoff_max_ms, 60000);
-  default_to(p, &proto::PosterConfig::backoff_multiplier_percent, &proto::PosterConfig::set_backoff_multiplier_percent, 200);
-  default_to(p, &proto::PosterConfig::backoff_jitter_percent, &proto::PosterConfig::set_backoff_jitter_percent, 50);
-  default_to(p, &proto::PosterConfig::rate_limit_per_s, &proto::PosterConfig::set_rate_limit_per_s, 50);
-  default_to(p, &proto::PosterConfig::rate_limit_burst, &proto::PosterConfig::set_rate_limit_burst, 20);
+  default_to(p, &proto::PosterConfig::request_timeout_ms,
+             &proto::PosterConfig::set_request_timeout_ms, 10000);
+  default_to(p, &proto::PosterConfig::backoff_initial_ms,
+             &proto::PosterConfig::set_backoff_initial_ms, 200);
+  default_to(p, &proto::PosterConfig::backoff_max_ms, &proto::PosterConfig::set_backoff_max_ms,
+             60000);
+  default_to(p, &proto::PosterConfig::backoff_multiplier_percent,
+             &proto::PosterConfig::set_backoff_multiplier_percent, 200);
+  default_to(p, &proto::PosterConfig::backoff_jitter_percent,
+             &proto::PosterConfig::set_backoff_jitter_percent, 50);
+  default_to(p, &proto::PosterConfig::rate_limit_per_s, &proto::PosterConfig::set_rate_limit_per_s,
+             50);
+  default_to(p, &proto::PosterConfig::rate_limit_burst, &proto::PosterConfig::set_rate_limit_burst,
+             20);
   default_to(p, &proto::PosterConfig::max_in_flight, &proto::PosterConfig::set_max_in_flight, 32);
-  default_to(p, &proto::PosterConfig::breaker_failure_threshold, &proto::PosterConfig::set_breaker_failure_threshold, 5);
-  default_to(p, &proto::PosterConfig::breaker_open_ms, &proto::PosterConfig::set_breaker_open_ms, 30000);
+  default_to(p, &proto::PosterConfig::breaker_failure_threshold,
+             &proto::PosterConfig::set_breaker_failure_threshold, 5);
+  default_to(p, &proto::PosterConfig::breaker_open_ms, &proto::PosterConfig::set_breaker_open_ms,
+             30000);
   auto* pub = c.mutable_publisher();
   default_to(pub, &proto::PublisherConfig::retry_ms, &proto::PublisherConfig::set_retry_ms, 2000);
-  default_to(pub, &proto::PublisherConfig::max_in_flight, &proto::PublisherConfig::set_max_in_flight, 64);
-  default_to(pub, &proto::PublisherConfig::ack_record_delay_ms, &proto::PublisherConfig::set_ack_record_delay_ms, 1000);
+  default_to(pub, &proto::PublisherConfig::max_in_flight,
+             &proto::PublisherConfig::set_max_in_flight, 64);
+  default_to(pub, &proto::PublisherConfig::ack_record_delay_ms,
+             &proto::PublisherConfig::set_ack_record_delay_ms, 1000);
   if (c.erp_endpoint().empty()) c.set_erp_endpoint("erp");
   return c;
+}
+
+std::vector<ConfigProblem> config_problems(const proto::Config& c) {
+  std::vector<ConfigProblem> out;
+  auto at_most = [&out](const char* field, std::uint64_t value, std::uint64_t max,
+                        const char* unit) {
+    if (value > max) {
+      out.push_back({field, "must be at most " + std::to_string(max) + unit + ", not " +
+                                std::to_string(value)});
+    }
+  };
+  at_most("ingest.max_event_bytes", c.ingest().max_event_bytes(), 16u << 20, " bytes");
+  at_most("ingest.max_batch_events", c.ingest().max_batch_events(), 100'000, "");
+  at_most("ingest.dedup_retention_days", c.ingest().dedup_retention_days(), 3'650, " days");
+  at_most("sequencer.gap_timeout_ms", c.sequencer().gap_timeout_ms(), 86'400'000, " ms (a day)");
+  if (!proto::GapPolicy_IsValid(c.sequencer().gap_policy())) {
+    out.push_back({"sequencer.gap_policy", "must be HOLD, SKIP or DEAD_LETTER"});
+  }
+  const proto::PosterConfig& p = c.poster();
+  at_most("poster.request_timeout_ms", p.request_timeout_ms(), 600'000, " ms (10 minutes)");
+  at_most("poster.backoff_initial_ms", p.backoff_initial_ms(), 3'600'000, " ms (an hour)");
+  at_most("poster.backoff_max_ms", p.backoff_max_ms(), 3'600'000, " ms (an hour)");
+  if (p.backoff_multiplier_percent() != 0 &&
+      (p.backoff_multiplier_percent() < 100 || p.backoff_multiplier_percent() > 1000)) {
+    out.push_back({"poster.backoff_multiplier_percent",
+                   "must be from 100 (constant) to 1000 (ten times per retry), not " +
+                       std::to_string(p.backoff_multiplier_percent())});
+  }
+  at_most("poster.backoff_jitter_percent", p.backoff_jitter_percent(), 100, " %");
+  at_most("poster.rate_limit_per_s", p.rate_limit_per_s(), 1'000'000, " requests per second");
+  at_most("poster.rate_limit_burst", p.rate_limit_burst(), 1'000'000, " requests");
+  at_most("poster.max_in_flight", p.max_in_flight(), 100'000, " requests");
+  at_most("poster.breaker_failure_threshold", p.breaker_failure_threshold(), 10'000, " failures");
+  at_most("poster.breaker_open_ms", p.breaker_open_ms(), 3'600'000, " ms (an hour)");
+  const proto::Config effective = with_defaults(c);
+  if (effective.poster().backoff_initial_ms() > effective.poster().backoff_max_ms()) {
+    out.push_back({"poster.backoff_initial_ms",
+                   "must not exceed backoff_max_ms (" +
+                       std::to_string(effective.poster().backoff_max_ms()) + " ms)"});
+  }
+  at_most("publisher.retry_ms", c.publisher().retry_ms(), 600'000, " ms (10 minutes)");
+  at_most("publisher.max_in_flight", c.publisher().max_in_flight(), 100'000, " notifications");
+  at_most("publisher.ack_record_delay_ms", c.publisher().ack_record_delay_ms(), 600'000,
+          " ms (10 minutes)");
+  at_most("unsafe.max_in_flight_per_key", c.unsafe().max_in_flight_per_key(), 1'000, " requests");
+  return out;
 }
 
 std::string describe_config(const proto::Config& config) {

@@ -35,6 +35,11 @@ const MasterData& Core::master_data() const { return p_->master; }
 
 Result<std::unique_ptr<Core>> Core::open(const proto::Config& config, Runtime& runtime,
                                          const std::string& db_path, const std::string& vfs) {
+  if (const auto problems = config_problems(config); !problems.empty()) {
+    std::string message = "the core refuses this config:";
+    for (const ConfigProblem& p : problems) message += " " + p.field + " " + p.what + ";";
+    return Error{ErrorKind::kInvalidArgument, message};
+  }
   MW_ASSIGN(db, Db::open(db_path, vfs));
   MW_TRY(migrate(*db));
   auto parts = std::make_unique<Parts>(with_defaults(config), runtime, std::move(db));

@@ -40,7 +40,8 @@ struct Effects;
 class Core {
  public:
   // open opens (or creates) the store at `db_path` on the SQLite VFS `vfs` (empty: default),
-  // migrates it, and recovers. `config` is completed with defaults.
+  // migrates it, and recovers. `config` is completed with defaults; a config with
+  // config_problems is refused (kInvalidArgument, naming each field).
   static Result<std::unique_ptr<Core>> open(const proto::Config& config, Runtime& runtime,
                                             const std::string& db_path, const std::string& vfs);
   Core(const Core&) = delete;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "middleware/config_defaults.h"
 #include "scenarios/scenario/duration_text.h"
 #include "scenarios/world/reference_world.h"
 
@@ -124,6 +125,7 @@ class Builder {
     if (s.has_network()) network(s.network(), top_.at().nested(s, "network"));
     erp(s.erp(), top_.at().nested(s, "erp"));
     out_.spec.design = s.design();
+    design(s);
     for (int i = 0; i < s.faults_size(); ++i) fault(s.faults(i), top_.at().nested(s, "faults", i));
     if (s.has_random_faults())
       random_faults(s.random_faults(), top_.at().nested(s, "random_faults"));
@@ -139,6 +141,45 @@ class Builder {
   }
 
  private:
+  // design checks the middleware design as the core will (config_problems), placing each
+  // problem at its field, and what the world wires itself.
+  void design(const sp::Scenario& s) {
+    for (const core::ConfigProblem& p : core::config_problems(s.design()))
+      error_at_path(s, "design." + p.field, p.what);
+    const Locator at = top_.at().nested(s, "design");
+    if (s.design().publisher().subscribers_size() > 0) {
+      at.nested(s.design(), "publisher")
+          .error(s.design().publisher(), "subscribers",
+                 "is wired by the world (the WMS when there is one): leave it out",
+                 /*index=*/0);
+    }
+    if (!s.design().erp_endpoint().empty() && s.design().erp_endpoint() != "erp") {
+      at.error(s.design(), "erp_endpoint", "must be \"erp\" (the ERP's node) or left out");
+    }
+  }
+
+  // error_at_path reports `what` at the field `dotted` ("design.poster.backoff_max_ms") of `s`.
+  void error_at_path(const sp::Scenario& s, const std::string& dotted, const std::string& what) {
+    const google::protobuf::Message* message = &s;
+    Locator at = top_.at();
+    std::string_view rest = dotted;
+    for (auto dot = rest.find('.'); dot != std::string_view::npos; dot = rest.find('.')) {
+      const std::string name(rest.substr(0, dot));
+      const auto* field = message->GetDescriptor()->FindFieldByName(name);
+      if (field == nullptr ||
+          field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE)
+        break;
+      at = at.nested(*message, name);
+      message = &message->GetReflection()->GetMessage(*message, field);
+      rest.remove_prefix(dot + 1);
+    }
+    if (message->GetDescriptor()->FindFieldByName(std::string(rest)) == nullptr) {
+      at.error_here(dotted + ": " + what);
+      return;
+    }
+    at.error(*message, rest, what);
+  }
+
   void check_name_and_story(const sp::Scenario& s) {
     const std::string& name = s.name();
     const bool name_ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {

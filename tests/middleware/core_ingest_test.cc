@@ -51,6 +51,18 @@ TEST(CoreIngest, UnfinishedEventIsRememberedPastDedupRetention) {
   EXPECT_EQ(h.acked_ids(), (std::vector<std::string>{"e1", "e1"}));
 }
 
+TEST(CoreOpen, AConfigOutsideWhatTheCoreAcceptsIsRefusedNamingTheField) {
+  proto::Config c;
+  c.mutable_poster()->set_backoff_jitter_percent(150);
+  ManualRuntime rt;
+  auto r = Core::open(c, rt, ":memory:", "");
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kInvalidArgument);
+  EXPECT_NE(r.error().message.find("poster.backoff_jitter_percent must be at most 100 %"),
+            std::string::npos)
+      << r.error().message;
+}
+
 TEST(CoreIngest, IdReusedWithAnotherPayloadIsQuarantinedAndNacked) {
   CoreHarness h;
   h.send_events({consumption("e1", "wo:1", 1, 1500)});

@@ -132,6 +132,21 @@ TEST(ScenarioFile, RandomCrashesOfTheMiddlewareInNodeCrashesSayWhereTheyBelong) 
       << e;
 }
 
+TEST(ScenarioFile, ADesignTheCoreWouldRefuseIsReportedAtItsField) {
+  const std::string e = only_error(
+      std::string(kValid) + "design {\n  poster {\n    backoff_jitter_percent: 150\n  }\n}\n");
+  EXPECT_EQ(
+      e, "s.textproto:7:5: design.poster.backoff_jitter_percent: must be at most 100 %, not 150");
+}
+
+TEST(ScenarioFile, SubscribersAreWiredByTheWorldNotTheFile) {
+  const std::string e =
+      only_error(std::string(kValid) + "design { publisher { subscribers: \"wms\" } }\n");
+  EXPECT_NE(e.find("s.textproto:5:22: design.publisher.subscribers[0]: is wired by the world"),
+            std::string::npos)
+      << e;
+}
+
 TEST(ScenarioFile, AMissingFileSaysSo) {
   const LoadedScenario loaded = load_scenario_file("/nonexistent/x.textproto");
   ASSERT_EQ(loaded.errors.size(), 1u);
