@@ -19,11 +19,14 @@
 
 namespace mw::sim::disk_internal {
 
-// Op is one change to a file not yet synced, kept in issue order until the next sync.
+// Op is one change to a file not yet synced, kept in issue order until the next sync. A
+// write's bytes are in its inode's `unsynced_bytes` (one buffer for all of them, reused from
+// sync to sync, so a write allocates nothing).
 struct Op {
   bool is_truncate = false;
-  std::uint64_t offset = 0;         // A write's first byte, or the size a truncate sets.
-  std::vector<std::uint8_t> bytes;  // What a write wrote; empty for a truncate.
+  std::uint64_t offset = 0;  // A write's first byte, or the size a truncate sets.
+  std::uint64_t size = 0;    // A write's length; 0 for a truncate.
+  std::uint64_t at = 0;      // Where a write's bytes start in `unsynced_bytes`.
 };
 
 // Shm is the wal-index of one database: memory every connection to it maps, like the -shm
@@ -42,6 +45,7 @@ struct Inode {
   std::vector<std::uint8_t> durable;  // As of the last sync.
   std::vector<std::uint8_t> visible;  // durable with `unsynced` applied: what reads see.
   std::vector<Op> unsynced;
+  std::vector<std::uint8_t> unsynced_bytes;  // The bytes of the writes in `unsynced`.
   int shared_holders = 0;    // Handles at SQLITE_LOCK_SHARED or above.
   std::uint64_t writer = 0;  // The handle at RESERVED, PENDING or EXCLUSIVE; 0 if none.
   int writer_lock = SQLITE_LOCK_NONE;

@@ -35,17 +35,19 @@ void lose_unsynced(Inode& f, std::uint64_t sector, double survives, Rng& rng) {
       if (rng.bernoulli(0.5)) out.resize(op.offset);
       continue;
     }
-    const std::uint64_t end = op.offset + op.bytes.size();
+    const std::uint64_t end = op.offset + op.size;
+    const std::uint8_t* bytes = f.unsynced_bytes.data() + op.at;
     for (std::uint64_t pos = op.offset; pos < end;) {
       // A piece ends at the next sector boundary of the file, or at the end of the write.
       const std::uint64_t piece_end = std::min(end, (pos / sector + 1) * sector);
       if (rng.bernoulli(survives)) {
-        apply_write(out, pos, op.bytes.data() + (pos - op.offset), piece_end - pos);
+        apply_write(out, pos, bytes + (pos - op.offset), piece_end - pos);
       }
       pos = piece_end;
     }
   }
   f.unsynced.clear();
+  f.unsynced_bytes.clear();
   f.visible = out;
   f.durable = std::move(out);
 }
@@ -105,13 +107,14 @@ void write_at(VolumeState& v, Inode& f, std::uint64_t offset, const void* data, 
   v.stats.bytes_written += n;
   const auto* bytes = static_cast<const std::uint8_t*>(data);
   apply_write(f.visible, offset, bytes, n);
-  f.unsynced.push_back(Op{false, offset, std::vector<std::uint8_t>(bytes, bytes + n)});
+  f.unsynced.push_back(Op{false, offset, n, f.unsynced_bytes.size()});
+  f.unsynced_bytes.insert(f.unsynced_bytes.end(), bytes, bytes + n);
 }
 
 void truncate_to(VolumeState& v, Inode& f, std::uint64_t size) {
   ++v.stats.truncates;
   f.visible.resize(size);
-  f.unsynced.push_back(Op{true, size, {}});
+  f.unsynced.push_back(Op{true, size, 0, 0});
 }
 
 void sync(VolumeState& v, Inode& f) {
@@ -122,10 +125,11 @@ void sync(VolumeState& v, Inode& f) {
     if (op.is_truncate) {
       f.durable.resize(op.offset);
     } else {
-      apply_write(f.durable, op.offset, op.bytes.data(), op.bytes.size());
+      apply_write(f.durable, op.offset, f.unsynced_bytes.data() + op.at, op.size);
     }
   }
   f.unsynced.clear();
+  f.unsynced_bytes.clear();
 }
 
 void crash(VolumeState& v) {
