@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "middleware/proto/wire.pb.h"
+#include "sim/id_index.h"
 #include "sim/node.h"
 #include "sim/rng.h"
 #include "sim/time.h"
@@ -96,7 +97,7 @@ class OutboxStore {
  private:
   std::uint64_t next_ = 1;
   std::map<std::uint64_t, Entry> entries_;
-  std::map<std::string, std::uint64_t, std::less<>> by_id_;
+  sim::IdIndex<std::uint64_t> by_id_;
   std::map<std::string, std::string, std::less<>> rejections_;
   SenderStats stats_;
 };

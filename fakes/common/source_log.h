@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "middleware/proto/events.pb.h"
+#include "sim/id_index.h"
 #include "sim/time.h"
 
 namespace mw::fakes {
@@ -68,7 +69,7 @@ class SourceLog {
 
  private:
   std::deque<EmittedEvent> events_;
-  std::map<std::string, std::size_t, std::less<>> by_id_;
+  sim::IdIndex<std::size_t> by_id_;
 };
 
 }  // namespace mw::fakes

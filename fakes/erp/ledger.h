@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "fakes/erp/erp_stats.h"
+#include "sim/id_index.h"
 #include "middleware/proto/common.pb.h"
 #include "middleware/proto/erp.pb.h"
 #include "sim/time.h"
@@ -144,8 +145,8 @@ class ErpLedger {
   std::map<StockKey, std::int64_t> stock_;
   std::map<StockKey, std::int64_t> opening_stock_;
   std::deque<Posting> postings_;
-  std::map<std::string, std::vector<std::size_t>, std::less<>> by_reference_;  // indices
-  std::map<std::string, std::vector<std::size_t>, std::less<>> by_source_event_;  // indices
+  sim::IdIndex<std::vector<std::size_t>> by_reference_;  // indices
+  sim::IdIndex<std::vector<std::size_t>> by_source_event_;  // indices
   std::map<LotKey, proto::LotStatus> lot_status_;
   std::set<std::string, std::less<>> closed_periods_;
   std::vector<PeriodChange> period_history_;

@@ -1,5 +1,6 @@
 #include "fakes/wms/wms_book.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "sim/check.h"
@@ -49,6 +50,7 @@ const char* replenishment_state_name(ReplenishmentState state) {
 }
 
 void WmsBook::set_opening_stock(const WmsStockKey& key, std::int64_t milli) {
+  add_to_location(key, WideSum{milli} - stock(key));
   if (milli == 0) {
     stock_.erase(key);
   } else {
@@ -206,15 +208,10 @@ std::int64_t WmsBook::stock(const WmsStockKey& key) const {
 
 std::int64_t WmsBook::location_stock(std::string_view plant, std::string_view material,
                                      std::string_view location) const {
-  std::int64_t sum = 0;
-  for (auto it = stock_.lower_bound(WmsStockKey{std::string(plant), std::string(material), "", ""});
-       it != stock_.end() && it->first.plant == plant && it->first.material == material; ++it) {
-    // Saturating: a corrupted delta must not make the sum undefined.
-    if (it->first.storage_location == location && __builtin_add_overflow(sum, it->second, &sum)) {
-      sum = it->second > 0 ? INT64_MAX : INT64_MIN;
-    }
-  }
-  return sum;
+  const auto it = location_sum_.find(
+      WmsLocationKey{std::string(plant), std::string(material), std::string(location)});
+  if (it == location_sum_.end()) return 0;
+  return static_cast<std::int64_t>(std::clamp<WideSum>(it->second, INT64_MIN, INT64_MAX));
 }
 
 proto::LotStatus WmsBook::lot_status(const WmsLotKey& key) const {
@@ -236,6 +233,13 @@ void WmsBook::add_stock(const WmsStockKey& key, std::int64_t milli) {
   } else {
     it->second = sum;
   }
+  add_to_location(key, milli);
+}
+
+void WmsBook::add_to_location(const WmsStockKey& key, WideSum delta) {
+  auto at = location_sum_.try_emplace({key.plant, key.material, key.storage_location}, 0).first;
+  at->second += delta;
+  if (at->second == 0) location_sum_.erase(at);
 }
 
 }  // namespace mw::fakes

@@ -38,6 +38,7 @@
 #include "fakes/common/source_log.h"
 #include "middleware/proto/common.pb.h"
 #include "middleware/proto/wire.pb.h"
+#include "sim/id_index.h"
 #include "sim/time.h"
 
 namespace mw::fakes {
@@ -49,6 +50,14 @@ struct WmsStockKey {
   std::string lot;
   std::string storage_location;
   friend auto operator<=>(const WmsStockKey&, const WmsStockKey&) = default;
+};
+
+// WmsLocationKey is where line-side stock is counted for replenishment, over all lots.
+struct WmsLocationKey {
+  std::string plant;
+  std::string material;
+  std::string storage_location;
+  friend auto operator<=>(const WmsLocationKey&, const WmsLocationKey&) = default;
 };
 
 struct WmsLotKey {
@@ -209,7 +218,8 @@ class WmsBook {
 
   // stock returns the balance of `key`, 0 if it never moved.
   std::int64_t stock(const WmsStockKey& key) const;
-  // location_stock returns the stock of (`plant`, `material`) at `location`, summed over lots.
+  // location_stock returns the stock of (`plant`, `material`) at `location`, summed over lots
+  // (clamped to the int64 range, which only corrupted deltas could leave).
   std::int64_t location_stock(std::string_view plant, std::string_view material,
                               std::string_view location) const;
   // all_stock returns every non-zero balance, ordered by key.
@@ -228,22 +238,27 @@ class WmsBook {
   const WmsStats& stats() const { return stats_; }
 
  private:
+  __extension__ typedef __int128 WideSum;
   void add_stock(const WmsStockKey& key, std::int64_t milli);
+  void add_to_location(const WmsStockKey& key, WideSum delta);
 
   SourceLog& source_log_;
   std::deque<AppliedNotification> applied_;
-  std::set<std::string, std::less<>> applied_ids_;
-  std::map<std::string, std::size_t, std::less<>> applied_by_source_event_;
+  sim::IdSet applied_ids_;
+  sim::IdIndex<std::size_t> applied_by_source_event_;
   std::map<std::string, std::uint64_t, std::less<>> last_sequence_;
   std::map<std::string, std::map<std::uint64_t, proto::Notification>, std::less<>> held_;
-  std::set<std::string, std::less<>> held_ids_;
+  sim::IdSet held_ids_;
   std::vector<NotificationAnomaly> anomalies_;
-  std::set<std::string, std::less<>> anomaly_ids_;
+  sim::IdSet anomaly_ids_;
   std::map<WmsStockKey, std::int64_t> stock_;
+  // The sum of stock_ per location, kept with every change so that replenishment rules need
+  // not walk every lot; 128 bits so the sum itself cannot overflow.
+  std::map<WmsLocationKey, WideSum> location_sum_;
   std::map<WmsLotKey, proto::LotStatus> lot_status_;
   std::map<std::string, std::uint64_t, std::less<>> next_source_sequence_;
   std::deque<Replenishment> replenishments_;
-  std::map<std::string, std::size_t, std::less<>> replenishment_by_event_;
+  sim::IdIndex<std::size_t> replenishment_by_event_;
   std::map<std::size_t, std::size_t> open_by_rule_;  // rule -> index in replenishments_
   std::set<std::size_t> starved_rules_;
   OutboxStore outbox_;

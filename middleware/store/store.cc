@@ -224,7 +224,11 @@ Status Store::key_put(std::string_view ordering_key, const KeyState& k) {
   MW_ASSIGN(st,
             prep("INSERT OR REPLACE INTO sequence_keys(ordering_key, next_sequence) VALUES(?, ?)"));
   MW_TRY(st->bind(1, ordering_key).bind(2, k.next_sequence).run());
-  next_sequence_.insert_or_assign(std::string(ordering_key), k.next_sequence);
+  if (auto it = next_sequence_.find(ordering_key); it != next_sequence_.end()) {
+    it->second = k.next_sequence;
+  } else {
+    next_sequence_.emplace(std::string(ordering_key), k.next_sequence);
+  }
   return Status::ok();
 }
 
@@ -316,16 +320,19 @@ Result<std::optional<DeadLetterRow>> Store::dead_letter_of(std::int64_t event_ro
 Result<std::int64_t> Store::next_notification_sequence(std::string_view subscriber,
                                                        std::string_view ordering_key) {
   drop_stale_caches();
-  auto cache_key = std::make_pair(std::string(subscriber), std::string(ordering_key));
-  auto it = next_notification_.find(cache_key);
-  if (it == next_notification_.end()) {
+  auto by_key = next_notification_.find(subscriber);
+  if (by_key == next_notification_.end()) {
+    by_key = next_notification_.emplace(std::string(subscriber), TextMap<std::int64_t>{}).first;
+  }
+  auto it = by_key->second.find(ordering_key);
+  if (it == by_key->second.end()) {
     MW_ASSIGN(read, prep("SELECT next_sequence FROM notification_sequences WHERE subscriber = ? "
                          "AND ordering_key = ?"));
     read->bind(1, subscriber).bind(2, ordering_key);
     MW_ASSIGN(row, read->step());
     const std::int64_t next = row ? read->column_int(0) : 1;
     read->reset();
-    it = next_notification_.emplace(std::move(cache_key), next).first;
+    it = by_key->second.emplace(std::string(ordering_key), next).first;
   }
   const std::int64_t sequence = it->second;
   MW_ASSIGN(

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "middleware/enrich/master_data.h"
@@ -175,11 +176,21 @@ class Store {
   // drop_stale_caches empties the caches if a transaction rolled back since they were filled.
   void drop_stale_caches();
 
+  // TextHash lets the caches below be searched by std::string_view. They are hash maps
+  // because ordering keys share long prefixes, which made ordered lookups compare for long;
+  // they are never iterated.
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  template <typename V>
+  using TextMap = std::unordered_map<std::string, V, TextHash, std::equal_to<>>;
+
   Db& db_;
   // Values as last written or read, so hot paths need not read them back. Only this
   // connection writes these tables.
-  std::map<std::string, std::int64_t, std::less<>> next_sequence_;
-  std::map<std::pair<std::string, std::string>, std::int64_t> next_notification_;
+  TextMap<std::int64_t> next_sequence_;                // by ordering key
+  TextMap<TextMap<std::int64_t>> next_notification_;  // by subscriber, then ordering key
   std::uint64_t caches_rollbacks_ = 0;
 };
 

@@ -1,6 +1,7 @@
 #include <map>
 
 #include "properties/oracles/oracles.h"
+#include "sim/id_index.h"
 
 namespace mw::props {
 
@@ -16,8 +17,8 @@ Verdict check_downstream(const OracleInput& in, const EventFates& fates) {
   for (const Downstream& d : in.downstream) {
     for (const std::string& a : d.anomalies) v.add({d.subscriber + " reported: " + a, {}, "", {}});
     std::map<std::string, std::uint64_t> last_sequence;
-    std::map<std::string, std::uint32_t, std::less<>> applied_per_event;
-    std::map<std::string, sim::Time, std::less<>> first_applied;
+    sim::IdIndex<std::uint32_t> applied_per_event;
+    sim::IdIndex<sim::Time> first_applied;
     for (const AppliedNotification& n : d.applied) {
       std::uint64_t& last = last_sequence[n.ordering_key];
       if (n.sequence != last + 1) {

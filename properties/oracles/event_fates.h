@@ -9,6 +9,7 @@
 
 #include "middleware/proto/events.pb.h"
 #include "properties/oracles/oracle_input.h"
+#include "sim/id_index.h"
 
 namespace mw::props {
 
@@ -47,7 +48,7 @@ class EventFates {
   std::string parked_before(const std::string& key, std::uint64_t sequence) const;
 
  private:
-  std::map<std::string, EventFate, std::less<>> fates_;
+  sim::IdIndex<EventFate> fates_;
   // parked dead letters: key -> (sequence -> event id)
   std::map<std::string, std::map<std::int64_t, std::string>> parked_;
 };

@@ -1,7 +1,7 @@
 #include <map>
-#include <set>
 
 #include "properties/oracles/oracles.h"
+#include "sim/id_index.h"
 
 namespace mw::props {
 
@@ -13,7 +13,7 @@ Verdict check_sequencing(const OracleInput& in) {
     sim::Time at{};
   };
   std::map<std::string, Last> last_by_key;
-  std::set<std::string, std::less<>> seen;  // a repeated posting is exactly_once's finding
+  sim::IdSet seen;  // a repeated posting is exactly_once's finding
   for (const fakes::Posting& p : in.erp->postings()) {
     const fakes::EmittedEvent* e = in.sources->find(p.source_event_id);
     if (e == nullptr || !seen.insert(p.source_event_id).second) continue;
