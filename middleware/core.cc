@@ -1,5 +1,7 @@
 #include "middleware/core.h"
 
+#include <memory>
+#include <type_traits>
 #include <variant>
 
 #include "middleware/config_defaults.h"
@@ -100,6 +102,7 @@ void Core::on_message(std::string_view from, std::string_view bytes) {
 void Core::quarantine_frame(std::string_view from, std::string_view bytes,
                             const std::string& reason) {
   ++p_->metrics.frames_malformed;
+  p_->commits.flush();  // the row commits on its own: a non-retryable nack needs it durable
   QuarantineRow row{0, p_->ctx.now_ns(), std::string(from), "", 0, std::string(bytes), reason};
   const Status kept = p_->store.quarantine_put(row);
   if (kept.is_ok()) ++p_->metrics.quarantined;
@@ -161,8 +164,7 @@ void Core::ingest(std::string_view from, const proto::EventBatch& batch, bool se
         QuarantineRow{0, now, std::string(from), event_id, raw.format(), raw.payload(), reason});
   };
 
-  Transaction tx(*p_->db);
-  Status failure = tx.begin();
+  Status failure = p_->commits.begin();
   for (int i = 0; failure.is_ok() && i < batch.events_size(); ++i) {
     const proto::SourceEvent& raw = batch.events(i);
     ++counts.events_received;
@@ -226,32 +228,49 @@ void Core::ingest(std::string_view from, const proto::EventBatch& batch, bool se
     ++counts.events_accepted;
     ack.mutable_ack()->add_event_ids(env.event_id());
   }
-  if (failure.is_ok()) failure = tx.commit();
-  if (!failure.is_ok()) {
-    // Nothing of the batch is durable: ask for all of it again.
-    if (!send_acks) return;
-    proto::Frame frame;
-    proto::Nack* n = frame.mutable_nack();
-    n->set_batch_id(batch.batch_id());
-    n->set_reason("store unavailable, resend the batch: " + failure.error().message);
-    n->set_retryable(true);
-    p_->runtime.send(from, frame.SerializeAsString());
-    return;
-  }
-  Metrics& m = p_->metrics;
-  m.events_received += counts.events_received;
-  m.events_accepted += counts.events_accepted;
-  m.duplicates += counts.duplicates;
-  m.conflicts += counts.conflicts;
-  m.quarantined += counts.quarantined;
-  apply(fx);
-  if (!send_acks) return;
-  if (ack.ack().event_ids_size() > 0) p_->runtime.send(from, ack.SerializeAsString());
-  for (proto::Nack& n : nacks) {
-    proto::Frame frame;
-    *frame.mutable_nack() = std::move(n);
-    p_->runtime.send(from, frame.SerializeAsString());
-  }
+  if (failure.is_ok()) p_->sequencer.stage(fx);
+  // What the batch decided leaves only once its group commits.
+  struct Outcome {
+    std::string from;
+    std::decay_t<decltype(batch.batch_id())> batch_id;
+    Effects fx;
+    proto::Frame ack;
+    std::vector<proto::Nack> nacks;
+    Metrics counts;
+  };
+  auto out = std::make_shared<Outcome>(Outcome{std::string(from), batch.batch_id(), std::move(fx),
+                                               std::move(ack), std::move(nacks),
+                                               std::move(counts)});
+  p_->commits.end(
+      failure,
+      [this, out, send_acks] {
+        Metrics& m = p_->metrics;
+        m.events_received += out->counts.events_received;
+        m.events_accepted += out->counts.events_accepted;
+        m.duplicates += out->counts.duplicates;
+        m.conflicts += out->counts.conflicts;
+        m.quarantined += out->counts.quarantined;
+        apply(out->fx);
+        if (!send_acks) return;
+        if (out->ack.ack().event_ids_size() > 0) {
+          p_->runtime.send(out->from, out->ack.SerializeAsString());
+        }
+        for (proto::Nack& n : out->nacks) {
+          proto::Frame frame;
+          *frame.mutable_nack() = std::move(n);
+          p_->runtime.send(out->from, frame.SerializeAsString());
+        }
+      },
+      [this, out, send_acks](const Error& why) {
+        // Nothing of the batch is durable: ask for all of it again.
+        if (!send_acks) return;
+        proto::Frame frame;
+        proto::Nack* n = frame.mutable_nack();
+        n->set_batch_id(out->batch_id);
+        n->set_reason("store unavailable, resend the batch: " + why.message);
+        n->set_retryable(true);
+        p_->runtime.send(out->from, frame.SerializeAsString());
+      });
 }
 
 void Core::apply(Effects& fx) {
@@ -269,6 +288,7 @@ void Core::apply(Effects& fx) {
 
 void Core::on_gap_timeout(const std::string& key) {
   ++p_->metrics.gap_alerts;
+  p_->commits.flush();  // a rare path: it keeps its own transaction
   Effects fx;
   Transaction tx(*p_->db);
   Status s = tx.begin();
@@ -303,6 +323,7 @@ MetricsSnapshot Core::metrics() {
   }
   s.in_flight = p_->poster.in_flight();
   s.notifications_pending = p_->publisher.pending();
+  s.uncommitted_steps = p_->commits.steps();
   if (auto b = p_->store.backlog(); b.is_ok()) s.backlog_by_plant_domain = std::move(b.value());
   s.breaker_state = p_->poster.breaker_state();
   return s;

@@ -29,6 +29,7 @@ Result<EventRow> find_parked(Store& store, const std::string& event_id) {
 }  // namespace
 
 Status Core::set_master_data(const MasterData& master, const std::string& actor) {
+  p_->commits.flush();  // operator actions run their own transaction
   Transaction tx(*p_->db);
   MW_TRY(tx.begin());
   MW_TRY(p_->store.save_master_data(master));
@@ -49,6 +50,7 @@ Result<std::vector<EventState>> Core::event_states() { return p_->store.event_st
 Result<std::vector<AuditRow>> Core::audit_log(std::int64_t limit) { return p_->store.audit_log(limit); }
 
 Status Core::replay(const std::string& event_id, const std::string& actor) {
+  p_->commits.flush();  // operator actions run their own transaction
   MW_ASSIGN(row, find_parked(p_->store, event_id));
   proto::EventEnvelope env;
   if (!env.ParseFromString(row.envelope)) return technical("stored envelope of '" + event_id + "' does not parse");
@@ -94,6 +96,7 @@ Status Core::replay_all(const std::string& actor) {
 }
 
 Status Core::discard(const std::string& event_id, const std::string& reason, const std::string& actor) {
+  p_->commits.flush();  // operator actions run their own transaction
   if (reason.empty()) return Error{ErrorKind::kInvalidArgument, "a discard needs a reason"};
   MW_ASSIGN(row, find_parked(p_->store, event_id));
   Transaction tx(*p_->db);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "middleware/core.h"
+#include "middleware/pipeline/commit_group.h"
 #include "middleware/pipeline/context.h"
 #include "middleware/pipeline/poster.h"
 #include "middleware/pipeline/publisher.h"
@@ -21,7 +22,8 @@ struct Core::Parts {
         runtime(rt),
         db(std::move(database)),
         store(*db),
-        ctx{config, runtime, store, metrics, master},
+        commits(*db, rt, std::chrono::milliseconds(config.store().commit_window_ms())),
+        ctx{config, runtime, store, commits, metrics, master},
         publisher(ctx),
         poster(ctx, publisher),
         sequencer(ctx) {}
@@ -30,6 +32,7 @@ struct Core::Parts {
   Runtime& runtime;
   std::unique_ptr<Db> db;
   Store store;
+  CommitGroup commits;
   MasterData master;
   Metrics metrics;
   Context ctx;

@@ -60,6 +60,9 @@ struct MetricsSnapshot {
   std::uint64_t held_behind_dead_letters = 0;
   std::uint64_t in_flight = 0;    // ERP requests awaiting a reply
   std::uint64_t notifications_pending = 0;
+  // Pipeline steps written in the open commit group: their effects (acks, sends,
+  // notifications) leave when it commits. The counts above already see their writes.
+  std::uint64_t uncommitted_steps = 0;
   // Backlog (waiting + queued) by "<plant>/<domain>", e.g. "P100/production".
   std::map<std::string, std::uint64_t> backlog_by_plant_domain;
   std::string breaker_state;

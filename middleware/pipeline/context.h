@@ -3,6 +3,7 @@
 
 #include "middleware/enrich/master_data.h"
 #include "middleware/metrics/metrics.h"
+#include "middleware/pipeline/commit_group.h"
 #include "middleware/proto/config.pb.h"
 #include "middleware/runtime.h"
 #include "middleware/store/store.h"
@@ -13,6 +14,7 @@ struct Context {
   const proto::Config& config;
   Runtime& runtime;
   Store& store;
+  CommitGroup& commits;  // every write of a pipeline step goes through it
   Metrics& metrics;
   MasterData& master;
 

@@ -268,7 +268,7 @@ void Poster::on_reply(const proto::ErpReply& reply) {
 
 void Poster::handle_outcome(const Flight& flight, const proto::ErpReply& reply) {
   Item* item = find(flight.key, flight.event_row);
-  if (item == nullptr || item->work.barrier) return;  // already finished
+  if (item == nullptr || item->work.barrier || item->concluding) return;  // already finished
   const bool legacy = !ctx_.config.poster().erp_honours_idempotency_keys();
   const auto outcome = reply.outcome_case();
   // A reply that does not answer the question asked (a query result to a command, a posting
@@ -370,52 +370,80 @@ void Poster::posted(const std::string& key, Item& item, const std::string& docum
 }
 
 void Poster::commit_posted(const std::string& key, Item& item, const std::string& document) {
-  const WorkItem& work = item.work;  // erase() below ends its life
   const bool record_notifications = !ctx_.config.unsafe().publish_before_posted_durable();
-  Transaction tx(ctx_.store.db());
-  Status s = tx.begin();
-  std::vector<NotificationRow> notifications;
-  if (s.is_ok()) s = ctx_.store.event_finish(work.event_row, kPosted, ctx_.now_ns(), document);
-  if (s.is_ok() && record_notifications) {
-    auto r = publisher_.record(work, document);
-    if (r.is_ok()) {
-      notifications = std::move(r.value());
-    } else {
-      s = r.status();
-    }
-  }
-  if (s.is_ok()) s = tx.commit();
-  if (!s.is_ok()) {
-    // The ERP has the posting but the mark did not commit: find it again rather than post it
-    // again on an ERP that would post twice.
-    if (!ctx_.config.poster().erp_honours_idempotency_keys()) item.needs_reconcile = true;
-    return retry_later(key, item, Duration::zero());
-  }
-  ++ctx_.metrics.posted;
-  ctx_.metrics.posting_latency.record(ctx_.now() - work.received_at);
-  erase(key, item);  // `work` and `item` are gone from here on
-  publisher_.publish(std::move(notifications));
-  make_ready(key);
-  pump();
+  auto notifications = std::make_shared<std::vector<NotificationRow>>();
+  const WorkItem& work = item.work;
+  conclude(
+      key, item, /*outcome_exists_in_erp=*/true,
+      [&]() -> Status {
+        MW_TRY(ctx_.store.event_finish(work.event_row, kPosted, ctx_.now_ns(), document));
+        if (!record_notifications) return Status::ok();
+        MW_ASSIGN(rows, publisher_.record(work, document));
+        *notifications = std::move(rows);
+        return Status::ok();
+      },
+      [this, key, notifications](Item& done) {
+        ++ctx_.metrics.posted;
+        ctx_.metrics.posting_latency.record(ctx_.now() - done.work.received_at);
+        erase(key, done);  // `done` is gone from here on
+        publisher_.publish(std::move(*notifications));
+      });
 }
 
 void Poster::rejected(const std::string& key, Item& item, const proto::ErpRejection& rejection) {
   const DeadLetterClass cls = class_of(rejection.code());
-  Transaction tx(ctx_.store.db());
-  Status s = tx.begin();
-  if (s.is_ok()) s = ctx_.store.event_set_state(item.work.event_row, kDeadLettered);
-  if (s.is_ok()) {
-    s = ctx_.store.dead_letter_put(
-        item.work.event_row, to_string(cls),
-        "ERP rejected " + item.work.command.external_reference() + ": " + rejection.message(),
-        ctx_.now_ns());
-  }
-  if (s.is_ok()) s = tx.commit();
-  if (!s.is_ok()) return retry_later(key, item, Duration::zero());  // the ERP will reject again
-  ++ctx_.metrics.dead_lettered;
-  ++ctx_.metrics.dead_lettered_by_class[std::string(to_string(cls))];
-  item.work.barrier = true;
-  item.attempts = 0;
+  conclude(
+      key, item, /*outcome_exists_in_erp=*/false,  // a repeated command is rejected again
+      [&]() -> Status {
+        MW_TRY(ctx_.store.event_set_state(item.work.event_row, kDeadLettered));
+        return ctx_.store.dead_letter_put(
+            item.work.event_row, to_string(cls),
+            "ERP rejected " + item.work.command.external_reference() + ": " + rejection.message(),
+            ctx_.now_ns());
+      },
+      [this, cls](Item& done) {
+        ++ctx_.metrics.dead_lettered;
+        ++ctx_.metrics.dead_lettered_by_class[std::string(to_string(cls))];
+        done.work.barrier = true;
+        done.attempts = 0;
+      });
+}
+
+void Poster::conclude(const std::string& key, Item& item, bool outcome_exists_in_erp,
+                      const std::function<Status()>& write,
+                      std::function<void(Item&)> committed) {
+  ++item.in_flight;
+  item.concluding = true;
+  const std::int64_t row = item.work.event_row;
+  Status s = ctx_.commits.begin();
+  if (s.is_ok()) s = write();
+  // Found again by key and row: the item may have moved in its queue's map meanwhile.
+  auto settle = [this, key, row]() -> Item* {
+    Item* it = find(key, row);
+    if (it == nullptr) return nullptr;
+    --it->in_flight;
+    it->concluding = false;
+    return it;
+  };
+  ctx_.commits.end(
+      s,
+      [this, key, settle, committed = std::move(committed)] {
+        if (Item* it = settle()) committed(*it);
+        make_ready(key);
+        pump();
+      },
+      [this, key, settle, outcome_exists_in_erp](const Error&) {
+        Item* it = settle();
+        if (it == nullptr) return;
+        // The ERP has the posting but our mark of it did not commit: find it again rather than
+        // post again on an ERP that would post twice.
+        if (outcome_exists_in_erp && !ctx_.config.poster().erp_honours_idempotency_keys()) {
+          it->needs_reconcile = true;
+        }
+        retry_later(key, *it, Duration::zero());
+        make_ready(key);
+        pump();
+      });
 }
 
 }  // namespace mw::core

@@ -67,6 +67,10 @@ class Poster {
     bool needs_reconcile = false;
     std::uint32_t in_flight = 0;
     TimerId retry_timer = 0;
+    // concluding: its outcome (posted or dead-lettered) is written in a commit group that has
+    // not committed yet. It counts as in flight, so its key waits, and later replies about it
+    // are ignored.
+    bool concluding = false;
   };
   struct Flight {
     std::string key;
@@ -86,6 +90,11 @@ class Poster {
   void retry_later(const std::string& key, Item& item, Duration at_least);
   void posted(const std::string& key, Item& item, const std::string& document);
   void commit_posted(const std::string& key, Item& item, const std::string& document);
+  // conclude writes an item's outcome through the commit group: `write` runs now, `committed`
+  // after the commit with the item found again (if it is still there), and on failure the item
+  // is retried, reconciled first if `outcome_exists_in_erp` on an ERP without idempotency keys.
+  void conclude(const std::string& key, Item& item, bool outcome_exists_in_erp,
+                const std::function<Status()>& write, std::function<void(Item&)> committed);
   void rejected(const std::string& key, Item& item, const proto::ErpRejection& rejection);
   Item* find(const std::string& key, std::int64_t event_row);
   void make_ready(const std::string& key);

@@ -1,6 +1,8 @@
 #include "middleware/pipeline/publisher.h"
 
 #include <cstdio>
+#include <memory>
+#include <utility>
 
 namespace mw::core {
 
@@ -211,17 +213,19 @@ void Publisher::on_ack(const proto::NotificationAck& ack) {
 }
 
 void Publisher::record_acks() {
-  Transaction tx(ctx_.store.db());
-  Status s = tx.begin();
-  for (const std::string& id : acks_to_record_) {
+  // Taken out now, so acks that arrive before the group commits wait for the next round.
+  auto ids = std::make_shared<std::vector<std::string>>(std::exchange(acks_to_record_, {}));
+  Status s = ctx_.commits.begin();
+  for (const std::string& id : *ids) {
     if (s.is_ok()) s = ctx_.store.notification_acked(id);
   }
-  if (s.is_ok()) s = tx.commit();
-  if (s.is_ok()) {
-    acks_to_record_.clear();
-    return;
-  }
-  arm_ack_timer();  // try again later; until then a restart would only resend them
+  ctx_.commits.end(
+      s, [] {},
+      [this, ids](const Error&) {
+        // Try again later; until then a restart would only resend them.
+        acks_to_record_.insert(acks_to_record_.end(), ids->begin(), ids->end());
+        arm_ack_timer();
+      });
 }
 
 void Publisher::arm_ack_timer() {

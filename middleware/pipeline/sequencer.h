@@ -47,6 +47,10 @@ class Sequencer {
   // transaction. Returns false when the policy is to keep holding.
   Result<bool> resolve_gap(const std::string& key, Effects& fx);
 
+  // stage notes, as soon as a step has written them, the keys `fx` left holding events, so
+  // that later steps of the same commit group see them (see keys_waiting_).
+  void stage(const Effects& fx) { keys_waiting_.insert(fx.keys_waiting.begin(), fx.keys_waiting.end()); }
+
   // apply starts or stops gap timers after a commit. `on_timeout` is called with the
   // key when a gap times out.
   void apply(const Effects& fx, const std::function<void(const std::string&)>& on_timeout);
@@ -69,8 +73,10 @@ class Sequencer {
 
   Context& ctx_;
   std::map<std::string, TimerId> gap_timers_;
-  // Keys with held events as of the last commit: an event that is next in a key holding
-  // nothing is released without looking for held successors.
+  // Keys that may hold events: an event that is next in a key holding nothing is released
+  // without looking for held successors. A key joins when a step holds an event in it
+  // (stage), before its group commits, and leaves when a committed step drained it (apply).
+  // A key that is here without held events (its group rolled back) only costs one look.
   std::set<std::string> keys_waiting_;
 };
 

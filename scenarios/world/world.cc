@@ -191,6 +191,7 @@ bool World::drained(std::string& backlog) {
                  m.waiting + m.queued - m.held_behind_dead_letters);
   append_backlog(backlog, "middleware ERP requests in flight", m.in_flight);
   append_backlog(backlog, "middleware notifications unacked", m.notifications_pending);
+  append_backlog(backlog, "middleware steps awaiting their commit", m.uncommitted_steps);
   for (std::size_t i = 0; i < spec_.plants.size(); ++i) {
     const std::string& code = spec_.plants[i].mes.plant;
     append_backlog(backlog, mes_node(code) + " outbox", mes_[i]->outbox().size());

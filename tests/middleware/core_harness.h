@@ -90,6 +90,9 @@ class CoreHarness {
                 .string();
     remove_files();
     if (config_.publisher().subscribers_size() == 0) config_.mutable_publisher()->add_subscribers("wms");
+    // Pipeline tests follow each step to its commit; the commit window has tests of its own,
+    // which set it.
+    if (!config_.store().has_commit_window_ms()) config_.mutable_store()->set_commit_window_ms(0);
     open();
     if (core_ != nullptr) {
       EXPECT_TRUE(core().set_master_data(test_master_data()).is_ok());

@@ -18,6 +18,39 @@ TEST(CoreIngest, AcksAcceptedEventsAndSendsOneErpCommandEach) {
   EXPECT_EQ(h.core().metrics().counters.events_accepted, 2u);
 }
 
+TEST(CoreIngest, AcksAndErpCommandsLeaveOnlyWhenTheCommitWindowCloses) {
+  proto::Config c;
+  c.mutable_store()->set_commit_window_ms(50);
+  CoreHarness h(c);
+  h.send_events({consumption("e1", "wo:1", 1)});
+  h.rt.advance(std::chrono::milliseconds(20));
+  h.send_events({consumption("e2", "wo:2", 1)}, 2);
+  EXPECT_TRUE(h.acked_ids().empty()) << "not durable yet, so not acknowledged";
+  EXPECT_TRUE(h.erp_requests().empty());
+  EXPECT_EQ(h.core().metrics().uncommitted_steps, 2u);
+  h.rt.advance(std::chrono::milliseconds(30));  // one commit for both batches
+  EXPECT_EQ(h.acked_ids(), (std::vector<std::string>{"e1", "e2"}));
+  EXPECT_EQ(h.erp_requests().size(), 2u);
+  EXPECT_EQ(h.core().metrics().uncommitted_steps, 0u);
+}
+
+TEST(CoreIngest, HeldEventIsReleasedByItsPredecessorInTheSameCommitWindow) {
+  proto::Config c;
+  c.mutable_store()->set_commit_window_ms(50);
+  CoreHarness h(c);
+  h.send_events({consumption("e2", "wo:1", 2)});  // held for sequence 1
+  h.send_events({consumption("e1", "wo:1", 1)}, 2);
+  h.rt.advance(std::chrono::milliseconds(50));
+  auto reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 1u) << "one request in flight per key";
+  EXPECT_EQ(reqs[0].command().external_reference(), "mw:e1");
+  h.reply_success(reqs[0]);
+  h.rt.advance(std::chrono::milliseconds(50));
+  reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 1u) << "e2 was released, not left waiting";
+  EXPECT_EQ(reqs[0].command().external_reference(), "mw:e2");
+}
+
 TEST(CoreIngest, RepeatedEventIsAckedAgainAndNotPostedAgain) {
   CoreHarness h;
   h.send_events({consumption("e1", "wo:1", 1)});

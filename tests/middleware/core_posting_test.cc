@@ -191,6 +191,26 @@ TEST(CorePosting, LateSuccessAfterTimeoutIsStillHonoured) {
   EXPECT_TRUE(h.erp_requests().empty());
 }
 
+TEST(CorePosting, PostedMarkAndNotificationWaitForTheCommitWindowAndALateDuplicateSuccessIsIgnored) {
+  proto::Config c = fast_retries(true);
+  c.mutable_store()->set_commit_window_ms(50);
+  CoreHarness h(c);
+  h.send_events({consumption("e1", "wo:1", 1)});
+  h.rt.advance(milliseconds(50));
+  auto original = h.erp_requests().at(0);
+  h.rt.advance(milliseconds(1200));  // timed out and resent with the same external reference
+  auto retry = h.erp_requests().at(0);
+  h.reply_success(retry, "4900000001");
+  EXPECT_TRUE(h.frames("wms").empty()) << "published only once the posted mark is durable";
+  EXPECT_EQ(h.core().metrics().counters.posted, 0u);
+  h.reply_success(original, "4900000001");  // the first attempt's late answer, same window
+  h.rt.advance(milliseconds(50));
+  EXPECT_EQ(h.core().metrics().counters.posted, 1u);
+  EXPECT_EQ(h.frames("wms").size(), 1u) << "one notification, not one per success";
+  h.rt.advance(seconds(30));
+  EXPECT_TRUE(h.erp_requests().empty());
+}
+
 TEST(CorePosting, ReplyThatDoesNotAnswerTheCommandIsReconciledBeforeResending) {
   CoreHarness h(fast_retries(false));
   h.send_events({consumption("e1", "wo:1", 1)});

@@ -16,6 +16,23 @@ proto::Config legacy_erp() {
   return c;
 }
 
+TEST(CoreRecovery, CrashInsideTheCommitWindowLosesOnlyWhatWasNeverAcked) {
+  proto::Config c;
+  c.mutable_store()->set_commit_window_ms(50);
+  CoreHarness h(c);
+  h.send_events({consumption("e1", "wo:1", 1)});
+  EXPECT_TRUE(h.acked_ids().empty());
+  h.restart();  // the process dies inside the window
+  auto states = h.core().event_states();
+  ASSERT_TRUE(states.is_ok());
+  EXPECT_TRUE(states.value().empty()) << "nothing of the batch committed";
+  h.send_events({consumption("e1", "wo:1", 1)}, 2);  // the sender was never acked: it resends
+  h.rt.advance(std::chrono::milliseconds(50));
+  EXPECT_EQ(h.acked_ids(), (std::vector<std::string>{"e1"}));
+  EXPECT_EQ(h.erp_requests().size(), 1u);
+  EXPECT_EQ(h.core().metrics().counters.duplicates, 0u);
+}
+
 TEST(CoreRecovery, AckedEventSurvivesACrashBeforeItsPostingIsSent) {
   proto::Config c;
   c.mutable_poster()->set_erp_honours_idempotency_keys(true);

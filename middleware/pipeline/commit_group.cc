@@ -1,0 +1,59 @@
+#include "middleware/pipeline/commit_group.h"
+
+#include <utility>
+
+namespace mw::core {
+
+CommitGroup::CommitGroup(Db& db, Runtime& runtime, Duration window)
+    : db_(db), runtime_(runtime), window_(window) {}
+
+CommitGroup::~CommitGroup() {
+  if (timer_ != 0) runtime_.cancel_timer(timer_);
+}
+
+Status CommitGroup::begin() {
+  if (open_) return Status::ok();
+  MW_TRY(db_.begin());
+  open_ = true;
+  if (window_ > Duration::zero()) {
+    timer_ = runtime_.set_timer(window_, [this] {
+      timer_ = 0;
+      flush();
+    });
+  }
+  return Status::ok();
+}
+
+void CommitGroup::end(const Status& s, Committed committed, Failed failed) {
+  if (!s.is_ok()) {
+    std::vector<Step> steps = close();
+    db_.rollback();
+    steps.push_back(Step{std::move(committed), std::move(failed)});
+    return fail_all(std::move(steps), s.error());
+  }
+  steps_.push_back(Step{std::move(committed), std::move(failed)});
+  if (window_ == Duration::zero()) flush();
+}
+
+void CommitGroup::flush() {
+  if (!open_) return;
+  std::vector<Step> steps = close();
+  if (Status s = db_.commit(); !s.is_ok()) {
+    db_.rollback();
+    return fail_all(std::move(steps), s.error());
+  }
+  for (Step& step : steps) step.committed();
+}
+
+std::vector<CommitGroup::Step> CommitGroup::close() {
+  if (timer_ != 0) runtime_.cancel_timer(timer_);
+  timer_ = 0;
+  open_ = false;
+  return std::exchange(steps_, {});
+}
+
+void CommitGroup::fail_all(std::vector<Step> steps, const Error& why) {
+  for (Step& step : steps) step.failed(why);
+}
+
+}  // namespace mw::core
