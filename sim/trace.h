@@ -1,15 +1,19 @@
 // Trace: the structured record of what happened in a run, and its digest.
 //
 // Every component reports what it does as a record: simulated time, node, kind and a few
-// fields. The Tracer folds each record into a running 64-bit digest (FNV-1a over a canonical,
-// platform-independent byte encoding: integers as 8 little-endian bytes, text as its length
-// then its bytes, and one type byte before each field value) and hands it to an optional sink
-// for people to read.
+// fields. The Tracer folds each record into a running 64-bit digest and hands it to an optional
+// sink for people to read. The digest is defined over a canonical, platform-independent byte
+// encoding of the record: integers as 8 little-endian bytes, text as its length then its
+// bytes, one type byte before each field value. The encoding, zero-padded to a multiple of 8
+// bytes, is read as little-endian 64-bit words w, each folded in as d = (d ^ w) * K,
+// d ^= d >> 32; then its length n (before padding) as d = (d ^ n) * K, d ^= d >> 29. K is
+// 0x9e3779b97f4a7c15 and d starts at 0xcbf29ce484222325. (Word-wise: FNV-1a byte by byte cost
+// 4.5 % of a simulated shift.)
 // Two runs of the same scenario and seed must end with the same digest; a different digest
 // means the runs diverged, and the first differing trace line says where.
 //
-// Recording costs no heap allocation: fields are string views and integers that only need to
-// live for the duration of the call.
+// Fields are string views and integers that only need to live for the duration of the call.
+// Recording allocates only when a record's encoding is longer than any before it.
 #pragma once
 
 #include <cstdint>
@@ -94,11 +98,9 @@ class Tracer {
   std::uint64_t records() const { return records_; }
 
  private:
-  void mix(std::string_view bytes);
-  void mix_u64(std::uint64_t v);
-
   TraceSink* sink_ = nullptr;
-  std::uint64_t digest_ = 0xcbf29ce484222325ULL;  // FNV-1a 64 offset basis
+  std::uint64_t digest_ = 0xcbf29ce484222325ULL;
+  std::vector<unsigned char> scratch_;  // the current record's encoding; grows, never shrinks
   std::uint64_t records_ = 0;
 };
 

@@ -12,6 +12,11 @@ CommitGroup::~CommitGroup() {
 }
 
 Status CommitGroup::begin() {
+  if (open_ && !db_.in_transaction()) {
+    // SQLite rolled the transaction back by itself (an I/O, full or memory error in some
+    // statement): the group's steps are lost, and later writes must not go to autocommit.
+    fail_all(close(), technical("the store rolled back the open commit group"));
+  }
   if (open_) return Status::ok();
   MW_TRY(db_.begin());
   open_ = true;
@@ -38,6 +43,9 @@ void CommitGroup::end(const Status& s, Committed committed, Failed failed) {
 void CommitGroup::flush() {
   if (!open_) return;
   std::vector<Step> steps = close();
+  if (!db_.in_transaction()) {
+    return fail_all(std::move(steps), technical("the store rolled back the open commit group"));
+  }
   if (Status s = db_.commit(); !s.is_ok()) {
     db_.rollback();
     return fail_all(std::move(steps), s.error());

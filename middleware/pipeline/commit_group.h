@@ -12,6 +12,8 @@
 // runs instead, in step order: each step then behaves as if its own transaction had failed.
 // A crash with a group open loses only steps whose effects never left the process.
 //
+// If SQLite rolls the open transaction back by itself (an I/O error in any statement, a read
+// included), the group fails as a whole at its next step or commit.
 // Paths that run their own transaction (operator actions, gap timeouts) call flush() first.
 // Callbacks may start new steps; those open the next group.
 #pragma once

@@ -354,6 +354,7 @@ void Poster::posted(const std::string& key, Item& item, const std::string& docum
   // Unsafe: tell subscribers first (with ids that exist only in memory) and write the posted
   // mark behind, later. A crash in that window loses the mark: the event is posted again and
   // its effect published again under new ids.
+  ctx_.commits.flush();  // its notification counter is written at once, on its own
   publisher_.publish_unrecorded(item.work, document);
   ++item.in_flight;  // holds the key until the mark is written
   const std::int64_t row = item.work.event_row;

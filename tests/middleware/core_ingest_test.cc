@@ -51,6 +51,26 @@ TEST(CoreIngest, HeldEventIsReleasedByItsPredecessorInTheSameCommitWindow) {
   EXPECT_EQ(reqs[0].command().external_reference(), "mw:e2");
 }
 
+TEST(CoreIngest, GapFilledWhileItsStepAwaitsTheCommitRaisesNoAlert) {
+  proto::Config c;
+  c.mutable_store()->set_commit_window_ms(50);
+  c.mutable_sequencer()->set_gap_timeout_ms(1000);  // HOLD, the default policy
+  CoreHarness h(c);
+  h.send_events({consumption("e2", "wo:1", 2)});
+  h.rt.advance(std::chrono::milliseconds(1020));  // committed at 50 ms: the gap times out at 1050
+  h.send_events({consumption("e1", "wo:1", 1)}, 2);  // fills it; its group commits at 1070
+  h.rt.advance(std::chrono::milliseconds(50));
+  EXPECT_EQ(h.core().metrics().counters.gap_alerts, 0u);
+  h.reply_success(h.erp_requests().at(0));
+  h.rt.advance(std::chrono::milliseconds(50));
+  h.reply_success(h.erp_requests().at(0));
+  h.rt.advance(std::chrono::seconds(10));
+  const auto m = h.core().metrics();
+  EXPECT_EQ(m.counters.gap_alerts, 0u) << "no alert, and no timer re-armed for an empty key";
+  EXPECT_EQ(m.counters.posted, 2u);
+  EXPECT_EQ(m.waiting, 0u);
+}
+
 TEST(CoreIngest, RepeatedEventIsAckedAgainAndNotPostedAgain) {
   CoreHarness h;
   h.send_events({consumption("e1", "wo:1", 1)});

@@ -100,5 +100,18 @@ TEST(CommitGroup, FlushCommitsNowAndAStepStartedByACallbackOpensTheNextGroup) {
   EXPECT_FALSE(f.db->in_transaction());
 }
 
+TEST(CommitGroup, ATransactionSQLiteRolledBackByItselfFailsTheGroupInsteadOfGoingToAutocommit) {
+  Fixture f;
+  CommitGroup group(*f.db, f.rt, kWindow);
+  f.step(group, 1);
+  f.db->rollback();  // what SQLite does by itself after an I/O error in any statement
+  f.step(group, 2);
+  EXPECT_EQ(f.log, (std::vector<std::string>{"f1"})) << "the lost step fails at once";
+  EXPECT_TRUE(f.db->in_transaction()) << "step 2 writes in a new group, not in autocommit";
+  f.rt.advance(kWindow);
+  EXPECT_EQ(f.log, (std::vector<std::string>{"f1", "c2"}));
+  EXPECT_EQ(f.rows(), 1);
+}
+
 }  // namespace
 }  // namespace mw::core::testing
