@@ -24,6 +24,7 @@
 #include "scenarios/report/report_json.h"
 #include "scenarios/report/report_junit.h"
 #include "scenarios/scenario/compare.h"
+#include "scenarios/scenario/decimal_text.h"
 #include "scenarios/scenario/scenario_file.h"
 #include "scenarios/scenario/scenario_run.h"
 #include "scenarios/scenario/scenario_world.h"
@@ -85,16 +86,11 @@ std::string command_help(std::string_view command) {
          usage.substr(options);
 }
 
-bool parse_seed(std::string_view text, std::uint64_t& seed) {
-  if (text.empty()) return false;
-  std::uint64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    if (v > (UINT64_MAX - 9) / 10) return false;
-    v = v * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  seed = v;
-  return true;
+// parse_seed reads a decimal number (parse_decimal) into `out`; false on anything else.
+bool parse_seed(std::string_view text, std::uint64_t& out) {
+  const auto v = mw::scen::parse_decimal(text);
+  if (v) out = *v;
+  return v.has_value();
 }
 
 int usage_error(const std::string& message) {

@@ -9,22 +9,13 @@
 #include <thread>
 
 #include "scenarios/report/report_json.h"
+#include "scenarios/scenario/decimal_text.h"
 #include "scenarios/scenario/scenario_run.h"
 #include "scenarios/scenario/scenario_world.h"
 #include "sim/trace.h"
 
 namespace mw::scen {
 namespace {
-
-std::optional<std::uint64_t> parse_u64(std::string_view text) {
-  if (text.empty() || text.size() > 19) return std::nullopt;
-  std::uint64_t v = 0;
-  for (const char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  return v;
-}
 
 scenario::SeedResult run_one(const ScenarioFile& file, std::uint64_t seed) {
   scenario::SeedResult out;
@@ -61,12 +52,12 @@ std::string failure_group(const scenario::SeedResult& r) {
 std::optional<SeedRange> parse_seed_range(std::string_view text) {
   const auto dots = text.find("..");
   if (dots == std::string_view::npos) {
-    const auto one = parse_u64(text);
+    const auto one = parse_decimal(text);
     if (!one) return std::nullopt;
     return SeedRange{*one, *one};
   }
-  const auto first = parse_u64(text.substr(0, dots));
-  const auto last = parse_u64(text.substr(dots + 2));
+  const auto first = parse_decimal(text.substr(0, dots));
+  const auto last = parse_decimal(text.substr(dots + 2));
   if (!first || !last || *first > *last) return std::nullopt;
   return SeedRange{*first, *last};
 }
@@ -74,8 +65,8 @@ std::optional<SeedRange> parse_seed_range(std::string_view text) {
 std::optional<Shard> parse_shard(std::string_view text) {
   const auto slash = text.find('/');
   if (slash == std::string_view::npos) return std::nullopt;
-  const auto k = parse_u64(text.substr(0, slash));
-  const auto n = parse_u64(text.substr(slash + 1));
+  const auto k = parse_decimal(text.substr(0, slash));
+  const auto n = parse_decimal(text.substr(slash + 1));
   if (!k || !n || *n == 0 || *k >= *n || *n > 1'000'000) return std::nullopt;
   return Shard{static_cast<std::uint32_t>(*k), static_cast<std::uint32_t>(*n)};
 }
