@@ -55,7 +55,8 @@ proto::Config with_defaults(proto::Config c) {
              &proto::PublisherConfig::set_max_in_flight, 64);
   default_to(pub, &proto::PublisherConfig::ack_record_delay_ms,
              &proto::PublisherConfig::set_ack_record_delay_ms, 1000);
-  if (!c.store().has_commit_window_ms()) c.mutable_store()->set_commit_window_ms(kDefaultCommitWindowMs);
+  if (!c.store().has_commit_window_ms())
+    c.mutable_store()->set_commit_window_ms(kDefaultCommitWindowMs);
   if (c.erp_endpoint().empty()) c.set_erp_endpoint("erp");
   return c;
 }

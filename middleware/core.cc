@@ -238,9 +238,9 @@ void Core::ingest(std::string_view from, const proto::EventBatch& batch, bool se
     std::vector<proto::Nack> nacks;
     Metrics counts;
   };
-  auto out = std::make_shared<Outcome>(Outcome{std::string(from), batch.batch_id(), std::move(fx),
-                                               std::move(ack), std::move(nacks),
-                                               std::move(counts)});
+  auto out =
+      std::make_shared<Outcome>(Outcome{std::string(from), batch.batch_id(), std::move(fx),
+                                        std::move(ack), std::move(nacks), std::move(counts)});
   p_->commits.end(
       failure,
       [this, out, send_acks] {

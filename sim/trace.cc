@@ -64,7 +64,8 @@ void Tracer::record(Time time, std::string_view node, std::string_view kind,
   digest_ = (digest_ ^ size) * kMul;
   digest_ ^= digest_ >> 29;
   if (sink_ != nullptr) {
-    sink_->write(TraceRecord{time, node, kind, std::span<const TraceField>(fields.begin(), fields.size())});
+    sink_->write(
+        TraceRecord{time, node, kind, std::span<const TraceField>(fields.begin(), fields.size())});
   }
 }
 
@@ -79,9 +80,15 @@ std::string format_trace_line(const TraceRecord& record) {
     line += f.key;
     line += '=';
     switch (f.kind) {
-      case TraceField::Kind::kText: line += f.text; break;
-      case TraceField::Kind::kInt: line += std::to_string(static_cast<std::int64_t>(f.number)); break;
-      case TraceField::Kind::kUint: line += std::to_string(f.number); break;
+      case TraceField::Kind::kText:
+        line += f.text;
+        break;
+      case TraceField::Kind::kInt:
+        line += std::to_string(static_cast<std::int64_t>(f.number));
+        break;
+      case TraceField::Kind::kUint:
+        line += std::to_string(f.number);
+        break;
     }
   }
   return line;

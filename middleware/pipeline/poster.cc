@@ -411,8 +411,7 @@ void Poster::rejected(const std::string& key, Item& item, const proto::ErpReject
 }
 
 void Poster::conclude(const std::string& key, Item& item, bool outcome_exists_in_erp,
-                      const std::function<Status()>& write,
-                      std::function<void(Item&)> committed) {
+                      const std::function<Status()>& write, std::function<void(Item&)> committed) {
   ++item.in_flight;
   item.concluding = true;
   const std::int64_t row = item.work.event_row;

@@ -90,7 +90,8 @@ TEST(CommitGroup, FlushCommitsNowAndAStepStartedByACallbackOpensTheNextGroup) {
   CommitGroup group(*f.db, f.rt, kWindow);
   Status s = group.begin();
   if (s.is_ok()) s = f.insert(1);
-  group.end(s, [&] { f.step(group, 2); }, [](const Error&) {});
+  group.end(
+      s, [&] { f.step(group, 2); }, [](const Error&) {});
   group.flush();
   EXPECT_EQ(f.rows(), 2) << "the second step sees the first one's rows";
   EXPECT_TRUE(group.open()) << "the step the callback started waits for its own window";
