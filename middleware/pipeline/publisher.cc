@@ -1,7 +1,9 @@
 #include "middleware/pipeline/publisher.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <set>
 #include <utility>
 
 namespace mw::core {
@@ -119,8 +121,14 @@ Result<std::vector<NotificationRow>> Publisher::record(const WorkItem& item,
       *n = bodies[b];
       n->set_notification_id(recorded_id(item.event_row, s, b));
       n->set_sequence(static_cast<std::uint64_t>(sequence));
-      NotificationRow row{n->notification_id(), subscriber, frame.SerializeAsString()};
-      MW_TRY(ctx_.store.notification_put(row.id, subscriber, item.event_row, row.body));
+      NotificationRow row{0, n->notification_id(), subscriber, frame.SerializeAsString()};
+      MW_ASSIGN(seq, ctx_.store.notification_put(row.id, subscriber, item.event_row, row.body));
+      row.seq = seq;
+      // A subscriber's first notification brings its watermark row (kept if it exists), so
+      // that a restart knows where to start resending.
+      if (watermarks_.count(subscriber) == 0) {
+        MW_TRY(ctx_.store.notification_watermark_add(subscriber, seq - 1));
+      }
       rows.push_back(std::move(row));
     }
   }
@@ -130,10 +138,12 @@ Result<std::vector<NotificationRow>> Publisher::record(const WorkItem& item,
 void Publisher::publish(std::vector<NotificationRow> rows) {
   for (NotificationRow& r : rows) {
     ctx_.metrics.notifications_enqueued++;
-    const std::uint64_t order = next_order_++;
-    order_of_[r.id] = order;
-    unsent_[r.subscriber].push_back(order);
-    pending_[order] = Pending{r.id, std::move(r.subscriber), std::move(r.body)};
+    watermarks_.try_emplace(r.subscriber, r.seq - 1);  // as record wrote it
+    std::int64_t& through = published_through_[r.subscriber];
+    through = std::max(through, r.seq);
+    seq_of_[r.id] = r.seq;
+    unsent_[r.subscriber].push_back(r.seq);
+    pending_[r.seq] = Pending{std::move(r.id), std::move(r.subscriber), std::move(r.body)};
   }
   send_some();
   arm_retry();
@@ -155,8 +165,22 @@ void Publisher::publish_unrecorded(const WorkItem& item, const std::string& docu
 }
 
 Status Publisher::load() {
-  MW_ASSIGN(rows, ctx_.store.notifications_pending());
-  publish(std::move(rows));
+  MW_ASSIGN(marks, ctx_.store.notification_watermarks());
+  std::int64_t from = 0;
+  if (!marks.empty()) {
+    from = std::min_element(marks.begin(), marks.end(), [](const auto& a, const auto& b) {
+             return a.second < b.second;
+           })->second;
+  }
+  watermarks_ = marks;
+  published_through_ = marks;
+  MW_ASSIGN(rows, ctx_.store.notifications_after(from));
+  std::vector<NotificationRow> unacked;
+  for (NotificationRow& r : rows) {
+    auto mark = marks.find(r.subscriber);
+    if (mark == marks.end() || r.seq > mark->second) unacked.push_back(std::move(r));
+  }
+  publish(std::move(unacked));
   return Status::ok();
 }
 
@@ -199,33 +223,46 @@ void Publisher::arm_retry() {
 }
 
 void Publisher::on_ack(const proto::NotificationAck& ack) {
-  auto it = order_of_.find(ack.notification_id());
-  if (it == order_of_.end()) return;  // a repeated ack
+  auto it = seq_of_.find(ack.notification_id());
+  if (it == seq_of_.end()) return;  // a repeated ack
   auto pit = pending_.find(it->second);
   if (pit->second.sent) --in_flight_[pit->second.subscriber];
   pending_.erase(pit);
-  order_of_.erase(it);
+  seq_of_.erase(it);
   ctx_.metrics.notifications_acked++;
-  // Written later with others: losing it to a crash only means one more resend.
-  acks_to_record_.push_back(ack.notification_id());
+  // Written later with others: losing it to a crash only means resends.
   arm_ack_timer();
   send_some();
 }
 
 void Publisher::record_acks() {
-  // Taken out now, so acks that arrive before the group commits wait for the next round.
-  auto ids = std::make_shared<std::vector<std::string>>(std::exchange(acks_to_record_, {}));
+  // A subscriber's watermark is just below its oldest outstanding notification, or its newest
+  // published one when none is outstanding. Notifications recorded but not yet published
+  // (their group has not committed) are above both.
+  std::map<std::string, std::int64_t> marks = published_through_;
+  std::set<std::string> found;
+  for (const auto& [seq, p] : pending_) {
+    if (found.size() == marks.size()) break;
+    if (found.insert(p.subscriber).second) marks[p.subscriber] = seq - 1;
+  }
+  auto moved = std::make_shared<std::vector<std::pair<std::string, std::int64_t>>>();
+  for (const auto& [subscriber, mark] : marks) {
+    if (mark > watermarks_[subscriber]) moved->emplace_back(subscriber, mark);
+  }
+  if (moved->empty()) return;
   Status s = ctx_.commits.begin();
-  for (const std::string& id : *ids) {
-    if (s.is_ok()) s = ctx_.store.notification_acked(id);
+  for (const auto& [subscriber, mark] : *moved) {
+    if (s.is_ok()) s = ctx_.store.notification_watermark_put(subscriber, mark);
   }
   ctx_.commits.end(
-      s, [] {},
-      [this, ids](const Error&) {
-        // Try again later; until then a restart would only resend them.
-        acks_to_record_.insert(acks_to_record_.end(), ids->begin(), ids->end());
-        arm_ack_timer();
-      });
+      s,
+      [this, moved] {
+        for (const auto& [subscriber, mark] : *moved) {
+          std::int64_t& stored = watermarks_[subscriber];
+          stored = std::max(stored, mark);
+        }
+      },
+      [this](const Error&) { arm_ack_timer(); });  // try again later; a restart only resends
 }
 
 void Publisher::arm_ack_timer() {

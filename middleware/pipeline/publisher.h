@@ -3,12 +3,14 @@
 //
 // Notifications are recorded in the transaction that marks their event posted, each with an
 // id made of the event row, the subscriber's index and the notification's index (an event is
-// posted once, so the id is unique and new ids sort last in the store), and a sequence number
-// per (subscriber, ordering key); subscribers drop ids they have
-// seen and apply in sequence order. A notification is resent every retry_ms until its
-// subscriber acknowledges it; at most max_in_flight are outstanding per subscriber. An ack
-// takes the notification out of memory at once and is written to the store with the others of
-// the next ack_record_delay_ms, in one transaction.
+// posted once, so the id is unique), and a sequence number per (subscriber, ordering key);
+// subscribers drop ids they have seen and apply in sequence order. A notification is resent
+// every retry_ms until its subscriber acknowledges it; at most max_in_flight are outstanding
+// per subscriber. An ack takes the notification out of memory at once. Acks are not written
+// one by one: every ack_record_delay_ms the Publisher writes, per subscriber, a watermark just
+// below its oldest unacknowledged notification (in recording order). A restart resends each
+// subscriber's notifications above its watermark, including any acknowledged out of order:
+// one statement a second instead of one per notification, paid for with resends after a crash.
 #pragma once
 
 #include <cstdint>
@@ -59,20 +61,22 @@ class Publisher {
   void send_some();
   void arm_retry();
   void arm_ack_timer();
+  // record_acks writes the watermarks that moved since the last time.
   void record_acks();
 
   Context& ctx_;
-  // Outstanding notifications in the order they were recorded, so each subscriber receives a
+  // Outstanding notifications by their seq (recording order), so each subscriber receives a
   // key's notifications in sequence order unless the network reorders them.
-  std::map<std::uint64_t, Pending> pending_;
-  std::map<std::string, std::uint64_t> order_of_;  // notification id -> key in pending_
+  std::map<std::int64_t, Pending> pending_;
+  std::map<std::string, std::int64_t> seq_of_;  // notification id -> key in pending_
   // Per subscriber, the notifications not sent yet, in order: sending never scans the
   // outstanding ones.
-  std::map<std::string, std::deque<std::uint64_t>> unsent_;
-  std::uint64_t next_order_ = 0;
+  std::map<std::string, std::deque<std::int64_t>> unsent_;
   std::map<std::string, std::uint32_t> in_flight_;  // by subscriber
+  // Per subscriber: the ack watermark as committed, and the newest notification published.
+  std::map<std::string, std::int64_t> watermarks_;
+  std::map<std::string, std::int64_t> published_through_;
   TimerId retry_timer_ = 0;
-  std::vector<std::string> acks_to_record_;  // acknowledged, not yet written to the store
   TimerId ack_timer_ = 0;
 };
 

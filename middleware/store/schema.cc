@@ -65,16 +65,22 @@ CREATE TABLE dead_letters(
   status TEXT NOT NULL
 );
 
--- Downstream notifications, enqueued in the transaction that marks their event posted.
--- Ids start with the event row, so new rows land at the end of the tree.
+-- Downstream notifications, enqueued in the transaction that marks their event posted and
+-- numbered (seq) in the order they were recorded. Acks are not written per notification: each
+-- subscriber has a watermark (all its notifications up to acked_through are acknowledged),
+-- and a restart resends the subscriber's notifications above it (subscribers drop ids they
+-- have seen). The watermark row is written with the subscriber's first notification.
 CREATE TABLE notifications(
-  id TEXT PRIMARY KEY,
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL,
   subscriber TEXT NOT NULL,
   event_row INTEGER NOT NULL,
-  body BLOB NOT NULL,
-  state TEXT NOT NULL
+  body BLOB NOT NULL
+);
+CREATE TABLE notification_watermarks(
+  subscriber TEXT PRIMARY KEY,
+  acked_through INTEGER NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX notifications_pending ON notifications(event_row, subscriber) WHERE state = 'pending';
 CREATE TABLE notification_sequences(
   subscriber TEXT NOT NULL,
   ordering_key TEXT NOT NULL,

@@ -344,29 +344,50 @@ Result<std::int64_t> Store::next_notification_sequence(std::string_view subscrib
   return sequence;
 }
 
-Status Store::notification_put(std::string_view id, std::string_view subscriber,
-                               std::int64_t event_row, std::string_view body) {
-  MW_ASSIGN(st, prep("INSERT OR REPLACE INTO notifications(id, subscriber, event_row, body, state) "
-                     "VALUES(?, ?, ?, ?, 'pending')"));
-  return st->bind(1, id).bind(2, subscriber).bind(3, event_row).bind_blob(4, body).run();
+Result<std::int64_t> Store::notification_put(std::string_view id, std::string_view subscriber,
+                                             std::int64_t event_row, std::string_view body) {
+  MW_ASSIGN(st, prep("INSERT INTO notifications(id, subscriber, event_row, body) "
+                     "VALUES(?, ?, ?, ?)"));
+  MW_TRY(st->bind(1, id).bind(2, subscriber).bind(3, event_row).bind_blob(4, body).run());
+  return db_.last_insert_rowid();
 }
 
-Status Store::notification_acked(std::string_view id) {
-  MW_ASSIGN(st, prep("UPDATE notifications SET state = 'acked' WHERE id = ?"));
-  return st->bind(1, id).run();
-}
-
-Result<std::vector<NotificationRow>> Store::notifications_pending() {
-  MW_ASSIGN(st, prep("SELECT id, subscriber, body FROM notifications WHERE state = 'pending' "
-                     "ORDER BY event_row, subscriber"));
+Result<std::vector<NotificationRow>> Store::notifications_after(std::int64_t seq) {
+  MW_ASSIGN(st, prep("SELECT seq, id, subscriber, body FROM notifications WHERE seq > ? "
+                     "ORDER BY seq"));
+  st->bind(1, seq);
   std::vector<NotificationRow> out;
   for (;;) {
     MW_ASSIGN(row, st->step());
     if (!row) break;
-    out.push_back(NotificationRow{st->column_text(0), st->column_text(1), st->column_blob(2)});
+    out.push_back(NotificationRow{st->column_int(0), st->column_text(1), st->column_text(2),
+                                  st->column_blob(3)});
   }
   st->reset();
   return out;
+}
+
+Result<std::map<std::string, std::int64_t>> Store::notification_watermarks() {
+  MW_ASSIGN(st, prep("SELECT subscriber, acked_through FROM notification_watermarks"));
+  std::map<std::string, std::int64_t> out;
+  for (;;) {
+    MW_ASSIGN(row, st->step());
+    if (!row) break;
+    out[st->column_text(0)] = st->column_int(1);
+  }
+  st->reset();
+  return out;
+}
+
+Status Store::notification_watermark_add(std::string_view subscriber, std::int64_t acked_through) {
+  MW_ASSIGN(st, prep("INSERT OR IGNORE INTO notification_watermarks(subscriber, acked_through) "
+                     "VALUES(?, ?)"));
+  return st->bind(1, subscriber).bind(2, acked_through).run();
+}
+
+Status Store::notification_watermark_put(std::string_view subscriber, std::int64_t acked_through) {
+  MW_ASSIGN(st, prep("UPDATE notification_watermarks SET acked_through = ? WHERE subscriber = ?"));
+  return st->bind(1, acked_through).bind(2, subscriber).run();
 }
 
 Status Store::audit(std::int64_t now_ns, std::string_view action, std::string_view event_id,

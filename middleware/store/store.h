@@ -98,6 +98,7 @@ struct AuditRow {
 };
 
 struct NotificationRow {
+  std::int64_t seq = 0;  // recording order
   std::string id;
   std::string subscriber;
   std::string body;  // serialized Notification
@@ -157,10 +158,16 @@ class Store {
   // advances it (cached like the sequencer state).
   Result<std::int64_t> next_notification_sequence(std::string_view subscriber,
                                                   std::string_view ordering_key);
-  Status notification_put(std::string_view id, std::string_view subscriber, std::int64_t event_row,
-                          std::string_view body);
-  Status notification_acked(std::string_view id);
-  Result<std::vector<NotificationRow>> notifications_pending();
+  // notification_put records a notification and returns its seq (recording order).
+  Result<std::int64_t> notification_put(std::string_view id, std::string_view subscriber,
+                                        std::int64_t event_row, std::string_view body);
+  // notifications_after returns the notifications recorded after `seq`, in recording order.
+  Result<std::vector<NotificationRow>> notifications_after(std::int64_t seq);
+  // Ack watermarks: every notification of the subscriber up to acked_through is acknowledged.
+  Result<std::map<std::string, std::int64_t>> notification_watermarks();
+  // notification_watermark_add writes the subscriber's first watermark; it keeps an existing one.
+  Status notification_watermark_add(std::string_view subscriber, std::int64_t acked_through);
+  Status notification_watermark_put(std::string_view subscriber, std::int64_t acked_through);
 
   Status audit(std::int64_t now_ns, std::string_view action, std::string_view event_id,
                std::string_view correlation_id, std::string_view actor, std::string_view detail);

@@ -71,6 +71,34 @@ TEST(CorePosting, AcksAreRecordedInBatchesAndOneLostToACrashOnlyCostsAResend) {
   EXPECT_EQ(resent[0].notification().notification_id(), sent[1].notification().notification_id());
 }
 
+TEST(CorePosting, AckAheadOfAnOutstandingNotificationIsResentAfterACrashUntilTheWatermarkPassesIt) {
+  proto::Config c;
+  c.mutable_publisher()->set_ack_record_delay_ms(1000);
+  CoreHarness h(c);
+  h.send_events({consumption("e1", "wo:1", 1), consumption("e2", "wo:2", 1)});
+  for (const auto& r : h.erp_requests()) h.reply_success(r);
+  auto sent = h.frames("wms");
+  ASSERT_EQ(sent.size(), 2u);
+  auto ack = [&](const proto::Frame& n) {
+    proto::Frame f;
+    f.mutable_notification_ack()->set_notification_id(n.notification().notification_id());
+    h.core().on_message("wms", f.SerializeAsString());
+  };
+  ack(sent[1]);  // the second first: the watermark stays below the first
+  h.rt.advance(milliseconds(1000));
+  h.restart();
+  auto resent = h.frames("wms");
+  ASSERT_EQ(resent.size(), 2u);  // both: the acked one too, the subscriber drops its id
+  EXPECT_EQ(resent[0].notification().notification_id(), sent[0].notification().notification_id());
+  EXPECT_EQ(resent[1].notification().notification_id(), sent[1].notification().notification_id());
+  ack(resent[0]);
+  ack(resent[1]);
+  h.rt.advance(milliseconds(1000));
+  h.restart();
+  EXPECT_TRUE(h.frames("wms").empty());
+  EXPECT_EQ(h.core().metrics().notifications_pending, 0u);
+}
+
 TEST(CorePosting, NotificationIsResentUntilAcknowledged) {
   proto::Config c;
   c.mutable_publisher()->set_retry_ms(500);
