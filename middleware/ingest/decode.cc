@@ -4,6 +4,7 @@
 #include <google/protobuf/message.h>
 #include <google/protobuf/unknown_field_set.h>
 
+#include <unordered_map>
 #include <vector>
 
 #include "middleware/ingest/vendor_kv.h"
@@ -11,7 +12,9 @@
 namespace mw::core {
 namespace {
 
+using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
+using google::protobuf::OneofDescriptor;
 using google::protobuf::UnknownField;
 
 const char* wire_type_name(UnknownField::Type t) {
@@ -51,21 +54,74 @@ const char* expected_wire_type(const FieldDescriptor& f) {
   }
 }
 
+// NestedFields lists where messages of one type can hold other messages, so that the quick
+// unknown-field test asks one question per oneof (which member is set) instead of one per
+// member: the envelope's payload is a oneof of 13 messages.
+struct NestedFields {
+  std::vector<const FieldDescriptor*> singular;  // not in a oneof
+  std::vector<const FieldDescriptor*> repeated;
+  std::vector<const OneofDescriptor*> oneofs;  // those with a message member
+};
+
+NestedFields nested_fields_of(const Descriptor* d) {
+  NestedFields n;
+  for (int i = 0; i < d->field_count(); ++i) {
+    const FieldDescriptor* f = d->field(i);
+    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    if (f->is_repeated()) {
+      n.repeated.push_back(f);
+    } else if (const OneofDescriptor* o = f->real_containing_oneof()) {
+      if (n.oneofs.empty() || n.oneofs.back() != o) n.oneofs.push_back(o);
+    } else {
+      n.singular.push_back(f);
+    }
+  }
+  return n;
+}
+
+// The lists of every type an EventEnvelope can contain, built once (thread-safe static
+// initialisation) and read-only afterwards, so that concurrent worlds share them.
+const std::unordered_map<const Descriptor*, NestedFields>& envelope_types() {
+  static const std::unordered_map<const Descriptor*, NestedFields> types = [] {
+    std::unordered_map<const Descriptor*, NestedFields> out;
+    std::vector<const Descriptor*> todo{proto::EventEnvelope::descriptor()};
+    while (!todo.empty()) {
+      const Descriptor* d = todo.back();
+      todo.pop_back();
+      if (out.count(d) != 0) continue;
+      for (int i = 0; i < d->field_count(); ++i) {
+        if (d->field(i)->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+          todo.push_back(d->field(i)->message_type());
+        }
+      }
+      out.emplace(d, nested_fields_of(d));
+    }
+    return out;
+  }();
+  return types;
+}
+
 // has_unknown_field is the quick test that runs on every event; first_unknown_field, which
 // builds field paths as it goes, runs only when it finds one.
 bool has_unknown_field(const google::protobuf::Message& m) {
   const google::protobuf::Reflection* r = m.GetReflection();
   if (r->GetUnknownFields(m).field_count() > 0) return true;
-  // Walks the descriptor's message-typed fields rather than ListFields, which collects and
-  // sorts every set field.
-  const google::protobuf::Descriptor* d = m.GetDescriptor();
-  for (int i = 0; i < d->field_count(); ++i) {
-    const FieldDescriptor* f = d->field(i);
-    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
-    if (!f->is_repeated()) {
-      if (r->HasField(m, f) && has_unknown_field(r->GetMessage(m, f))) return true;
-      continue;
+  const auto& types = envelope_types();
+  const auto it = types.find(m.GetDescriptor());
+  const NestedFields computed =
+      it == types.end() ? nested_fields_of(m.GetDescriptor()) : NestedFields{};
+  const NestedFields& nested = it == types.end() ? computed : it->second;
+  for (const FieldDescriptor* f : nested.singular) {
+    if (r->HasField(m, f) && has_unknown_field(r->GetMessage(m, f))) return true;
+  }
+  for (const OneofDescriptor* o : nested.oneofs) {
+    const FieldDescriptor* f = r->GetOneofFieldDescriptor(m, o);
+    if (f != nullptr && f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
+        has_unknown_field(r->GetMessage(m, f))) {
+      return true;
     }
+  }
+  for (const FieldDescriptor* f : nested.repeated) {
     for (int j = 0; j < r->FieldSize(m, f); ++j) {
       if (has_unknown_field(r->GetRepeatedMessage(m, f, j))) return true;
     }

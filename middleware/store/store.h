@@ -196,7 +196,7 @@ class Store {
   Db& db_;
   // Values as last written or read, so hot paths need not read them back. Only this
   // connection writes these tables.
-  TextMap<std::int64_t> next_sequence_;                // by ordering key
+  TextMap<std::int64_t> next_sequence_;               // by ordering key
   TextMap<TextMap<std::int64_t>> next_notification_;  // by subscriber, then ordering key
   std::uint64_t caches_rollbacks_ = 0;
 };

@@ -121,7 +121,8 @@ TEST(CorePosting, NotificationIsResentUntilAcknowledged) {
 
 TEST(CorePosting, BusinessRejectionDeadLettersTheEventAndParksItsKey) {
   CoreHarness h;
-  h.send_events({consumption("e1", "wo:1", 1), consumption("e2", "wo:1", 2), consumption("x1", "wo:2", 1)});
+  h.send_events(
+      {consumption("e1", "wo:1", 1), consumption("e2", "wo:1", 2), consumption("x1", "wo:2", 1)});
   auto reqs = h.erp_requests();
   ASSERT_EQ(reqs.size(), 2u);  // e1 and x1: one in flight per key
   h.reply_rejection(reqs[0], proto::CLOSED_PERIOD);
@@ -219,7 +220,8 @@ TEST(CorePosting, LateSuccessAfterTimeoutIsStillHonoured) {
   EXPECT_TRUE(h.erp_requests().empty());
 }
 
-TEST(CorePosting, PostedMarkAndNotificationWaitForTheCommitWindowAndALateDuplicateSuccessIsIgnored) {
+TEST(CorePosting,
+     PostedMarkAndNotificationWaitForTheCommitWindowAndALateDuplicateSuccessIsIgnored) {
   proto::Config c = fast_retries(true);
   c.mutable_store()->set_commit_window_ms(50);
   CoreHarness h(c);
@@ -302,7 +304,8 @@ TEST(CorePosting, RateLimitSpacesRequests) {
   c.mutable_poster()->set_rate_limit_burst(2);
   CoreHarness h(c);
   std::vector<proto::EventEnvelope> events;
-  for (int i = 0; i < 5; ++i) events.push_back(consumption("e" + std::to_string(i), "k" + std::to_string(i), 1));
+  for (int i = 0; i < 5; ++i)
+    events.push_back(consumption("e" + std::to_string(i), "k" + std::to_string(i), 1));
   h.send_events(events);
   EXPECT_EQ(h.erp_requests().size(), 2u);  // the burst
   h.rt.advance(milliseconds(100));
@@ -311,11 +314,10 @@ TEST(CorePosting, RateLimitSpacesRequests) {
   EXPECT_EQ(h.erp_requests().size(), 2u);
 }
 
-
 TEST(CorePosting, EventStatesShowWhereEveryAcceptedEventIs) {
   CoreHarness h;
-  h.send_events({consumption("e1", "wo:1", 1), consumption("e2", "wo:1", 2),
-                 consumption("e4", "wo:2", 2)});
+  h.send_events(
+      {consumption("e1", "wo:1", 1), consumption("e2", "wo:1", 2), consumption("e4", "wo:2", 2)});
   h.reply_success(h.erp_requests().at(0), "4900000042");
   auto states = h.core().event_states();
   ASSERT_TRUE(states.is_ok());

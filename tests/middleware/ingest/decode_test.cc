@@ -105,6 +105,13 @@ TEST(Decode, ProtobufWithUnknownFieldIsMalformed) {
             "(mw.proto.EventEnvelope)");
 }
 
+TEST(Decode, ProtobufWithUnknownFieldInANestedMessageOutsideTheOneofIsMalformed) {
+  // source (2) { field 15 (not in Source) = 1 }
+  EXPECT_EQ(failure(source(proto::CANONICAL_PROTO, std::string("\x12\x02\x78\x01", 4))),
+            "not a valid EventEnvelope protobuf: unknown field number 15 in source "
+            "(mw.proto.Source)");
+}
+
 TEST(Decode, ProtobufWithInvalidUtf8IsMalformed) {
   QuietProtobufLogs quiet;
   EXPECT_EQ(failure(source(proto::CANONICAL_PROTO, std::string("\x0a\x02\xc3\x28", 4))),
