@@ -1,6 +1,7 @@
 #include <map>
 #include <optional>
 #include <tuple>
+#include <vector>
 
 #include "properties/oracles/erp_terms.h"
 #include "properties/oracles/oracles.h"
@@ -9,6 +10,12 @@ namespace mw::props {
 namespace {
 
 using LotId = std::tuple<std::string, std::string, std::string>;  // ERP plant, material, lot
+
+// What the booked events did to one lot physically, with the first few of them as evidence.
+struct PhysicalLot {
+  std::int64_t milli = 0;
+  std::vector<std::string> evidence;
+};
 
 std::string lot_name(const LotId& id) {
   return std::get<0>(id) + "/" + std::get<1>(id) + "/" + std::get<2>(id);
@@ -19,8 +26,7 @@ std::string lot_name(const LotId& id) {
 Verdict check_conservation(const OracleInput& in, const EventFates& fates) {
   Verdict v("conservation");
   const core::MasterData& m = *in.master;
-  std::map<LotId, std::int64_t> physical;
-  std::map<LotId, std::vector<std::string>> events_by_lot;
+  std::map<LotId, PhysicalLot> physical;
   for (const fakes::EmittedEvent& e : in.sources->events()) {
     if (e.malformed || e.effects.empty() || !fates.booked(e.event_id)) continue;
     for (const fakes::PhysicalEffect& fx : e.effects) {
@@ -33,10 +39,9 @@ Verdict check_conservation(const OracleInput& in, const EventFates& fates) {
                {e.created_at}});
         continue;
       }
-      const LotId id{erp->erp_plant, erp->erp_material, fx.lot};
-      physical[id] += erp->base_milli;
-      auto& ids = events_by_lot[id];
-      if (ids.size() < 5) ids.push_back(e.event_id);
+      PhysicalLot& lot = physical[LotId{erp->erp_plant, erp->erp_material, fx.lot}];
+      lot.milli += erp->base_milli;
+      if (lot.evidence.size() < 5) lot.evidence.push_back(e.event_id);
     }
   }
   std::map<LotId, std::int64_t> books;
@@ -44,19 +49,19 @@ Verdict check_conservation(const OracleInput& in, const EventFates& fates) {
   for (const auto& [k, milli] : in.erp->opening_stock()) {
     books[{k.plant, k.material, k.lot}] -= milli;
   }
-  auto report = [&](const LotId& id, std::int64_t booked, std::int64_t real) {
-    if (booked == real) return;
+  auto report = [&](const LotId& id, std::int64_t booked, const PhysicalLot& real) {
+    if (booked == real.milli) return;
     v.add({"ERP stock moved " + std::to_string(booked) +
                " milli-units but the booked physical "
                "effects sum to " +
-               std::to_string(real),
-           events_by_lot[id],
+               std::to_string(real.milli),
+           real.evidence,
            lot_name(id),
            {}});
   };
   for (const auto& [id, booked] : books) {
     const auto it = physical.find(id);
-    report(id, booked, it == physical.end() ? 0 : it->second);
+    report(id, booked, it == physical.end() ? PhysicalLot{} : it->second);
   }
   for (const auto& [id, real] : physical) {
     if (!books.contains(id)) report(id, 0, real);
