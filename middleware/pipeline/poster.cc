@@ -383,10 +383,13 @@ void Poster::commit_posted(const std::string& key, Item& item, const std::string
         *notifications = std::move(rows);
         return Status::ok();
       },
-      [this, key, notifications](Item& done) {
+      [this, key, notifications](Item* done) {
         ++ctx_.metrics.posted;
-        ctx_.metrics.posting_latency.record(ctx_.now() - done.work.received_at);
-        erase(key, done);  // `done` is gone from here on
+        if (done != nullptr) {
+          ctx_.metrics.posting_latency.record(ctx_.now() - done->work.received_at);
+          erase(key, *done);  // `done` is gone from here on
+        }
+        // Published whatever became of the item: the ack watermark would pass them otherwise.
         publisher_.publish(std::move(*notifications));
       });
 }
@@ -402,16 +405,17 @@ void Poster::rejected(const std::string& key, Item& item, const proto::ErpReject
             "ERP rejected " + item.work.command.external_reference() + ": " + rejection.message(),
             ctx_.now_ns());
       },
-      [this, cls](Item& done) {
+      [this, cls](Item* done) {
         ++ctx_.metrics.dead_lettered;
         ++ctx_.metrics.dead_lettered_by_class[std::string(to_string(cls))];
-        done.work.barrier = true;
-        done.attempts = 0;
+        if (done == nullptr) return;
+        done->work.barrier = true;
+        done->attempts = 0;
       });
 }
 
 void Poster::conclude(const std::string& key, Item& item, bool outcome_exists_in_erp,
-                      const std::function<Status()>& write, std::function<void(Item&)> committed) {
+                      const std::function<Status()>& write, std::function<void(Item*)> committed) {
   ++item.in_flight;
   item.concluding = true;
   const std::int64_t row = item.work.event_row;
@@ -428,7 +432,7 @@ void Poster::conclude(const std::string& key, Item& item, bool outcome_exists_in
   ctx_.commits.end(
       s,
       [this, key, settle, committed = std::move(committed)] {
-        if (Item* it = settle()) committed(*it);
+        committed(settle());
         make_ready(key);
         pump();
       },

@@ -47,7 +47,8 @@ class Poster {
   void add(WorkItem item, bool recovered = false);
   // replace_barrier turns the barrier of `event_row` into `command` (a replayed dead letter),
   // or removes it when `command` is null (discarded, or replayed with no ERP effect).
-  void replace_barrier(const std::string& key, std::int64_t event_row, const proto::ErpCommand* command);
+  void replace_barrier(const std::string& key, std::int64_t event_row,
+                       const proto::ErpCommand* command);
 
   // on_reply handles a reply from the ERP.
   void on_reply(const proto::ErpReply& reply);
@@ -91,10 +92,10 @@ class Poster {
   void posted(const std::string& key, Item& item, const std::string& document);
   void commit_posted(const std::string& key, Item& item, const std::string& document);
   // conclude writes an item's outcome through the commit group: `write` runs now, `committed`
-  // after the commit with the item found again (if it is still there), and on failure the item
+  // after the commit with the item found again (null if it is gone), and on failure the item
   // is retried, reconciled first if `outcome_exists_in_erp` on an ERP without idempotency keys.
   void conclude(const std::string& key, Item& item, bool outcome_exists_in_erp,
-                const std::function<Status()>& write, std::function<void(Item&)> committed);
+                const std::function<Status()>& write, std::function<void(Item*)> committed);
   void rejected(const std::string& key, Item& item, const proto::ErpRejection& rejection);
   Item* find(const std::string& key, std::int64_t event_row);
   void make_ready(const std::string& key);
@@ -107,7 +108,7 @@ class Poster {
   TokenBucket bucket_;
   CircuitBreaker breaker_;
   std::map<std::string, Queue> queues_;
-  std::deque<std::string> ready_;       // keys that may have a sendable item, in FIFO order
+  std::deque<std::string> ready_;  // keys that may have a sendable item, in FIFO order
   std::set<std::string> ready_set_;
   std::map<std::uint64_t, Flight> in_flight_;
   std::map<std::uint64_t, Flight> timed_out_;  // late replies may still report a success

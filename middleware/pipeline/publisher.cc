@@ -137,10 +137,13 @@ Result<std::vector<NotificationRow>> Publisher::record(const WorkItem& item,
 
 void Publisher::publish(std::vector<NotificationRow> rows) {
   for (NotificationRow& r : rows) {
-    ctx_.metrics.notifications_enqueued++;
     watermarks_.try_emplace(r.subscriber, r.seq - 1);  // as record wrote it
     std::int64_t& through = published_through_[r.subscriber];
     through = std::max(through, r.seq);
+    // An id is recorded once per event posting; should one ever be stored twice, the copy
+    // already outstanding stands for both (an ack settles it; the watermark passes the other).
+    if (seq_of_.count(r.id) != 0) continue;
+    ctx_.metrics.notifications_enqueued++;
     seq_of_[r.id] = r.seq;
     unsent_[r.subscriber].push_back(r.seq);
     pending_[r.seq] = Pending{std::move(r.id), std::move(r.subscriber), std::move(r.body)};

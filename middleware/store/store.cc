@@ -386,8 +386,10 @@ Status Store::notification_watermark_add(std::string_view subscriber, std::int64
 }
 
 Status Store::notification_watermark_put(std::string_view subscriber, std::int64_t acked_through) {
-  MW_ASSIGN(st, prep("UPDATE notification_watermarks SET acked_through = ? WHERE subscriber = ?"));
-  return st->bind(1, acked_through).bind(2, subscriber).run();
+  MW_ASSIGN(st,
+            prep("INSERT INTO notification_watermarks(subscriber, acked_through) VALUES(?, ?) "
+                 "ON CONFLICT(subscriber) DO UPDATE SET acked_through = excluded.acked_through"));
+  return st->bind(1, subscriber).bind(2, acked_through).run();
 }
 
 Status Store::audit(std::int64_t now_ns, std::string_view action, std::string_view event_id,
