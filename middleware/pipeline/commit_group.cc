@@ -4,8 +4,9 @@
 
 namespace mw::core {
 
-CommitGroup::CommitGroup(Db& db, Runtime& runtime, Duration window)
-    : db_(db), runtime_(runtime), window_(window) {}
+CommitGroup::CommitGroup(Db& db, Runtime& runtime, Duration window,
+                         std::function<Status()> before_commit)
+    : db_(db), runtime_(runtime), window_(window), before_commit_(std::move(before_commit)) {}
 
 CommitGroup::~CommitGroup() {
   if (timer_ != 0) runtime_.cancel_timer(timer_);
@@ -46,7 +47,9 @@ void CommitGroup::flush() {
   if (!db_.in_transaction()) {
     return fail_all(std::move(steps), technical("the store rolled back the open commit group"));
   }
-  if (Status s = db_.commit(); !s.is_ok()) {
+  Status s = before_commit_ ? before_commit_() : Status::ok();
+  if (s.is_ok()) s = db_.commit();
+  if (!s.is_ok()) {
     db_.rollback();
     return fail_all(std::move(steps), s.error());
   }

@@ -32,7 +32,10 @@ class CommitGroup {
   using Committed = std::function<void()>;
   using Failed = std::function<void(const Error&)>;
 
-  CommitGroup(Db& db, Runtime& runtime, Duration window);
+  // `before_commit` runs in the group's transaction just before its COMMIT (the store's
+  // counter flush); if it fails, the group fails.
+  CommitGroup(Db& db, Runtime& runtime, Duration window,
+              std::function<Status()> before_commit = {});
   CommitGroup(const CommitGroup&) = delete;
   CommitGroup& operator=(const CommitGroup&) = delete;
   // ~CommitGroup cancels the window timer. An open group is left to the Db, whose closing
@@ -65,6 +68,7 @@ class CommitGroup {
   Db& db_;
   Runtime& runtime_;
   Duration window_;
+  std::function<Status()> before_commit_;
   bool open_ = false;
   TimerId timer_ = 0;
   std::vector<Step> steps_;

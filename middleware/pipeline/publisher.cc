@@ -115,14 +115,16 @@ Result<std::vector<NotificationRow>> Publisher::record(const WorkItem& item,
   for (int s = 0; s < subscribers.size(); ++s) {
     const std::string& subscriber = subscribers[s];
     for (std::size_t b = 0; b < bodies.size(); ++b) {
-      MW_ASSIGN(sequence, ctx_.store.next_notification_sequence(subscriber, item.ordering_key));
+      MW_ASSIGN(sequence, ctx_.store.next_notification_sequence(
+                              subscriber, item.ordering_key, Store::CounterWrite::kWithNextFlush));
       proto::Frame frame;
       proto::Notification* n = frame.mutable_notification();
       *n = bodies[b];
       n->set_notification_id(recorded_id(item.event_row, s, b));
       n->set_sequence(static_cast<std::uint64_t>(sequence));
       NotificationRow row{0, n->notification_id(), subscriber, frame.SerializeAsString()};
-      MW_ASSIGN(seq, ctx_.store.notification_put(row.id, subscriber, item.event_row, row.body));
+      MW_ASSIGN(seq, ctx_.store.notification_put(row.id, subscriber, item.event_row,
+                                                 item.ordering_key, sequence, row.body));
       row.seq = seq;
       // A subscriber's first notification brings its watermark row (kept if it exists), so
       // that a restart knows where to start resending.
@@ -155,7 +157,8 @@ void Publisher::publish(std::vector<NotificationRow> rows) {
 void Publisher::publish_unrecorded(const WorkItem& item, const std::string& document) {
   for (const std::string& subscriber : ctx_.config.publisher().subscribers()) {
     for (proto::Notification n : bodies_for(item, document)) {
-      auto sequence = ctx_.store.next_notification_sequence(subscriber, item.ordering_key);
+      auto sequence = ctx_.store.next_notification_sequence(subscriber, item.ordering_key,
+                                                            Store::CounterWrite::kNow);
       if (!sequence.is_ok()) continue;  // unsafe path: nothing retries it
       n.set_notification_id(new_id());
       n.set_sequence(static_cast<std::uint64_t>(sequence.value()));

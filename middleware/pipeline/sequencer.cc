@@ -36,10 +36,11 @@ Status Sequencer::accept(EventRow& row, const proto::EventEnvelope& envelope, Ef
     MW_TRY(insert(row, kWaiting));
     return release_in_order(row.ordering_key, state, fx);
   }
-  // The common case: next in a key that holds nothing.
+  // The common case: next in a key that holds nothing. The row just written shows where the
+  // key is, so the key's own row can wait for the next counter flush.
   MW_TRY(release_new(row, envelope, fx));
   ++state.next_sequence;
-  return ctx_.store.key_put(row.ordering_key, state);
+  return ctx_.store.key_put(row.ordering_key, state, Store::CounterWrite::kWithNextFlush);
 }
 
 Status Sequencer::release_new(EventRow& row, const proto::EventEnvelope& envelope, Effects& fx) {
@@ -77,7 +78,7 @@ Status Sequencer::release_in_order(const std::string& key, KeyState& state, Effe
     MW_TRY(release(row, env, fx));
     ++state.next_sequence;
   }
-  MW_TRY(ctx_.store.key_put(key, state));
+  MW_TRY(ctx_.store.key_put(key, state, Store::CounterWrite::kNow));
   if (i < waiting.size()) {
     fx.mark_waiting(key);
   } else {

@@ -51,7 +51,9 @@ CREATE INDEX events_waiting ON events(ordering_key, sequence) WHERE state = 'wai
 CREATE INDEX events_queued ON events(ordering_key, sequence) WHERE state = 'queued';
 CREATE INDEX events_dead_lettered ON events(ordering_key) WHERE state = 'dead_lettered';
 
--- Sequencer state per ordering key: the next source sequence number it will release.
+-- Sequencer state per ordering key: the next source sequence number it will release. Like
+-- notification_sequences, written every few seconds rather than with each event (see
+-- counters_flushed).
 CREATE TABLE sequence_keys(
   ordering_key TEXT PRIMARY KEY,
   next_sequence INTEGER NOT NULL
@@ -75,6 +77,8 @@ CREATE TABLE notifications(
   id TEXT NOT NULL,
   subscriber TEXT NOT NULL,
   event_row INTEGER NOT NULL,
+  ordering_key TEXT NOT NULL,
+  key_sequence INTEGER NOT NULL,  -- the body's sequence number for (subscriber, ordering_key)
   body BLOB NOT NULL
 );
 CREATE TABLE notification_watermarks(
@@ -87,6 +91,16 @@ CREATE TABLE notification_sequences(
   next_sequence INTEGER NOT NULL,
   PRIMARY KEY(subscriber, ordering_key)
 ) WITHOUT ROWID;
+
+-- How far sequence_keys and notification_sequences are up to date. The counters live in
+-- memory and are written every few seconds, not with every event: the events after
+-- events_through (released ones) and the notifications after notifications_through carry the
+-- rest, and are folded back in when the core opens or after a rollback.
+CREATE TABLE counters_flushed(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  events_through INTEGER NOT NULL,
+  notifications_through INTEGER NOT NULL
+);
 
 CREATE TABLE audit(
   id INTEGER PRIMARY KEY,

@@ -1,12 +1,86 @@
 #include "middleware/store/store.h"
 
+#include <algorithm>
+#include <tuple>
+#include <utility>
+
 namespace mw::core {
 
 void Store::drop_stale_caches() {
   if (db_.rollbacks() == caches_rollbacks_) return;
   next_sequence_.clear();
   next_notification_.clear();
+  unflushed_keys_.clear();
+  unflushed_notifications_.clear();
+  tail_loaded_ = false;
   caches_rollbacks_ = db_.rollbacks();
+}
+
+Status Store::load_counter_tail() {
+  MW_ASSIGN(marks, prep("SELECT events_through, notifications_through FROM counters_flushed"));
+  MW_ASSIGN(found, marks->step());
+  const std::int64_t events_through = found ? marks->column_int(0) : 0;
+  const std::int64_t notifications_through = found ? marks->column_int(1) : 0;
+  marks->reset();
+
+  // An event released in order (any state but waiting) moved its key past its sequence.
+  MW_ASSIGN(events, prep("SELECT ordering_key, MAX(sequence) FROM events WHERE id > ? AND "
+                         "state != 'waiting' GROUP BY ordering_key"));
+  events->bind(1, events_through);
+  std::vector<std::pair<std::string, std::int64_t>> keys;
+  for (;;) {
+    MW_ASSIGN(row, events->step());
+    if (!row) break;
+    keys.emplace_back(events->column_text(0), events->column_int(1) + 1);
+  }
+  events->reset();
+  // A counter ahead of its table stays unflushed: the next flush moves the marks past the
+  // rows that show it.
+  for (const auto& [key, next] : keys) {
+    MW_ASSIGN(stored, stored_key_sequence(key));
+    next_sequence_[key] = std::max(stored, next);
+    if (next > stored) unflushed_keys_.insert(key);
+  }
+
+  MW_ASSIGN(notes, prep("SELECT subscriber, ordering_key, MAX(key_sequence) FROM notifications "
+                        "WHERE seq > ? GROUP BY subscriber, ordering_key"));
+  notes->bind(1, notifications_through);
+  std::vector<std::tuple<std::string, std::string, std::int64_t>> counters;
+  for (;;) {
+    MW_ASSIGN(row, notes->step());
+    if (!row) break;
+    counters.emplace_back(notes->column_text(0), notes->column_text(1), notes->column_int(2) + 1);
+  }
+  notes->reset();
+  for (const auto& [subscriber, key, next] : counters) {
+    MW_ASSIGN(stored, stored_notification_sequence(subscriber, key));
+    next_notification_[subscriber][key] = std::max(stored, next);
+    if (next > stored) unflushed_notifications_.emplace(subscriber, key);
+  }
+  tail_loaded_ = true;
+  return Status::ok();
+}
+
+Status Store::flush_counters(std::int64_t now_ns) {
+  drop_stale_caches();
+  if (unflushed_keys_.empty() && unflushed_notifications_.empty()) return Status::ok();
+  if (now_ns - last_flush_ns_ < kCounterFlushIntervalNs) return Status::ok();
+  for (const std::string& key : unflushed_keys_) {
+    MW_TRY(write_key_sequence(key, next_sequence_.find(key)->second));
+  }
+  for (const auto& [subscriber, key] : unflushed_notifications_) {
+    MW_TRY(write_notification_sequence(
+        subscriber, key, next_notification_.find(subscriber)->second.find(key)->second));
+  }
+  // Every row written so far, in this transaction too, is in the counters just written.
+  MW_ASSIGN(st, prep("INSERT OR REPLACE INTO counters_flushed(id, events_through, "
+                     "notifications_through) VALUES(1, (SELECT COALESCE(MAX(id), 0) FROM events), "
+                     "(SELECT COALESCE(MAX(seq), 0) FROM notifications))"));
+  MW_TRY(st->run());
+  unflushed_keys_.clear();
+  unflushed_notifications_.clear();
+  last_flush_ns_ = now_ns;
+  return Status::ok();
 }
 
 Result<std::optional<std::string>> Store::remembered_hash(std::string_view event_id,
@@ -205,29 +279,42 @@ Result<std::int64_t> Store::count_held_behind_dead_letters() {
   return n;
 }
 
-Result<KeyState> Store::key_get(std::string_view ordering_key) {
-  drop_stale_caches();
-  if (auto it = next_sequence_.find(ordering_key); it != next_sequence_.end())
-    return KeyState{it->second};
+Result<std::int64_t> Store::stored_key_sequence(std::string_view ordering_key) {
   MW_ASSIGN(st, prep("SELECT next_sequence FROM sequence_keys WHERE ordering_key = ?"));
   st->bind(1, ordering_key);
   MW_ASSIGN(row, st->step());
-  KeyState k;
-  if (row) k.next_sequence = st->column_int(0);
+  const std::int64_t next = row ? st->column_int(0) : KeyState{}.next_sequence;
   st->reset();
-  next_sequence_.emplace(std::string(ordering_key), k.next_sequence);
-  return k;
+  return next;
 }
 
-Status Store::key_put(std::string_view ordering_key, const KeyState& k) {
-  drop_stale_caches();
+Status Store::write_key_sequence(std::string_view ordering_key, std::int64_t next) {
   MW_ASSIGN(st,
             prep("INSERT OR REPLACE INTO sequence_keys(ordering_key, next_sequence) VALUES(?, ?)"));
-  MW_TRY(st->bind(1, ordering_key).bind(2, k.next_sequence).run());
-  if (auto it = next_sequence_.find(ordering_key); it != next_sequence_.end()) {
-    it->second = k.next_sequence;
-  } else {
-    next_sequence_.emplace(std::string(ordering_key), k.next_sequence);
+  return st->bind(1, ordering_key).bind(2, next).run();
+}
+
+Result<KeyState> Store::key_get(std::string_view ordering_key) {
+  drop_stale_caches();
+  if (!tail_loaded_) MW_TRY(load_counter_tail());
+  if (auto it = next_sequence_.find(ordering_key); it != next_sequence_.end())
+    return KeyState{it->second};
+  MW_ASSIGN(next, stored_key_sequence(ordering_key));
+  next_sequence_.emplace(std::string(ordering_key), next);
+  return KeyState{next};
+}
+
+Status Store::key_put(std::string_view ordering_key, const KeyState& k, CounterWrite write) {
+  drop_stale_caches();
+  if (!tail_loaded_) MW_TRY(load_counter_tail());
+  if (write == CounterWrite::kNow) MW_TRY(write_key_sequence(ordering_key, k.next_sequence));
+  auto it = next_sequence_.find(ordering_key);
+  if (it == next_sequence_.end()) it = next_sequence_.emplace(std::string(ordering_key), 0).first;
+  it->second = k.next_sequence;
+  if (write == CounterWrite::kWithNextFlush) {
+    unflushed_keys_.emplace(ordering_key);
+  } else if (!unflushed_keys_.empty()) {
+    unflushed_keys_.erase(std::string(ordering_key));
   }
   return Status::ok();
 }
@@ -317,38 +404,62 @@ Result<std::optional<DeadLetterRow>> Store::dead_letter_of(std::int64_t event_ro
   return out;
 }
 
+Result<std::int64_t> Store::stored_notification_sequence(std::string_view subscriber,
+                                                         std::string_view ordering_key) {
+  MW_ASSIGN(st, prep("SELECT next_sequence FROM notification_sequences WHERE subscriber = ? "
+                     "AND ordering_key = ?"));
+  st->bind(1, subscriber).bind(2, ordering_key);
+  MW_ASSIGN(row, st->step());
+  const std::int64_t next = row ? st->column_int(0) : 1;
+  st->reset();
+  return next;
+}
+
+Status Store::write_notification_sequence(std::string_view subscriber,
+                                          std::string_view ordering_key, std::int64_t next) {
+  MW_ASSIGN(
+      st,
+      prep("INSERT OR REPLACE INTO notification_sequences(subscriber, ordering_key, next_sequence) "
+           "VALUES(?, ?, ?)"));
+  return st->bind(1, subscriber).bind(2, ordering_key).bind(3, next).run();
+}
+
 Result<std::int64_t> Store::next_notification_sequence(std::string_view subscriber,
-                                                       std::string_view ordering_key) {
+                                                       std::string_view ordering_key,
+                                                       CounterWrite write) {
   drop_stale_caches();
+  if (!tail_loaded_) MW_TRY(load_counter_tail());
   auto by_key = next_notification_.find(subscriber);
   if (by_key == next_notification_.end()) {
     by_key = next_notification_.emplace(std::string(subscriber), TextMap<std::int64_t>{}).first;
   }
   auto it = by_key->second.find(ordering_key);
   if (it == by_key->second.end()) {
-    MW_ASSIGN(read, prep("SELECT next_sequence FROM notification_sequences WHERE subscriber = ? "
-                         "AND ordering_key = ?"));
-    read->bind(1, subscriber).bind(2, ordering_key);
-    MW_ASSIGN(row, read->step());
-    const std::int64_t next = row ? read->column_int(0) : 1;
-    read->reset();
+    MW_ASSIGN(next, stored_notification_sequence(subscriber, ordering_key));
     it = by_key->second.emplace(std::string(ordering_key), next).first;
   }
   const std::int64_t sequence = it->second;
-  MW_ASSIGN(
-      st,
-      prep("INSERT OR REPLACE INTO notification_sequences(subscriber, ordering_key, next_sequence) "
-           "VALUES(?, ?, ?)"));
-  MW_TRY(st->bind(1, subscriber).bind(2, ordering_key).bind(3, sequence + 1).run());
+  if (write == CounterWrite::kNow) {
+    MW_TRY(write_notification_sequence(subscriber, ordering_key, sequence + 1));
+  } else {
+    unflushed_notifications_.emplace(std::string(subscriber), std::string(ordering_key));
+  }
   it->second = sequence + 1;
   return sequence;
 }
 
 Result<std::int64_t> Store::notification_put(std::string_view id, std::string_view subscriber,
-                                             std::int64_t event_row, std::string_view body) {
-  MW_ASSIGN(st, prep("INSERT INTO notifications(id, subscriber, event_row, body) "
-                     "VALUES(?, ?, ?, ?)"));
-  MW_TRY(st->bind(1, id).bind(2, subscriber).bind(3, event_row).bind_blob(4, body).run());
+                                             std::int64_t event_row, std::string_view ordering_key,
+                                             std::int64_t key_sequence, std::string_view body) {
+  MW_ASSIGN(st, prep("INSERT INTO notifications(id, subscriber, event_row, ordering_key, "
+                     "key_sequence, body) VALUES(?, ?, ?, ?, ?, ?)"));
+  MW_TRY(st->bind(1, id)
+             .bind(2, subscriber)
+             .bind(3, event_row)
+             .bind(4, ordering_key)
+             .bind(5, key_sequence)
+             .bind_blob(6, body)
+             .run());
   return db_.last_insert_rowid();
 }
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -136,10 +137,21 @@ class Store {
   // parked dead letter earlier in its sequence: they wait for an operator, by design.
   Result<std::int64_t> count_held_behind_dead_letters();
 
-  // Sequencer state. Read through a cache of the values this connection wrote; a rollback
-  // empties it.
+  // Counters: the sequencer's next sequence per key and the notification sequence per
+  // (subscriber, key) live in memory. A write kWithNextFlush reaches its table at the next
+  // flush_counters, at most kCounterFlushIntervalNs later: it is for a value that a row written
+  // in the same transaction already shows (the event released in order, the notification
+  // recorded with its key_sequence), so the first read after opening or after a rollback folds
+  // the rows written since the last flush back in. kNow writes the table at once, for values
+  // no new row shows (held events released later, gap resolutions, unrecorded notifications).
+  enum class CounterWrite { kNow, kWithNextFlush };
+  static constexpr std::int64_t kCounterFlushIntervalNs = 10'000'000'000;  // 10 s
+
   Result<KeyState> key_get(std::string_view ordering_key);
-  Status key_put(std::string_view ordering_key, const KeyState& state);
+  Status key_put(std::string_view ordering_key, const KeyState& state, CounterWrite write);
+  // flush_counters writes the counters changed since the last flush if that was at least
+  // kCounterFlushIntervalNs before `now_ns`. Call it in the transaction about to commit.
+  Status flush_counters(std::int64_t now_ns);
   // backlog counts unfinished events (waiting, queued) by "<plant>/<domain>".
   Result<std::map<std::string, std::uint64_t>> backlog();
 
@@ -155,12 +167,15 @@ class Store {
   Result<std::optional<DeadLetterRow>> dead_letter_of(std::int64_t event_row);
 
   // next_notification_sequence returns the next sequence number for (subscriber, key) and
-  // advances it (cached like the sequencer state).
+  // advances it (a counter, see CounterWrite).
   Result<std::int64_t> next_notification_sequence(std::string_view subscriber,
-                                                  std::string_view ordering_key);
-  // notification_put records a notification and returns its seq (recording order).
+                                                  std::string_view ordering_key,
+                                                  CounterWrite write);
+  // notification_put records a notification (`key_sequence` is its sequence number for
+  // (subscriber, ordering key)) and returns its seq (recording order).
   Result<std::int64_t> notification_put(std::string_view id, std::string_view subscriber,
-                                        std::int64_t event_row, std::string_view body);
+                                        std::int64_t event_row, std::string_view ordering_key,
+                                        std::int64_t key_sequence, std::string_view body);
   // notifications_after returns the notifications recorded after `seq`, in recording order.
   Result<std::vector<NotificationRow>> notifications_after(std::int64_t seq);
   // Ack watermarks: every notification of the subscriber up to acked_through is acknowledged.
@@ -180,8 +195,16 @@ class Store {
 
  private:
   Result<Statement*> prep(const char* sql) { return db_.prepare_static(sql); }
-  // drop_stale_caches empties the caches if a transaction rolled back since they were filled.
+  // drop_stale_caches empties the counters if a transaction rolled back since they were read.
   void drop_stale_caches();
+  // load_counter_tail folds the rows written since the last counter flush into the counters.
+  Status load_counter_tail();
+  Result<std::int64_t> stored_key_sequence(std::string_view ordering_key);
+  Result<std::int64_t> stored_notification_sequence(std::string_view subscriber,
+                                                    std::string_view ordering_key);
+  Status write_key_sequence(std::string_view ordering_key, std::int64_t next);
+  Status write_notification_sequence(std::string_view subscriber, std::string_view ordering_key,
+                                     std::int64_t next);
 
   // TextHash lets the caches below be searched by std::string_view. They are hash maps
   // because ordering keys share long prefixes, which made ordered lookups compare for long;
@@ -194,10 +217,14 @@ class Store {
   using TextMap = std::unordered_map<std::string, V, TextHash, std::equal_to<>>;
 
   Db& db_;
-  // Values as last written or read, so hot paths need not read them back. Only this
-  // connection writes these tables.
+  // The counters (only this connection writes their tables), those changed since the last
+  // flush, and whether the rows written since then have been folded in.
   TextMap<std::int64_t> next_sequence_;               // by ordering key
   TextMap<TextMap<std::int64_t>> next_notification_;  // by subscriber, then ordering key
+  std::set<std::string> unflushed_keys_;
+  std::set<std::pair<std::string, std::string>> unflushed_notifications_;  // subscriber, key
+  bool tail_loaded_ = false;
+  std::int64_t last_flush_ns_ = 0;
   std::uint64_t caches_rollbacks_ = 0;
 };
 
