@@ -52,7 +52,7 @@ CREATE INDEX events_queued ON events(ordering_key, sequence) WHERE state = 'queu
 CREATE INDEX events_dead_lettered ON events(ordering_key) WHERE state = 'dead_lettered';
 
 -- Sequencer state per ordering key: the next source sequence number it will release. Like
--- notification_sequences, written every few seconds rather than with each event (see
+-- notification_sequences, written once a minute rather than with each event (see
 -- counters_flushed).
 CREATE TABLE sequence_keys(
   ordering_key TEXT PRIMARY KEY,
@@ -93,7 +93,7 @@ CREATE TABLE notification_sequences(
 ) WITHOUT ROWID;
 
 -- How far sequence_keys and notification_sequences are up to date. The counters live in
--- memory and are written every few seconds, not with every event: the events after
+-- memory and are written once a minute, not with every event: the events after
 -- events_through (released ones) and the notifications after notifications_through carry the
 -- rest, and are folded back in when the core opens or after a rollback.
 CREATE TABLE counters_flushed(

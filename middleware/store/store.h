@@ -145,7 +145,7 @@ class Store {
   // the rows written since the last flush back in. kNow writes the table at once, for values
   // no new row shows (held events released later, gap resolutions, unrecorded notifications).
   enum class CounterWrite { kNow, kWithNextFlush };
-  static constexpr std::int64_t kCounterFlushIntervalNs = 10'000'000'000;  // 10 s
+  static constexpr std::int64_t kCounterFlushIntervalNs = 60'000'000'000;  // 60 s
 
   Result<KeyState> key_get(std::string_view ordering_key);
   Status key_put(std::string_view ordering_key, const KeyState& state, CounterWrite write);

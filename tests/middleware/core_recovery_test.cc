@@ -84,14 +84,14 @@ TEST(CoreRecovery, UnacknowledgedNotificationIsResentAfterACrashWithItsId) {
   EXPECT_EQ(again[0].notification().sequence(), first.sequence());
 }
 
-// The sequencer's and the notifications' counters reach their tables only every 10 s; the
+// The sequencer's and the notifications' counters reach their tables only every 60 s; the
 // rows written since show the rest. Two lives in a row must not lose what the first folded in.
 TEST(CoreRecovery, KeyPositionSurvivesTwoCrashesBetweenCounterFlushes) {
   CoreHarness h;
   h.send_events({consumption("x1", "wo:2", 1)});  // this commit flushes the counters
   h.send_events({consumption("e1", "wo:1", 1), consumption("e2", "wo:1", 2)}, 2);  // unflushed
   h.restart();
-  h.rt.advance(seconds(11));
+  h.rt.advance(seconds(61));
   h.send_events({consumption("x2", "wo:2", 2)}, 3);  // the next flush, in the second life
   h.restart();
   h.send_events({consumption("e3", "wo:1", 3)}, 4);
@@ -114,7 +114,7 @@ TEST(CoreRecovery, NotificationSequenceContinuesAcrossTwoCrashesBetweenCounterFl
   post(consumption("e1", "wo:1", 1), 2);  // unflushed
   EXPECT_EQ(sequence_of("e1"), 1u);
   h.restart();
-  h.rt.advance(seconds(11));
+  h.rt.advance(seconds(61));
   post(consumption("x2", "wo:2", 2), 3);  // the next flush, in the second life
   h.restart();
   post(consumption("e2", "wo:1", 2), 4);
