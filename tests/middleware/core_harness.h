@@ -30,8 +30,9 @@ inline MasterData test_master_data() {
 }
 
 // consumption builds a MATERIAL_CONSUMED event of `milli` KG of RM-100 from lot L1.
-inline proto::EventEnvelope consumption(const std::string& id, const std::string& key, std::uint64_t seq,
-                                        std::int64_t milli = 1500, const std::string& material = "RM-100") {
+inline proto::EventEnvelope consumption(const std::string& id, const std::string& key,
+                                        std::uint64_t seq, std::int64_t milli = 1500,
+                                        const std::string& material = "RM-100") {
   proto::EventEnvelope e;
   e.set_event_id(id);
   e.mutable_source()->set_plant("P100");
@@ -71,7 +72,8 @@ inline proto::EventEnvelope scrap(const std::string& id, const std::string& key,
   return e;
 }
 
-inline proto::EventEnvelope operation_started(const std::string& id, const std::string& key, std::uint64_t seq) {
+inline proto::EventEnvelope operation_started(const std::string& id, const std::string& key,
+                                              std::uint64_t seq) {
   proto::EventEnvelope e = consumption(id, key, seq);
   e.set_event_type(proto::OPERATION_STARTED);
   auto* o = e.mutable_operation_started();  // replaces the consumption payload
@@ -89,7 +91,8 @@ class CoreHarness {
              ("mw_core_" + std::to_string(::getpid()) + "_" + std::to_string(++counter) + ".db"))
                 .string();
     remove_files();
-    if (config_.publisher().subscribers_size() == 0) config_.mutable_publisher()->add_subscribers("wms");
+    if (config_.publisher().subscribers_size() == 0)
+      config_.mutable_publisher()->add_subscribers("wms");
     // Pipeline tests follow each step to its commit; the commit window has tests of its own,
     // which set it.
     if (!config_.store().has_commit_window_ms()) config_.mutable_store()->set_commit_window_ms(0);
@@ -122,6 +125,7 @@ class CoreHarness {
     open();
   }
   Core& core() { return *core_; }
+  const std::string& path() const { return path_; }  // the core's database file
 
   void send_events(const std::vector<proto::EventEnvelope>& events, std::uint64_t batch_id = 1,
                    const std::string& from = "mes-p100") {
@@ -156,7 +160,8 @@ class CoreHarness {
   std::vector<std::string> acked_ids(const std::string& to = "mes-p100") {
     std::vector<std::string> ids;
     for (const auto& f : peek(to)) {
-      if (f.has_ack()) ids.insert(ids.end(), f.ack().event_ids().begin(), f.ack().event_ids().end());
+      if (f.has_ack())
+        ids.insert(ids.end(), f.ack().event_ids().begin(), f.ack().event_ids().end());
     }
     return ids;
   }
@@ -186,14 +191,16 @@ class CoreHarness {
     r.mutable_rejection()->set_message("rejected by test");
     reply(r);
   }
-  void reply_transient(const proto::ErpRequest& req, proto::TransientKind kind, std::uint32_t retry_after_ms = 0) {
+  void reply_transient(const proto::ErpRequest& req, proto::TransientKind kind,
+                       std::uint32_t retry_after_ms = 0) {
     proto::ErpReply r;
     r.set_request_id(req.request_id());
     r.mutable_transient()->set_kind(kind);
     r.mutable_transient()->set_retry_after_ms(retry_after_ms);
     reply(r);
   }
-  void reply_query(const proto::ErpRequest& req, bool found, const std::string& doc = "4900000001") {
+  void reply_query(const proto::ErpRequest& req, bool found,
+                   const std::string& doc = "4900000001") {
     proto::ErpReply r;
     r.set_request_id(req.request_id());
     r.mutable_query_result()->set_found(found);
@@ -216,7 +223,8 @@ class CoreHarness {
     return {outbox_[endpoint].begin(), outbox_[endpoint].end()};
   }
   void remove_files() {
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path_ + suffix);
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+      std::filesystem::remove(path_ + suffix);
   }
 
   proto::Config config_;

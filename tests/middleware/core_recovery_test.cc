@@ -1,6 +1,7 @@
 // Crash and recovery at each transaction boundary: the process dies between two steps, a new
 // one opens the same database, and nothing acked is lost or posted twice.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "tests/middleware/core_harness.h"
 
@@ -98,6 +99,42 @@ TEST(CoreRecovery, KeyPositionSurvivesTwoCrashesBetweenCounterFlushes) {
   EXPECT_EQ(h.core().metrics().waiting, 0u) << "e3 is next in its key, not held for a gap";
 }
 
+TEST(CoreRecovery, KeyPositionAfterReleasingHeldEventsSurvivesACrashBeforeTheNextFlush) {
+  proto::Config c;
+  c.mutable_sequencer()->set_gap_timeout_ms(3'600'000);  // e2 waits for e1, not for a timeout
+  CoreHarness h(c);
+  h.send_events({consumption("x1", "wo:2", 1)});     // this commit flushes the counters
+  h.send_events({consumption("e2", "wo:1", 2)}, 2);  // held for e1
+  h.rt.advance(seconds(61));
+  h.send_events({consumption("x2", "wo:2", 2)}, 3);  // a flush: its marks pass e2's row
+  h.send_events({consumption("e1", "wo:1", 1)}, 4);  // releases e1 and e2: wo:1 is at 3
+  EXPECT_EQ(h.core().metrics().waiting, 0u);
+  h.restart();  // before the next flush; e2's row is behind the marks
+  h.send_events({consumption("e3", "wo:1", 3)}, 5);
+  EXPECT_EQ(h.core().metrics().waiting, 0u) << "e3 is next in its key, not held for a gap";
+}
+
+TEST(CoreRecovery, KeyPositionSurvivesARolledBackStepBetweenCounterFlushes) {
+  CoreHarness h;
+  h.send_events({consumption("x1", "wo:2", 1)});     // this commit flushes the counters
+  h.send_events({consumption("e1", "wo:1", 1)}, 2);  // unflushed: only e1's row shows wo:1 at 2
+  {
+    // Another connection makes the next insert of "boom" fail, so its step rolls back.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(h.path().c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "CREATE TRIGGER fail_boom BEFORE INSERT ON events WHEN "
+                           "NEW.event_id = 'boom' BEGIN SELECT RAISE(ABORT, 'injected'); END",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  h.send_events({consumption("boom", "wo:3", 1)}, 3);
+  ASSERT_EQ(h.nacks().size(), 1u) << "the failed step is nacked";
+  h.send_events({consumption("e2", "wo:1", 2)}, 4);
+  EXPECT_EQ(h.core().metrics().waiting, 0u) << "e2 is next in its key, not held for a gap";
+}
+
 TEST(CoreRecovery, NotificationSequenceContinuesAcrossTwoCrashesBetweenCounterFlushes) {
   CoreHarness h;
   auto post = [&](const proto::EventEnvelope& e, std::uint64_t batch) {
@@ -155,7 +192,8 @@ TEST(CoreRecovery, PostingWhoseReplyWasLostBeforeACrashIsFoundNotRepeated) {
   CoreHarness h(legacy_erp());
   std::map<std::string, int> books;
   h.send_events({consumption("e1", "wo:1", 1), consumption("e2", "wo:1", 2)});
-  for (const auto& r : h.erp_requests()) ++books[r.command().external_reference()];  // posted, reply lost
+  for (const auto& r : h.erp_requests())
+    ++books[r.command().external_reference()];  // posted, reply lost
   h.restart();
   for (int i = 0; i < 30; ++i) {
     h.rt.advance(milliseconds(500));
