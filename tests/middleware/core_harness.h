@@ -152,6 +152,13 @@ class CoreHarness {
     outbox_[endpoint].clear();
     return out;
   }
+  // ack_notification acknowledges a notification frame as its subscriber "wms" would.
+  void ack_notification(const proto::Frame& notification) {
+    proto::Frame f;
+    f.mutable_notification_ack()->set_notification_id(
+        notification.notification().notification_id());
+    core_->on_message("wms", f.SerializeAsString());
+  }
   std::vector<proto::ErpRequest> erp_requests() {
     std::vector<proto::ErpRequest> out;
     for (const auto& f : frames("erp")) out.push_back(f.erp_request());

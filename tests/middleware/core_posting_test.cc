@@ -48,22 +48,26 @@ TEST(CorePosting, ScrapPublishesAStockDecreaseAtTheLocationItWasTakenFrom) {
   EXPECT_EQ(u.erp_document(), "4900000043");
 }
 
-TEST(CorePosting, AcksAreRecordedInBatchesAndOneLostToACrashOnlyCostsAResend) {
-  proto::Config c;
-  c.mutable_publisher()->set_ack_record_delay_ms(1000);
-  CoreHarness h(c);
+// post_two_events posts two events of different keys and returns their two notifications.
+std::vector<proto::Frame> post_two_events(CoreHarness& h) {
   h.send_events({consumption("e1", "wo:1", 1), consumption("e2", "wo:2", 1)});
   for (const auto& r : h.erp_requests()) h.reply_success(r);
-  auto sent = h.frames("wms");
+  return h.frames("wms");
+}
+
+proto::Config acks_recorded_every_second() {
+  proto::Config c;
+  c.mutable_publisher()->set_ack_record_delay_ms(1000);
+  return c;
+}
+
+TEST(CorePosting, AcksAreRecordedInBatchesAndOneLostToACrashOnlyCostsAResend) {
+  CoreHarness h(acks_recorded_every_second());
+  auto sent = post_two_events(h);
   ASSERT_EQ(sent.size(), 2u);
-  auto ack = [&](const proto::Frame& n) {
-    proto::Frame f;
-    f.mutable_notification_ack()->set_notification_id(n.notification().notification_id());
-    h.core().on_message("wms", f.SerializeAsString());
-  };
-  ack(sent[0]);
+  h.ack_notification(sent[0]);
   h.rt.advance(milliseconds(1000));  // the first ack is written
-  ack(sent[1]);
+  h.ack_notification(sent[1]);
   EXPECT_EQ(h.core().metrics().notifications_pending, 0u);
   h.restart();  // before the second ack is written
   auto resent = h.frames("wms");
@@ -72,27 +76,18 @@ TEST(CorePosting, AcksAreRecordedInBatchesAndOneLostToACrashOnlyCostsAResend) {
 }
 
 TEST(CorePosting, AckAheadOfAnOutstandingNotificationIsResentAfterACrashUntilTheWatermarkPassesIt) {
-  proto::Config c;
-  c.mutable_publisher()->set_ack_record_delay_ms(1000);
-  CoreHarness h(c);
-  h.send_events({consumption("e1", "wo:1", 1), consumption("e2", "wo:2", 1)});
-  for (const auto& r : h.erp_requests()) h.reply_success(r);
-  auto sent = h.frames("wms");
+  CoreHarness h(acks_recorded_every_second());
+  auto sent = post_two_events(h);
   ASSERT_EQ(sent.size(), 2u);
-  auto ack = [&](const proto::Frame& n) {
-    proto::Frame f;
-    f.mutable_notification_ack()->set_notification_id(n.notification().notification_id());
-    h.core().on_message("wms", f.SerializeAsString());
-  };
-  ack(sent[1]);  // the second first: the watermark stays below the first
+  h.ack_notification(sent[1]);  // the second first: the watermark stays below the first
   h.rt.advance(milliseconds(1000));
   h.restart();
   auto resent = h.frames("wms");
   ASSERT_EQ(resent.size(), 2u);  // both: the acked one too, the subscriber drops its id
   EXPECT_EQ(resent[0].notification().notification_id(), sent[0].notification().notification_id());
   EXPECT_EQ(resent[1].notification().notification_id(), sent[1].notification().notification_id());
-  ack(resent[0]);
-  ack(resent[1]);
+  h.ack_notification(resent[0]);
+  h.ack_notification(resent[1]);
   h.rt.advance(milliseconds(1000));
   h.restart();
   EXPECT_TRUE(h.frames("wms").empty());
@@ -111,9 +106,7 @@ TEST(CorePosting, NotificationIsResentUntilAcknowledged) {
   auto again = h.frames("wms");
   ASSERT_EQ(again.size(), 1u);
   EXPECT_EQ(again[0].notification().notification_id(), first[0].notification().notification_id());
-  proto::Frame ack;
-  ack.mutable_notification_ack()->set_notification_id(first[0].notification().notification_id());
-  h.core().on_message("wms", ack.SerializeAsString());
+  h.ack_notification(first[0]);
   h.rt.advance(seconds(5));
   EXPECT_TRUE(h.frames("wms").empty());
   EXPECT_EQ(h.core().metrics().notifications_pending, 0u);
