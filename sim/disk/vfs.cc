@@ -83,7 +83,7 @@ int x_file_size(sqlite3_file* file, sqlite3_int64* size) {
   File& f = file_of(file);
   *size = 0;
   if (fenced(*f.volume, *f.handle)) return SQLITE_IOERR_FSTAT;
-  *size = static_cast<sqlite3_int64>(f.handle->inode->visible.size());
+  *size = static_cast<sqlite3_int64>(f.handle->inode->content.size());
   return SQLITE_OK;
 }
 

@@ -14,20 +14,12 @@
 #include <utility>
 #include <vector>
 
+#include "sim/disk/file_bytes.h"
+#include "sim/disk/unsynced_ops.h"
 #include "sim/disk/volume.h"
 #include "sim/rng.h"
 
 namespace mw::sim::disk_internal {
-
-// Op is one change to a file not yet synced, kept in issue order until the next sync. A
-// write's bytes are in its inode's `unsynced_bytes` (one buffer for all of them, reused from
-// sync to sync, so a write allocates nothing).
-struct Op {
-  bool is_truncate = false;
-  std::uint64_t offset = 0;  // A write's first byte, or the size a truncate sets.
-  std::uint64_t size = 0;    // A write's length; 0 for a truncate.
-  std::uint64_t at = 0;      // Where a write's bytes start in `unsynced_bytes`.
-};
 
 // Shm is the wal-index of one database: memory every connection to it maps, like the -shm
 // file of the unix VFS. It only lives in memory. A crash discards it, and so does the last
@@ -42,11 +34,9 @@ struct Shm {
 
 // Inode is one file's content and the lock state shared by every handle open on it.
 struct Inode {
-  std::vector<std::uint8_t> durable;  // As of the last sync.
-  std::vector<std::uint8_t> visible;  // durable with `unsynced` applied: what reads see.
-  std::vector<Op> unsynced;
-  std::vector<std::uint8_t> unsynced_bytes;  // The bytes of the writes in `unsynced`.
-  int shared_holders = 0;    // Handles at SQLITE_LOCK_SHARED or above.
+  FileBytes content;       // What reads see: the file as of its last sync with `unsynced` applied.
+  UnsyncedOps unsynced;    // What changed since the last sync, and what it replaced.
+  int shared_holders = 0;  // Handles at SQLITE_LOCK_SHARED or above.
   std::uint64_t writer = 0;  // The handle at RESERVED, PENDING or EXCLUSIVE; 0 if none.
   int writer_lock = SQLITE_LOCK_NONE;
   std::shared_ptr<Shm> shm;  // Created by the first xShmMap.

@@ -26,30 +26,30 @@ void apply_write(std::vector<std::uint8_t>& content, std::uint64_t offset,
   std::memcpy(content.data() + offset, bytes, n);
 }
 
-// lose_unsynced replays the unsynced ops of `f` on its durable content, keeping each sector
-// piece of each write and each truncate by a draw from `rng`, and makes the result durable.
+// lose_unsynced rebuilds `f` as of its last sync and replays its unsynced ops on top, keeping
+// each sector piece of each write and each truncate by a draw from `rng`; the result is durable.
 void lose_unsynced(Inode& f, std::uint64_t sector, double survives, Rng& rng) {
-  std::vector<std::uint8_t> out = std::move(f.durable);
-  for (const Op& op : f.unsynced) {
+  if (f.unsynced.empty()) return;
+  Rebuilt rebuilt = f.unsynced.rebuild(f.content);
+  std::vector<std::uint8_t>& out = rebuilt.synced;
+  for (const ReplayOp& op : rebuilt.ops) {
     if (op.is_truncate) {
       if (rng.bernoulli(0.5)) out.resize(op.offset);
       continue;
     }
-    const std::uint64_t end = op.offset + op.size;
-    const std::uint8_t* bytes = f.unsynced_bytes.data() + op.at;
+    const std::uint64_t end = op.offset + op.bytes.size();
     for (std::uint64_t pos = op.offset; pos < end;) {
       // A piece ends at the next sector boundary of the file, or at the end of the write.
       const std::uint64_t piece_end = std::min(end, (pos / sector + 1) * sector);
       if (rng.bernoulli(survives)) {
-        apply_write(out, pos, bytes + (pos - op.offset), piece_end - pos);
+        apply_write(out, pos, op.bytes.data() + (pos - op.offset), piece_end - pos);
       }
       pos = piece_end;
     }
   }
   f.unsynced.clear();
-  f.unsynced_bytes.clear();
-  f.visible = out;
-  f.durable = std::move(out);
+  f.content.resize(0);
+  f.content.write(0, out.data(), out.size());
 }
 
 // fence ends the "process": handles opened before it are fenced by the boot count, and the
@@ -96,40 +96,26 @@ bool begin_io(VolumeState& v) {
 std::uint64_t read_at(VolumeState& v, const Inode& f, std::uint64_t offset, void* out,
                       std::uint64_t n) {
   ++v.stats.reads;
-  if (offset >= f.visible.size()) return 0;
-  const std::uint64_t got = std::min<std::uint64_t>(n, f.visible.size() - offset);
-  std::memcpy(out, f.visible.data() + offset, got);
-  return got;
+  return f.content.read(offset, out, n);
 }
 
 void write_at(VolumeState& v, Inode& f, std::uint64_t offset, const void* data, std::uint64_t n) {
   ++v.stats.writes;
   v.stats.bytes_written += n;
-  const auto* bytes = static_cast<const std::uint8_t*>(data);
-  apply_write(f.visible, offset, bytes, n);
-  f.unsynced.push_back(Op{false, offset, n, f.unsynced_bytes.size()});
-  f.unsynced_bytes.insert(f.unsynced_bytes.end(), bytes, bytes + n);
+  f.unsynced.record_write(f.content, offset, n);
+  f.content.write(offset, data, n);
 }
 
 void truncate_to(VolumeState& v, Inode& f, std::uint64_t size) {
   ++v.stats.truncates;
-  f.visible.resize(size);
-  f.unsynced.push_back(Op{true, size, 0, 0});
+  f.unsynced.record_truncate(f.content, size);
+  f.content.resize(size);
 }
 
 void sync(VolumeState& v, Inode& f) {
   ++v.stats.syncs;
-  // Replaying the unsynced ops costs what was written since the last sync; copying `visible`
-  // would cost the whole file at every commit.
-  for (const Op& op : f.unsynced) {
-    if (op.is_truncate) {
-      f.durable.resize(op.offset);
-    } else {
-      apply_write(f.durable, op.offset, f.unsynced_bytes.data() + op.at, op.size);
-    }
-  }
+  // The content already is what the sync makes durable; only the undo log goes.
   f.unsynced.clear();
-  f.unsynced_bytes.clear();
 }
 
 void crash(VolumeState& v) {
@@ -292,13 +278,13 @@ bool Volume::exists(const std::string& path) const { return state_->files.contai
 std::optional<std::uint64_t> Volume::file_size(const std::string& path) const {
   const auto it = state_->files.find(path);
   if (it == state_->files.end()) return std::nullopt;
-  return it->second->visible.size();
+  return it->second->content.size();
 }
 
 std::optional<std::string> Volume::contents(const std::string& path) const {
   const auto it = state_->files.find(path);
   if (it == state_->files.end()) return std::nullopt;
-  const auto& bytes = it->second->visible;
+  const std::vector<std::uint8_t> bytes = it->second->content.bytes();
   return std::string(bytes.begin(), bytes.end());
 }
 

@@ -1,8 +1,9 @@
 // Volume: one node's simulated disk, seen by SQLite through a VFS of its own.
 //
-// A Volume is a namespace of in-memory files (path -> file). Each file keeps its durable
-// content, as of its last sync, and the ordered list of operations (writes, truncates) issued
-// since. Reads see everything written, synced or not, as they would through an OS page cache.
+// A Volume is a namespace of in-memory files (path -> file). Each file keeps its current
+// content and the ordered list of operations (writes, truncates) issued since its last sync,
+// with the bytes each one replaced, so the content as of that sync can be rebuilt. Reads see
+// everything written, synced or not, as they would through an OS page cache.
 //
 // Fault model:
 //   - crash(): the process dies. Every file handle open at that moment is fenced, the locks it

@@ -155,6 +155,72 @@ TEST(Volume, UnsyncedTruncateIsKeptOrUndoneAtPowerLoss) {
   EXPECT_GT(undone, 0);
 }
 
+// A reference model of one file: what reads see and what the last sync made durable.
+struct ModelFile {
+  std::string visible;
+  std::string durable;
+  void write(const std::string& data, std::uint64_t offset) {
+    if (visible.size() < offset + data.size()) visible.resize(offset + data.size(), '\0');
+    visible.replace(offset, data.size(), data);
+  }
+};
+
+// apply_random_ops drives `f` and `model` through the same random writes (overlapping ones,
+// some across the 64 KiB chunks the content is kept in), truncates and syncs, and ends with
+// unsynced writes only.
+void apply_random_ops(Rng& rng, VfsFile& f, ModelFile& model) {
+  for (int i = 0; i < 60; ++i) {
+    const std::int64_t what = rng.uniform_range(0, 9);
+    if (what == 0) {
+      ASSERT_EQ(f.sync(), SQLITE_OK);
+      model.durable = model.visible;
+    } else if (what == 1) {
+      const auto size = static_cast<std::uint64_t>(rng.uniform_range(0, 200'000));
+      ASSERT_EQ(f.truncate(static_cast<sqlite3_int64>(size)), SQLITE_OK);
+      model.visible.resize(size, '\0');
+    } else {
+      const auto offset = static_cast<std::uint64_t>(rng.uniform_range(0, 200'000));
+      const std::string data(static_cast<std::size_t>(rng.uniform_range(1, 70'000)),
+                             static_cast<char>('a' + i % 26));
+      ASSERT_EQ(f.write(data, static_cast<sqlite3_int64>(offset)), SQLITE_OK);
+      model.write(data, offset);
+    }
+  }
+  ASSERT_EQ(f.sync(), SQLITE_OK);
+  model.durable = model.visible;
+  for (int i = 0; i < 8; ++i) {
+    const auto offset = static_cast<std::uint64_t>(rng.uniform_range(0, 250'000));
+    const std::string data(static_cast<std::size_t>(rng.uniform_range(1, 70'000)), 'U');
+    ASSERT_EQ(f.write(data, static_cast<sqlite3_int64>(offset)), SQLITE_OK);
+    model.write(data, offset);
+  }
+}
+
+TEST(Volume, PowerLossLosingEveryUnsyncedSectorRestoresExactlyTheLastSyncedContent) {
+  for (std::uint64_t seed = 0; seed < 16; ++seed) {
+    Volume volume = make_volume(seed, /*survives=*/0.0);
+    VfsFile f(volume, "a.db");
+    Rng rng(seed + 100);
+    ModelFile model;
+    apply_random_ops(rng, f, model);
+    ASSERT_EQ(volume.contents("a.db"), model.visible) << "seed " << seed;
+    volume.power_loss();
+    EXPECT_EQ(volume.contents("a.db"), model.durable) << "seed " << seed;
+  }
+}
+
+TEST(Volume, PowerLossKeepingEveryUnsyncedSectorLeavesWhatReadsSaw) {
+  for (std::uint64_t seed = 0; seed < 16; ++seed) {
+    Volume volume = make_volume(seed, /*survives=*/1.0);
+    VfsFile f(volume, "a.db");
+    Rng rng(seed + 100);
+    ModelFile model;
+    apply_random_ops(rng, f, model);
+    volume.power_loss();
+    EXPECT_EQ(volume.contents("a.db"), model.visible) << "seed " << seed;
+  }
+}
+
 TEST(Volume, CrashKeepsUnsyncedData) {
   Volume volume = make_volume(3, /*survives=*/0.0);
   VfsFile f(volume, "a.db");
