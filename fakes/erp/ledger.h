@@ -19,6 +19,8 @@
 // simulation is one thread.
 #pragma once
 
+#include <absl/container/flat_hash_map.h>
+
 #include <compare>
 #include <cstddef>
 #include <cstdint>
@@ -27,12 +29,13 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "fakes/erp/erp_stats.h"
-#include "sim/id_index.h"
 #include "middleware/proto/common.pb.h"
 #include "middleware/proto/erp.pb.h"
+#include "sim/id_index.h"
 #include "sim/time.h"
 
 namespace mw::fakes {
@@ -43,6 +46,10 @@ struct StockKey {
   std::string lot;
   std::string storage_location;
   friend auto operator<=>(const StockKey&, const StockKey&) = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const StockKey& k) {
+    return H::combine(std::move(h), k.plant, k.material, k.lot, k.storage_location);
+  }
 };
 
 struct LotKey {
@@ -109,8 +116,10 @@ class ErpLedger {
 
   // stock returns the balance of `key` in milli-units, 0 if it never moved.
   std::int64_t stock(const StockKey& key) const;
-  // all_stock returns every non-zero balance, ordered by key.
-  const std::map<StockKey, std::int64_t>& all_stock() const { return stock_; }
+  // all_stock returns every non-zero balance, ordered by key (a copy: for oracles and reports).
+  std::map<StockKey, std::int64_t> all_stock() const {
+    return std::map<StockKey, std::int64_t>(stock_.begin(), stock_.end());
+  }
   const std::map<StockKey, std::int64_t>& opening_stock() const { return opening_stock_; }
 
   // postings returns every posting in commit order; references stay valid as it grows.
@@ -142,10 +151,13 @@ class ErpLedger {
  private:
   void add_stock(const StockKey& key, std::int64_t milli);
 
-  std::map<StockKey, std::int64_t> stock_;
+  // A hash table: every posting looks up its balances twice (the check, the commit), and the
+  // ordered map this was spent a tree walk of string compares on each; only all_stock() needs
+  // the order, and sorts a copy.
+  absl::flat_hash_map<StockKey, std::int64_t> stock_;
   std::map<StockKey, std::int64_t> opening_stock_;
   std::deque<Posting> postings_;
-  sim::IdIndex<std::vector<std::size_t>> by_reference_;  // indices
+  sim::IdIndex<std::vector<std::size_t>> by_reference_;     // indices
   sim::IdIndex<std::vector<std::size_t>> by_source_event_;  // indices
   std::map<LotKey, proto::LotStatus> lot_status_;
   std::set<std::string, std::less<>> closed_periods_;
