@@ -42,7 +42,7 @@ Rebuilt UnsyncedOps::rebuild(const FileBytes& content) const {
     ReplayOp& replay = out.ops[i];
     replay.is_truncate = op.is_truncate;
     replay.offset = op.offset;
-    if (!op.is_truncate) {
+    if (!op.is_truncate && op.size > 0) {
       // `file` is now as it was right after this op, so its range holds what the op wrote.
       replay.bytes.assign(file.begin() + static_cast<std::ptrdiff_t>(op.offset),
                           file.begin() + static_cast<std::ptrdiff_t>(op.offset + op.size));

@@ -5,6 +5,8 @@
 #include <sqlite3.h>
 
 #include <cstddef>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -155,44 +157,70 @@ TEST(Volume, UnsyncedTruncateIsKeptOrUndoneAtPowerLoss) {
   EXPECT_GT(undone, 0);
 }
 
-// A reference model of one file: what reads see and what the last sync made durable.
+// A reference model of one file: what reads see, what the last sync made durable, and the
+// ops issued since (a truncate when `data` is empty).
+struct ModelOp {
+  std::uint64_t offset = 0;
+  std::string data;
+};
+
+void model_write(std::string& file, const std::string& data, std::uint64_t offset) {
+  if (file.size() < offset + data.size()) file.resize(offset + data.size(), '\0');
+  file.replace(offset, data.size(), data);
+}
+
 struct ModelFile {
   std::string visible;
   std::string durable;
+  std::vector<ModelOp> unsynced;
   void write(const std::string& data, std::uint64_t offset) {
-    if (visible.size() < offset + data.size()) visible.resize(offset + data.size(), '\0');
-    visible.replace(offset, data.size(), data);
+    model_write(visible, data, offset);
+    unsynced.push_back(ModelOp{offset, data});
+  }
+  void truncate(std::uint64_t size) {
+    visible.resize(size, '\0');
+    unsynced.push_back(ModelOp{size, ""});
+  }
+  void sync() {
+    durable = visible;
+    unsynced.clear();
   }
 };
 
 // apply_random_ops drives `f` and `model` through the same random writes (overlapping ones,
-// some across the 64 KiB chunks the content is kept in), truncates and syncs, and ends with
-// unsynced writes only.
-void apply_random_ops(Rng& rng, VfsFile& f, ModelFile& model) {
+// some across the 64 KiB chunks the content is kept in), truncates (shrinking and growing)
+// and syncs, and ends with unsynced writes, among which `unsynced_truncates` truncates.
+void apply_random_ops(Rng& rng, VfsFile& f, ModelFile& model, int unsynced_truncates = 0) {
+  const auto truncate = [&](std::uint64_t size) {
+    ASSERT_EQ(f.truncate(static_cast<sqlite3_int64>(size)), SQLITE_OK);
+    model.truncate(size);
+  };
+  const auto write = [&](std::uint64_t offset, std::size_t n, char c) {
+    const std::string data(n, c);
+    ASSERT_EQ(f.write(data, static_cast<sqlite3_int64>(offset)), SQLITE_OK);
+    model.write(data, offset);
+  };
   for (int i = 0; i < 60; ++i) {
     const std::int64_t what = rng.uniform_range(0, 9);
     if (what == 0) {
       ASSERT_EQ(f.sync(), SQLITE_OK);
-      model.durable = model.visible;
+      model.sync();
     } else if (what == 1) {
-      const auto size = static_cast<std::uint64_t>(rng.uniform_range(0, 200'000));
-      ASSERT_EQ(f.truncate(static_cast<sqlite3_int64>(size)), SQLITE_OK);
-      model.visible.resize(size, '\0');
+      truncate(static_cast<std::uint64_t>(rng.uniform_range(0, 200'000)));
     } else {
-      const auto offset = static_cast<std::uint64_t>(rng.uniform_range(0, 200'000));
-      const std::string data(static_cast<std::size_t>(rng.uniform_range(1, 70'000)),
-                             static_cast<char>('a' + i % 26));
-      ASSERT_EQ(f.write(data, static_cast<sqlite3_int64>(offset)), SQLITE_OK);
-      model.write(data, offset);
+      write(static_cast<std::uint64_t>(rng.uniform_range(0, 200'000)),
+            static_cast<std::size_t>(rng.uniform_range(1, 70'000)),
+            static_cast<char>('a' + i % 26));
     }
   }
   ASSERT_EQ(f.sync(), SQLITE_OK);
-  model.durable = model.visible;
+  model.sync();
   for (int i = 0; i < 8; ++i) {
-    const auto offset = static_cast<std::uint64_t>(rng.uniform_range(0, 250'000));
-    const std::string data(static_cast<std::size_t>(rng.uniform_range(1, 70'000)), 'U');
-    ASSERT_EQ(f.write(data, static_cast<sqlite3_int64>(offset)), SQLITE_OK);
-    model.write(data, offset);
+    if (i % 3 == 1 && unsynced_truncates-- > 0) {
+      truncate(static_cast<std::uint64_t>(rng.uniform_range(0, 250'000)));
+    }
+    write(static_cast<std::uint64_t>(rng.uniform_range(0, 250'000)),
+          static_cast<std::size_t>(rng.uniform_range(1, 70'000)), static_cast<char>('A' + i));
   }
 }
 
@@ -218,6 +246,42 @@ TEST(Volume, PowerLossKeepingEveryUnsyncedSectorLeavesWhatReadsSaw) {
     apply_random_ops(rng, f, model);
     volume.power_loss();
     EXPECT_EQ(volume.contents("a.db"), model.visible) << "seed " << seed;
+  }
+}
+
+// With every sector lost (or every one kept), a power loss leaves the synced content with the
+// unsynced writes dropped (or applied) and each unsynced truncate kept or undone on its own:
+// the result must be one of those outcomes, and over the seeds each truncate goes both ways.
+TEST(Volume, PowerLossKeepsOrUndoesEachUnsyncedTruncateBetweenWrites) {
+  for (const double survives : {0.0, 1.0}) {
+    std::set<unsigned> outcomes;  // which truncates were kept, as a bit mask
+    for (std::uint64_t seed = 0; seed < 24; ++seed) {
+      Volume volume = make_volume(seed, survives);
+      VfsFile f(volume, "a.db");
+      Rng rng(seed + 200);
+      ModelFile model;
+      apply_random_ops(rng, f, model, /*unsynced_truncates=*/2);
+      volume.power_loss();
+      const std::optional<std::string> got = volume.contents("a.db");
+      bool matched = false;
+      for (unsigned kept = 0; kept < 4; ++kept) {
+        std::string file = model.durable;
+        unsigned truncate_index = 0;
+        for (const ModelOp& op : model.unsynced) {
+          if (!op.data.empty()) {
+            if (survives == 1.0) model_write(file, op.data, op.offset);
+          } else if (kept & (1u << truncate_index++)) {
+            file.resize(op.offset, '\0');
+          }
+        }
+        if (got == file) {
+          matched = true;
+          outcomes.insert(kept);
+        }
+      }
+      EXPECT_TRUE(matched) << "seed " << seed << ", survives " << survives;
+    }
+    EXPECT_GE(outcomes.size(), 3u) << "survives " << survives;
   }
 }
 
