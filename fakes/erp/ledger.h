@@ -151,9 +151,9 @@ class ErpLedger {
  private:
   void add_stock(const StockKey& key, std::int64_t milli);
 
-  // A hash table: every posting looks up its balances twice (the check, the commit), and the
-  // ordered map this was spent a tree walk of string compares on each; only all_stock() needs
-  // the order, and sorts a copy.
+  // A hash table: every posting looks up its balances twice (the check, the commit), and an
+  // ordered map spent a tree walk of string compares on each; only all_stock() needs the
+  // order, and sorts a copy.
   absl::flat_hash_map<StockKey, std::int64_t> stock_;
   std::map<StockKey, std::int64_t> opening_stock_;
   std::deque<Posting> postings_;
