@@ -173,6 +173,7 @@ void ErpProcess::answer_command(sim::NodeId from, const proto::ErpRequest& reque
   }
   if (auto rejection = check_command(ledger_, *config_, cmd)) {
     ++ledger_.stats().rejected[rejection->code()];
+    ledger_.record_rejection(cmd.source_event_id(), rejection->code(), node_.now());
     node_.trace("erp.reject", {{"ref", cmd.external_reference()},
                                {"code", proto::RejectionCode_Name(rejection->code())},
                                {"reason", rejection->message()}});

@@ -128,6 +128,25 @@ std::vector<const Posting*> ErpLedger::postings_for_source_event(
   return out;
 }
 
+void ErpLedger::record_rejection(std::string_view source_event_id, proto::RejectionCode code,
+                                 sim::Time at) {
+  rejections_[std::string(source_event_id)].push_back(
+      Rejection{std::string(source_event_id), code, at});
+}
+
+std::vector<Rejection> ErpLedger::rejections_of(std::string_view source_event_id) const {
+  const auto it = rejections_.find(source_event_id);
+  return it == rejections_.end() ? std::vector<Rejection>{} : it->second;
+}
+
+std::vector<LotKey> ErpLedger::lots_not_released() const {
+  std::vector<LotKey> out;
+  for (const auto& [key, status] : lot_status_) {
+    if (status != proto::LOT_STATUS_RELEASED) out.push_back(key);
+  }
+  return out;
+}
+
 proto::LotStatus ErpLedger::lot_status(const LotKey& key) const {
   const auto it = lot_status_.find(key);
   return it == lot_status_.end() ? proto::LOT_STATUS_RELEASED : it->second;

@@ -81,6 +81,14 @@ struct Posting {
   sim::Time committed_at{};
 };
 
+// Rejection is one command the ERP refused on business grounds (closed period, blocked lot,
+// missing stock, ...): ground truth of why an event could not be posted at that moment.
+struct Rejection {
+  std::string source_event_id;
+  proto::RejectionCode code = proto::REJECTION_CODE_UNSPECIFIED;
+  sim::Time at{};
+};
+
 // PeriodChange is one close or reopen of a posting period, as the ERP applied it.
 struct PeriodChange {
   sim::Time at{};
@@ -112,6 +120,13 @@ class ErpLedger {
   // `at` and appends the change to period_history().
   void change_period(std::string_view period, bool closed, sim::Time at);
 
+  // record_rejection remembers that the ERP refused the command of `source_event_id` with
+  // `code` at time `at` (nothing is posted; rejections_of() lists them).
+  void record_rejection(std::string_view source_event_id, proto::RejectionCode code, sim::Time at);
+  // set_lot_status is what an ERP user does by hand (no posting): an operator releasing a lot
+  // that the quality system blocked, so that parked postings can be replayed.
+  void set_lot_status(const LotKey& key, proto::LotStatus status) { lot_status_[key] = status; }
+
   // --- Reads, for the ERP process and for oracles. -----------------------------------------
 
   // stock returns the balance of `key` in milli-units, 0 if it never moved.
@@ -138,6 +153,11 @@ class ErpLedger {
   // the opening status said otherwise.
   proto::LotStatus lot_status(const LotKey& key) const;
 
+  // rejections_of returns every business rejection of `source_event_id`'s commands, in order.
+  std::vector<Rejection> rejections_of(std::string_view source_event_id) const;
+  // lots_not_released returns every lot whose status is not LOT_STATUS_RELEASED.
+  std::vector<LotKey> lots_not_released() const;
+
   // period_closed tells whether posting period `period` ("YYYY-MM") is closed now.
   bool period_closed(std::string_view period) const { return closed_periods_.contains(period); }
   const std::set<std::string, std::less<>>& closed_periods() const { return closed_periods_; }
@@ -160,6 +180,7 @@ class ErpLedger {
   sim::IdIndex<std::vector<std::size_t>> by_reference_;     // indices
   sim::IdIndex<std::vector<std::size_t>> by_source_event_;  // indices
   std::map<LotKey, proto::LotStatus> lot_status_;
+  sim::IdIndex<std::vector<Rejection>> rejections_;  // by source event id
   std::set<std::string, std::less<>> closed_periods_;
   std::vector<PeriodChange> period_history_;
   ErpStats stats_;

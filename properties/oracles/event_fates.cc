@@ -1,7 +1,12 @@
 #include "properties/oracles/event_fates.h"
 
+#include <algorithm>
+
 namespace mw::props {
 namespace {
+
+// The dead-letter class of a sequence regression, as the core stores it: it parks nothing.
+constexpr std::string_view kRegression = "sequence_regression";
 
 Fate fate_of_state(std::string_view state) {
   if (state == "posted") return Fate::kPosted;
@@ -69,9 +74,13 @@ EventFates::EventFates(const OracleInput& in) {
   std::map<std::string, std::string> dead_letter_reason;
   for (const core::DeadLetterRow& d : in.dead_letters) {
     dead_letter_reason[d.event_id] = d.dead_letter_class + ": " + d.reason;
-    if (d.status == "parked") parked_[d.ordering_key][d.sequence] = d.event_id;
+    if (d.status == "parked" && d.dead_letter_class != kRegression) {
+      parked_[d.ordering_key][d.sequence] = d.event_id;
+    }
   }
   for (const core::EventState& s : in.core_events) {
+    const auto [at, fresh] = received_ns_.try_emplace(s.event_id, s.received_ns);
+    if (!fresh) at->second = std::min(at->second, s.received_ns);
     const Fate f = fate_of_state(s.state);
     EventFate& slot = fates_[s.event_id];
     if (rank(f) < rank(slot.fate)) continue;
@@ -106,6 +115,18 @@ std::string EventFates::parked_before(const std::string& key, std::uint64_t sequ
   if (it == parked_.end() || it->second.empty()) return "";
   const auto& [first_sequence, id] = *it->second.begin();
   return first_sequence < static_cast<std::int64_t>(sequence) ? id : "";
+}
+
+std::optional<std::int64_t> EventFates::first_parked(const std::string& key) const {
+  const auto it = parked_.find(key);
+  if (it == parked_.end() || it->second.empty()) return std::nullopt;
+  return it->second.begin()->first;
+}
+
+std::optional<std::int64_t> EventFates::received_ns(std::string_view event_id) const {
+  const auto it = received_ns_.find(event_id);
+  if (it == received_ns_.end()) return std::nullopt;
+  return it->second;
 }
 
 bool posts_to_erp(proto::EventType t) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -44,11 +45,18 @@ class EventFates {
   // a parked dead letter of their key (they move only when an operator acts).
   bool booked(std::string_view event_id) const;
   // parked_before returns the id of a parked dead letter of `key` with a sequence below
-  // `sequence`, or "" if there is none: the event waits behind it by design.
+  // `sequence`, or "" if there is none: the event waits behind it by design. A sequence
+  // regression parks nothing (its key has passed it), so it is never one of these.
   std::string parked_before(const std::string& key, std::uint64_t sequence) const;
+  // first_parked returns the sequence of the lowest parked dead letter of `key` that holds
+  // the key (not a regression), if there is one.
+  std::optional<std::int64_t> first_parked(const std::string& key) const;
+  // received_ns returns when the core first accepted `event_id` (its clock), if it did.
+  std::optional<std::int64_t> received_ns(std::string_view event_id) const;
 
  private:
   sim::IdIndex<EventFate> fates_;
+  sim::IdIndex<std::int64_t> received_ns_;
   // parked dead letters: key -> (sequence -> event id)
   std::map<std::string, std::map<std::int64_t, std::string>> parked_;
 };

@@ -26,7 +26,7 @@ std::vector<Verdict> check_all(const OracleInput& in) {
   std::vector<Verdict> out;
   out.push_back(check_no_loss(in, fates));
   out.push_back(check_exactly_once(in, fates));
-  out.push_back(check_sequencing(in));
+  out.push_back(check_sequencing(in, fates));
   out.push_back(check_conservation(in, fates));
   out.push_back(check_downstream(in, fates));
   out.push_back(check_liveness(in));

@@ -1,3 +1,4 @@
+#include "properties/oracles/dead_letter_causes.h"
 #include "properties/oracles/oracles.h"
 
 namespace mw::props {
@@ -52,6 +53,18 @@ Verdict check_no_loss(const OracleInput& in, const EventFates& fates) {
                {e.created_at}});
         break;
     }
+  }
+  // Every dead letter, parked, replayed or discarded, must be explained by the world.
+  DeadLetterCauses causes(in, fates);
+  for (const core::DeadLetterRow& d : in.dead_letters) {
+    const fakes::EmittedEvent* e = in.sources->find(d.event_id);
+    if (e == nullptr) continue;  // not a source's event: exactly_once's finding
+    const std::string problem = causes.unexplained(*e, d);
+    if (problem.empty()) continue;
+    v.add({problem + " (reason given: " + d.reason + ")",
+           {d.event_id},
+           d.ordering_key,
+           {e->created_at}});
   }
   return v;
 }

@@ -156,6 +156,24 @@ class Builder {
     if (!s.design().erp_endpoint().empty() && s.design().erp_endpoint() != "erp") {
       at.error(s.design(), "erp_endpoint", "must be \"erp\" (the ERP's node) or left out");
     }
+    design_for_flavor(s, at);
+  }
+
+  // design_for_flavor gives the design the posting path a deployment against this ERP would
+  // use: a cloud ERP honours idempotency keys (retry and rely on its dedup), a legacy one does
+  // not (reconcile by query before a retry). A legacy ERP with a design that trusts keys it
+  // does not have is refused, unless the scenario says it means it
+  // (erp.design_may_contradict_flavor), as an experiment on the wrong design does.
+  void design_for_flavor(const sp::Scenario& s, const Locator& at) {
+    if (s.erp().design_may_contradict_flavor()) return;
+    if (s.erp().flavor() == sp::Erp::CLOUD) {
+      out_.spec.design.mutable_poster()->set_erp_honours_idempotency_keys(true);
+    } else if (s.design().poster().erp_honours_idempotency_keys()) {
+      at.nested(s.design(), "poster")
+          .error(s.design().poster(), "erp_honours_idempotency_keys",
+                 "is true but the ERP is LEGACY, which ignores idempotency keys (a retry posts "
+                 "twice); set erp.design_may_contradict_flavor if that is the experiment");
+    }
   }
 
   // error_at_path reports `what` at the field `dotted` ("design.poster.backoff_max_ms") of `s`.

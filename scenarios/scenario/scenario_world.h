@@ -39,7 +39,8 @@ struct BuiltWorld {
 BuiltWorld build_world(const ScenarioFile& file, std::optional<std::uint64_t> seed = std::nullopt);
 
 // kOracleNames lists the oracles a scenario may name, in verdict order.
-inline const std::vector<std::string> kOracleNames = {"no_loss",      "exactly_once", "sequencing",
-                                                      "conservation", "downstream",   "liveness"};
+inline const std::vector<std::string> kOracleNames = {"no_loss",       "exactly_once", "sequencing",
+                                                      "conservation",  "downstream",   "liveness",
+                                                      "operator_phase"};
 
 }  // namespace mw::scen

@@ -47,6 +47,8 @@ WorldSpec reference_world(const ReferenceWorldOptions& o) {
   spec.seed = o.seed;
   spec.production = o.production;
   spec.master = reference_master_data(o.plants);
+  // The ERP is a cloud one (ErpConfig's default flavour): the design relies on its keys.
+  spec.design.mutable_poster()->set_erp_honours_idempotency_keys(true);
   for (int i = 0; i < o.plants; ++i) {
     const std::string plant = plant_code(i);
     PlantSpec p;

@@ -22,6 +22,8 @@ namespace {
 
 constexpr const char* kMiddleware = "middleware";
 constexpr sim::Duration kDrainPoll = sim::seconds(1);
+// In the operator phase, a replay that left dead letters parked is tried again this often.
+constexpr sim::Duration kOperatorReplayInterval = sim::seconds(10);
 
 std::string mes_node(const std::string& plant) { return "mes-" + plant; }
 std::string edge_node(const std::string& plant) { return "edge-" + plant; }
@@ -250,8 +252,59 @@ WorldResult World::run() {
       result.posting_timings.push_back({e->created_at, p.committed_at});
     }
   }
+  result.verdicts.push_back(operator_phase());
   result.digest = sim_->tracer().digest();
   return result;
+}
+
+void World::undo_world_causes() {
+  const sim::Time now = sim_->scheduler().now();
+  const std::vector<std::string> closed(erp_.closed_periods().begin(), erp_.closed_periods().end());
+  for (const std::string& period : closed) erp_.change_period(period, /*closed=*/false, now);
+  const std::vector<fakes::LotKey> lots = erp_.lots_not_released();
+  for (const fakes::LotKey& lot : lots) erp_.set_lot_status(lot, proto::LOT_STATUS_RELEASED);
+  if (!closed.empty() || !lots.empty()) {
+    sim_->tracer().record(now, "world", "operator.undo",
+                          {{"periods_reopened", closed.size()}, {"lots_released", lots.size()}});
+  }
+}
+
+props::Verdict World::operator_phase() {
+  sim::Scheduler& s = sim_->scheduler();
+  const sim::Time deadline = s.now() + spec_.drain_bound;
+  std::optional<sim::Time> last_replay;
+  std::string backlog;
+  bool done = false;
+  for (;;) {
+    if (core::Core* c = core()) {
+      undo_world_causes();
+      auto parked = c->dead_letters(/*parked_only=*/true);
+      const bool any_parked = !parked.is_ok() || !parked.value().empty();
+      if (any_parked && (!last_replay || s.now() - *last_replay >= kOperatorReplayInterval)) {
+        last_replay = s.now();
+        const core::Status st = c->replay_all("operator");
+        sim_->tracer().record(
+            s.now(), "world", "operator.replay_all",
+            {{"ok", st.is_ok() ? 1 : 0}, {"error", st.is_ok() ? "" : st.error().message}});
+      }
+      if (drained(backlog) && !any_parked) {
+        done = true;
+        break;
+      }
+      if (any_parked && backlog.empty()) backlog = "parked dead letters the replay left";
+    } else {
+      backlog = "the middleware is down";
+    }
+    if (s.now() >= deadline) break;
+    s.run_until(std::min(deadline, s.now() + kDrainPoll));
+  }
+  sim_->tracer().record(s.now(), "world", "world.operator_phase_end",
+                        {{"drained", done ? 1 : 0}, {"backlog", backlog}});
+  props::OracleInput after = collect();
+  after.drained = done;
+  after.drained_at = s.now();
+  after.backlog = backlog;
+  return props::check_operator_phase(after);
 }
 
 props::OracleInput World::collect() {

@@ -8,7 +8,10 @@
 // production, the end of the last fault and the last operator action (the settle point).
 // Liveness: the world keeps running without faults and is polled every simulated second until
 // it has drained (nothing in flight at any source, edge, the middleware or downstream) or the
-// scenario's drain bound has passed. Then the oracles judge it.
+// scenario's drain bound has passed. Then the oracles judge it. Last, the operator phase: the
+// operator undoes what the world caused (reopens closed periods, releases blocked lots in the
+// ERP), replays every parked dead letter and the world drains again, within the drain bound;
+// the operator_phase oracle judges the final books.
 //
 // Usage: World w(spec); WorldResult r = w.run(); EXPECT_TRUE(r.held()) << r.describe();
 #pragma once
@@ -57,6 +60,11 @@ class World {
   void book_opening_stock();
   void schedule_faults_and_actions();
   void operator_action(const OperatorAction& action);
+  // operator_phase runs the Monday-morning clean-up after the liveness phase and judges it.
+  props::Verdict operator_phase();
+  // undo_world_causes reopens every closed posting period and releases every lot the ERP
+  // holds as not released (what an ERP user does by hand before replaying).
+  void undo_world_causes();
   sim::Time settle_point() const;
   sim::RandomCrashes random_crashes_of(const std::string& node) const;
   // drained tells whether nothing is in flight anywhere; if not, `backlog` says what is.

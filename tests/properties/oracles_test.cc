@@ -107,7 +107,8 @@ TEST(Oracles, NoLossFiresForAnEventStillQueuedButNotForOneParkedBehindADeadLette
   r.consume("e1", 1);
   r.core_state("e1", 1, "dead_lettered");
   r.in.dead_letters.push_back(
-      core::DeadLetterRow{1, "e1", kKey, 1, "", "BUSINESS_REJECTION", "BLOCKED_LOT", 0, "parked"});
+      core::DeadLetterRow{1, "e1", kKey, 1, "", "blocked_lot", "lot L1 is blocked", 0, "parked"});
+  r.erp.record_rejection("e1", proto::BLOCKED_LOT, sim::kTimeZero + sim::seconds(5));
   r.consume("e2", 2);
   r.core_state("e2", 2, "queued");  // waits behind e1 by design
   EXPECT_TRUE(r.verdict("no_loss").held()) << r.verdict("no_loss").describe();
@@ -115,6 +116,115 @@ TEST(Oracles, NoLossFiresForAnEventStillQueuedButNotForOneParkedBehindADeadLette
   const Verdict v = r.verdict("no_loss");
   EXPECT_FALSE(v.held());
   EXPECT_NE(v.describe().find("still in flight"), std::string::npos);
+}
+
+TEST(Oracles, AnEventWaitingBehindASequenceRegressionIsNotParked) {
+  // A regression parks nothing (its key passed it): what waits behind it is stuck, not parked.
+  HandBuiltRun r;
+  r.consume("e2", 2);
+  r.core_state("e2", 2, "posted");
+  r.post("e2");
+  r.consume("e1", 1);
+  r.in.core_events.push_back(core::EventState{"e1", kKey, 1, "dead_lettered", "", 10, 0});
+  r.in.core_events[0].received_ns = 5;
+  r.in.dead_letters.push_back(core::DeadLetterRow{2, "e1", kKey, 1, "", "sequence_regression",
+                                                  "sequence 1 arrived late", 10, "parked"});
+  r.consume("e3", 3);
+  r.core_state("e3", 3, "queued");
+  const Verdict v = r.verdict("no_loss");
+  ASSERT_EQ(v.count(), 1u) << v.describe();
+  EXPECT_EQ(v.violations()[0].event_ids, std::vector<std::string>{"e3"});
+}
+
+TEST(Oracles, NoLossFiresForADeadLetterTheWorldDoesNotExplain) {
+  HandBuiltRun r;
+  r.consume("e1", 1);
+  r.core_state("e1", 1, "dead_lettered");
+  r.in.dead_letters.push_back(
+      core::DeadLetterRow{1, "e1", kKey, 1, "", "closed_period", "2026-01 closed", 0, "parked"});
+  Verdict v = r.verdict("no_loss");
+  ASSERT_EQ(v.count(), 1u) << v.describe();
+  EXPECT_NE(v.describe().find("never refused it with CLOSED_PERIOD"), std::string::npos);
+  r.erp.record_rejection("e1", proto::BLOCKED_LOT, sim::kTimeZero);  // another code: no excuse
+  EXPECT_FALSE(r.verdict("no_loss").held());
+  r.erp.record_rejection("e1", proto::CLOSED_PERIOD, sim::kTimeZero);
+  EXPECT_TRUE(r.verdict("no_loss").held()) << r.verdict("no_loss").describe();
+}
+
+TEST(Oracles, AnUnknownMaterialDeadLetterIsExplainedOnlyByMasterDataThatCannotMapIt) {
+  HandBuiltRun r;
+  r.consume("e1", 1);  // RM-1 in KG: mappable
+  r.core_state("e1", 1, "dead_lettered");
+  r.in.dead_letters.push_back(
+      core::DeadLetterRow{1, "e1", kKey, 1, "", "unknown_material", "no mapping", 0, "parked"});
+  EXPECT_FALSE(r.verdict("no_loss").held());
+  r.master.materials.erase("RM-1");
+  EXPECT_TRUE(r.verdict("no_loss").held()) << r.verdict("no_loss").describe();
+}
+
+TEST(Oracles, AGapDeadLetterNeedsAMissingSequenceNumberWhenItWasDeclared) {
+  HandBuiltRun r;
+  r.consume("e1", 1);
+  r.consume("e2", 2);
+  r.in.core_events.push_back(core::EventState{"e1", kKey, 1, "posted", "", 100, 0});
+  r.post("e1");
+  r.in.core_events.push_back(core::EventState{"e2", kKey, 2, "dead_lettered", "", 50, 0});
+  r.in.dead_letters.push_back(core::DeadLetterRow{2, "e2", kKey, 2, "", "sequence_gap",
+                                                  "1..1 never arrived", 80, "parked"});
+  EXPECT_TRUE(r.verdict("no_loss").held()) << r.verdict("no_loss").describe();  // e1 came at 100
+  r.in.core_events[0].received_ns = 70;  // e1 was there before the gap was declared at 80
+  const Verdict v = r.verdict("no_loss");
+  EXPECT_FALSE(v.held());
+  EXPECT_NE(v.describe().find("sequence gap was declared"), std::string::npos);
+}
+
+TEST(Oracles, SequencingFiresForAnEventPostedPastAParkedDeadLetter) {
+  HandBuiltRun r;
+  r.consume("e1", 1);
+  r.core_state("e1", 1, "dead_lettered");
+  r.erp.record_rejection("e1", proto::BLOCKED_LOT, sim::kTimeZero);
+  r.in.dead_letters.push_back(
+      core::DeadLetterRow{1, "e1", kKey, 1, "", "blocked_lot", "blocked", 0, "parked"});
+  r.clean_posted("e2", 2);
+  const Verdict v = r.verdict("sequencing");
+  ASSERT_EQ(v.count(), 1u) << v.describe();
+  EXPECT_NE(v.describe().find("past the parked dead letter at sequence 1"), std::string::npos);
+}
+
+TEST(Oracles, OperatorPhaseHoldsWhenEverythingIsPostedOnceAfterTheReplay) {
+  HandBuiltRun r;
+  r.clean_posted("e1", 1);
+  r.clean_posted("e2", 2);
+  EXPECT_TRUE(check_operator_phase(r.in).held()) << check_operator_phase(r.in).describe();
+}
+
+TEST(Oracles, OperatorPhaseFiresForAnEventStillParkedOrNeverPostedAfterTheReplay) {
+  HandBuiltRun r;
+  r.clean_posted("e1", 1);
+  r.consume("e2", 2);
+  r.core_state("e2", 2, "dead_lettered");
+  r.erp.record_rejection("e2", proto::CLOSED_PERIOD, sim::kTimeZero);
+  r.in.dead_letters.push_back(
+      core::DeadLetterRow{2, "e2", kKey, 2, "", "closed_period", "closed", 0, "parked"});
+  for (const Verdict& v : check_all(r.in)) EXPECT_TRUE(v.held()) << v.describe();
+  const Verdict v = check_operator_phase(r.in);
+  ASSERT_FALSE(v.held());
+  EXPECT_EQ(v.violations()[0].event_ids, std::vector<std::string>{"e2"});
+  EXPECT_NE(v.describe().find("still dead-lettered"), std::string::npos);
+  r.in.drained = false;
+  r.in.backlog = "middleware unfinished 1";
+  EXPECT_NE(check_operator_phase(r.in).describe().find("not drained"), std::string::npos);
+}
+
+TEST(Oracles, OperatorPhaseFiresForAReplayPostedOutOfOrder) {
+  HandBuiltRun r;
+  r.consume("e1", 1);
+  r.core_state("e1", 1, "posted");
+  r.clean_posted("e2", 2);
+  r.post("e1");  // the replayed e1 lands after e2
+  r.applied("e1", 2);
+  const Verdict v = check_operator_phase(r.in);
+  EXPECT_NE(v.describe().find("sequencing after the replay"), std::string::npos) << v.describe();
 }
 
 TEST(Oracles, NoLossFiresWhenTheCoreSaysPostedButTheErpHasNothing) {

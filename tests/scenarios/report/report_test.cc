@@ -35,7 +35,7 @@ TEST(Report, JsonReadsBackAsTheSameReport) {
   const scenario::Report report = make_report(run);
   EXPECT_TRUE(report.passed());
   EXPECT_EQ(report.seed(), 3u);
-  EXPECT_EQ(report.checks_size(), 6);
+  EXPECT_EQ(report.checks_size(), 7) << "six oracles and the operator phase";
   ASSERT_EQ(report.faults_size(), 1);
   EXPECT_EQ(report.faults(0).start(), 60.0);
   EXPECT_GT(report.samples_size(), 30) << "a sample every 10 s of a 5-minute shift and its drain";
@@ -51,7 +51,7 @@ TEST(Report, JunitHasACasePerCheckAndAFailureWithTheReplayCommand) {
       small_run("expect { oracles_fail: \"no_loss\" max_drain_time: \"1h\" }\n");
   EXPECT_FALSE(run.passed());
   const std::string xml = junit_xml({&run});
-  EXPECT_NE(xml.find("tests=\"7\" failures=\"1\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("tests=\"8\" failures=\"1\""), std::string::npos) << xml;
   EXPECT_NE(xml.find("<testcase classname=\"mwsim.t\" name=\"drain time\"/>"), std::string::npos)
       << xml;
   EXPECT_NE(xml.find("<failure message=\"held, but this scenario shows it failing\">"),

@@ -147,6 +147,41 @@ TEST(ScenarioFile, SubscribersAreWiredByTheWorldNotTheFile) {
       << e;
 }
 
+// built_design builds `text` and returns its design; the file must be valid.
+proto::Config built_design(const std::string& text) {
+  const LoadedScenario loaded = parse_scenario_text("s.textproto", text);
+  EXPECT_TRUE(loaded.ok()) << testing::PrintToString(loaded.errors);
+  const BuiltWorld built = build_world(loaded.file);
+  EXPECT_TRUE(built.ok()) << testing::PrintToString(built.errors);
+  return built.spec.design;
+}
+
+TEST(ScenarioFile, ACloudErpWorldRunsTheDesignThatReliesOnIdempotencyKeys) {
+  EXPECT_TRUE(built_design(kValid).poster().erp_honours_idempotency_keys());
+  EXPECT_TRUE(built_design(std::string(kValid) + "erp { flavor: CLOUD }\n")
+                  .poster()
+                  .erp_honours_idempotency_keys());
+  EXPECT_FALSE(built_design(std::string(kValid) + "erp { flavor: LEGACY }\n")
+                   .poster()
+                   .erp_honours_idempotency_keys());
+}
+
+TEST(ScenarioFile, ALegacyErpWithADesignTrustingKeysIsRefusedUnlessMeant) {
+  const std::string wrong = std::string(kValid) +
+                            "erp { flavor: LEGACY }\n"
+                            "design { poster { erp_honours_idempotency_keys: true } }\n";
+  const std::string e = only_error(wrong);
+  EXPECT_EQ(e.rfind("s.textproto:6:19: design.poster.erp_honours_idempotency_keys", 0), 0u) << e;
+  EXPECT_NE(e.find("LEGACY"), std::string::npos) << e;
+  const std::string meant = std::string(kValid) +
+                            "erp { flavor: LEGACY design_may_contradict_flavor: true }\n"
+                            "design { poster { erp_honours_idempotency_keys: true } }\n";
+  EXPECT_TRUE(built_design(meant).poster().erp_honours_idempotency_keys());
+  const std::string cloud_reconciling =
+      std::string(kValid) + "erp { flavor: CLOUD design_may_contradict_flavor: true }\n";
+  EXPECT_FALSE(built_design(cloud_reconciling).poster().erp_honours_idempotency_keys());
+}
+
 TEST(ScenarioFile, AMissingFileSaysSo) {
   const LoadedScenario loaded = load_scenario_file("/nonexistent/x.textproto");
   ASSERT_EQ(loaded.errors.size(), 1u);

@@ -1,0 +1,66 @@
+#include "properties/oracles/oracles.h"
+
+namespace mw::props {
+namespace {
+
+// fold adds what `part` found to `v`, each violation marked as found after the replay.
+void fold(Verdict& v, const Verdict& part) {
+  for (const Violation& x : part.violations()) {
+    Violation y = x;
+    y.what = part.oracle() + " after the replay: " + x.what;
+    v.add(std::move(y));
+  }
+  if (part.count() > part.violations().size()) {
+    v.add({part.oracle() + " after the replay: " +
+               std::to_string(part.count() - part.violations().size()) + " more violation(s)",
+           {},
+           "",
+           {}});
+  }
+}
+
+}  // namespace
+
+Verdict check_operator_phase(const OracleInput& after) {
+  Verdict v("operator_phase");
+  if (!after.drained) {
+    v.add({"not drained after the operator replayed every dead letter; still in flight: " +
+               after.backlog,
+           {},
+           "",
+           {}});
+  }
+  const EventFates fates(after);
+  sim::IdSet regressions;  // replayed regressions post late by design
+  for (const core::DeadLetterRow& d : after.dead_letters) {
+    if (d.dead_letter_class == "sequence_regression") regressions.insert(d.event_id);
+  }
+  for (const fakes::EmittedEvent& e : after.sources->events()) {
+    if (e.malformed) continue;
+    const EventFate& f = fates.of(e.event_id);
+    if (f.fate == Fate::kNoPosting) continue;
+    if (f.fate == Fate::kPosted) {
+      if (posts_to_erp(e.type) && after.erp->count_for_source_event(e.event_id) != 1) {
+        v.add({"the ERP holds " + std::to_string(after.erp->count_for_source_event(e.event_id)) +
+                   " postings of the event after the replay, not one",
+               {e.event_id},
+               e.ordering_key,
+               {e.created_at}});
+      }
+      continue;
+    }
+    v.add({std::string("after the operator undid every cause and replayed every dead letter, "
+                       "the event is still ") +
+               fate_name(f.fate) + (f.reason.empty() ? "" : " (" + f.reason + ")"),
+           {e.event_id},
+           e.ordering_key,
+           {e.created_at}});
+  }
+  fold(v, check_exactly_once(after, fates));
+  fold(v, check_sequencing(after, fates, &regressions));
+  fold(v, check_conservation(after, fates));
+  fold(v, check_downstream(after, fates));
+  return v;
+}
+
+}  // namespace mw::props
