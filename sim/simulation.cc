@@ -55,6 +55,7 @@ void Simulation::crash(NodeId id, CrashKind kind) {
 void Simulation::schedule_crash(NodeId id, Time at, Duration downtime, CrashKind kind) {
   scheduler_.schedule_at(at, [this, id, downtime, kind] {
     if (!is_up(id)) return;  // already down: this fault has nothing to do.
+    crash_log_.push_back({nodes_[id.value]->name(), scheduler_.now(), downtime, kind});
     crash(id, kind);
     // Restart this life's successor only if nobody has started the node since: a restart
     // left over from this crash must not cut a later crash's downtime short.

@@ -37,6 +37,15 @@ struct SimulationOptions {
 
 enum class CrashKind { kProcessCrash, kPowerLoss };
 
+// CrashRecord: one crash as it happened (scheduled or random), for shrinking a random crash
+// process into the few scheduled crashes that mattered.
+struct CrashRecord {
+  std::string node;
+  Time at{};
+  Duration downtime{};
+  CrashKind kind = CrashKind::kProcessCrash;
+};
+
 class Simulation final : public MessageReceiver {
  public:
   explicit Simulation(SimulationOptions options);
@@ -57,6 +66,9 @@ class Simulation final : public MessageReceiver {
   void crash(NodeId id, CrashKind kind = CrashKind::kProcessCrash);
   // schedule_crash stops the node at `at` and starts it again `downtime` later.
   void schedule_crash(NodeId id, Time at, Duration downtime, CrashKind kind);
+
+  // crashes_that_happened lists every crash that stopped a running node, in time order.
+  const std::vector<CrashRecord>& crashes_that_happened() const { return crash_log_; }
 
   bool is_up(NodeId id) const { return nodes_[id.value]->up(); }
   Node& node(NodeId id) { return *nodes_[id.value]; }
@@ -83,6 +95,7 @@ class Simulation final : public MessageReceiver {
   Rng root_;
   Network network_;
   std::vector<std::unique_ptr<Node>> nodes_;  // destroyed before the scheduler and network.
+  std::vector<CrashRecord> crash_log_;
 };
 
 }  // namespace mw::sim

@@ -1,8 +1,10 @@
 // shrink: the smallest scenario that still fails the same way. Starting from a failing run
-// (a scenario and a seed), it tries, one at a time, to remove a fault, to drop a random-fault
-// or emission-fault setting, to halve a fault's duration, to drop a plant and to halve the
-// production time, and keeps each change under which the run still fails the same check.
-// Greedy passes repeat until nothing more can go or the run budget is spent.
+// (a scenario and a seed), it tries the changes of shrink_candidates one at a time (turn the
+// random crash processes into the crashes that happened, drop a fault family, a fault, a
+// random-fault or emission-fault setting, a plant; halve a duration or the production time)
+// and keeps each change under which the run still fails the same check, then draws the
+// candidates again. It stops when nothing more can go or the run budget is spent. The minimal
+// scenario carries the failing seed, so `mwsim run` on it alone fails the same way.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +22,8 @@ struct ShrinkResult {
   mw::scenario::Scenario minimal;
   std::vector<std::string> kept;  // the changes that were kept, in order
   int runs = 0;                   // runs spent
+  int faults_at_start = 0;        // fault_count of the scenario as given
+  int faults_left = 0;            // fault_count of `minimal`
 };
 
 // shrink shrinks `file` at `seed`, spending at most `max_runs` runs; `log` hears each step.

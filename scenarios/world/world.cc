@@ -242,6 +242,7 @@ WorldResult World::run() {
   result.erp = erp_.stats();
   if (core::Core* c = core()) result.middleware = c->metrics();
   result.middleware_lives = sim_->node(middleware_id_).incarnation();
+  result.crashes = sim_->crashes_that_happened();
   result.middleware_totals =
       scraper_.totals(result.middleware_lives, core() != nullptr ? &result.middleware : nullptr);
   result.samples = scraper_.samples();

@@ -10,13 +10,14 @@
 #include "middleware/metrics/metrics.h"
 #include "properties/oracles/verdict.h"
 #include "scenarios/world/metrics_scraper.h"
+#include "sim/simulation.h"
 #include "sim/time.h"
 
 namespace mw::scen {
 
 struct WorldResult {
   std::uint64_t digest = 0;
-  std::vector<props::Verdict> verdicts;  // the six oracles, in order
+  std::vector<props::Verdict> verdicts;  // the six oracles and the operator phase, in order
 
   sim::Time ended_at{};  // simulated time when the run stopped
   bool drained = false;
@@ -39,6 +40,8 @@ struct WorldResult {
   };
   std::vector<PostingTiming> posting_timings;
   fakes::ErpStats erp;  // what the ERP saw, for the whole run
+  // Every node crash that happened, scheduled or random (shrink turns random ones into these).
+  std::vector<sim::CrashRecord> crashes;
 
   // held returns whether every oracle held.
   bool held() const;

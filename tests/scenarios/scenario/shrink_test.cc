@@ -42,6 +42,37 @@ TEST(Shrink, RemovesWhatDoesNotMatterAndKeepsTheFailure) {
   EXPECT_TRUE(parse_scenario_text("shrunk.textproto", text).ok()) << "the written file loads again";
 }
 
+TEST(Shrink, TurnsRandomCrashesIntoTheFewScheduledOnesThatMatterAndWritesTheFailingSeed) {
+  const LoadedScenario loaded = parse_scenario_text("s.textproto", R"(name: "acked_then_lost"
+story: "Acked before stored, under random middleware crashes."
+seed: 1
+production: "20m"
+plants { events_per_second_per_line: 1 }
+random_faults { middleware_mean_up: "1m" middleware_mean_down: "5s" }
+design { unsafe { ack_before_commit: true } }
+)");
+  ASSERT_TRUE(loaded.ok());
+  const ShrinkResult r = shrink(loaded.file, 21, 120, [](const std::string&) {});
+  ASSERT_TRUE(r.failed_at_start);
+  EXPECT_FALSE(r.minimal.has_random_faults()) << "the random process became scheduled crashes";
+  EXPECT_GE(r.minimal.faults_size(), 1);
+  EXPECT_LE(r.faults_left, 2);
+  for (const auto& f : r.minimal.faults()) EXPECT_EQ(f.crash().node(), "middleware");
+  EXPECT_EQ(r.minimal.seed(), 21u) << "the minimal file carries the seed that fails";
+
+  // The file alone, run with its own seed, fails the same check.
+  const LoadedScenario again =
+      parse_scenario_text("minimal.textproto", shrunk_text(r, "s.textproto", 21));
+  ASSERT_TRUE(again.ok()) << testing::PrintToString(again.errors);
+  const BuiltWorld built = build_world(again.file);
+  ASSERT_TRUE(built.ok()) << testing::PrintToString(built.errors);
+  const ScenarioRun run = run_scenario(again.file, built);
+  EXPECT_FALSE(run.passed());
+  bool same_check_failed = false;
+  for (const Check& c : run.checks) same_check_failed |= (c.name == r.check && !c.passed);
+  EXPECT_TRUE(same_check_failed) << r.check;
+}
+
 TEST(Shrink, APassingRunIsNotShrunk) {
   const LoadedScenario loaded = parse_scenario_text("s.textproto", R"(name: "fine"
 story: "A short clean shift."

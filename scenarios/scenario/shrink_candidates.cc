@@ -1,0 +1,237 @@
+#include "scenarios/scenario/shrink_candidates.h"
+
+#include <array>
+#include <utility>
+
+#include "scenarios/scenario/duration_text.h"
+
+namespace mw::scen {
+namespace {
+
+namespace sp = ::mw::scenario;
+
+bool has_random_crashes(const sp::Scenario& s) {
+  return s.has_random_faults() && (!s.random_faults().middleware_mean_up().empty() ||
+                                   s.random_faults().node_crashes_size() > 0);
+}
+
+constexpr std::array<std::pair<const char*, sp::Fault::WhatCase>, 5> kFaultFamilies = {{
+    {"ERP outage", sp::Fault::kErpOutage},
+    {"WAN partition", sp::Fault::kWanPartition},
+    {"crash", sp::Fault::kCrash},
+    {"closed period", sp::Fault::kPostingPeriodClosed},
+    {"link outage", sp::Fault::kLinkOutage},
+}};
+
+// whole_us rounds `d` down to whole microseconds, the finest unit a scenario file writes.
+sim::Duration whole_us(sim::Duration d) { return sim::Duration{d.count() / 1000 * 1000}; }
+
+// remove_faults_of removes every scheduled fault of kind `which`; false if there is none.
+bool remove_faults_of(sp::Scenario& c, sp::Fault::WhatCase which) {
+  auto* faults = c.mutable_faults();
+  const int before = faults->size();
+  for (int i = faults->size() - 1; i >= 0; --i) {
+    if (faults->Get(i).what_case() == which) faults->DeleteSubrange(i, 1);
+  }
+  return faults->size() != before;
+}
+
+// halve halves a duration text in place; false when it is already at most a second.
+bool halve(std::string* text) {
+  const auto d = parse_duration_text(*text);
+  if (!d || *d <= sim::seconds(1)) return false;
+  *text =
+      format_duration_text(sim::Duration{(d->count() / 2) / 1000 * 1000});  // whole microseconds
+  return true;
+}
+
+}  // namespace
+
+std::vector<ShrinkCandidate> shrink_candidates(
+    const sp::Scenario& s, const std::vector<sim::CrashRecord>& random_crashes) {
+  std::vector<ShrinkCandidate> out;
+  if (!random_crashes.empty() && has_random_crashes(s)) {
+    out.push_back({"turn the random crashes into the " + std::to_string(random_crashes.size()) +
+                       " that happened",
+                   [random_crashes](sp::Scenario& c) {
+                     if (!has_random_crashes(c)) return false;
+                     auto* r = c.mutable_random_faults();
+                     r->clear_middleware_mean_up();
+                     r->clear_middleware_mean_down();
+                     r->clear_power_loss_probability();
+                     r->clear_node_crashes();
+                     if (r->node_crashes_size() == 0 && r->middleware_mean_up().empty()) {
+                       c.clear_random_faults();
+                     }
+                     for (const sim::CrashRecord& x : random_crashes) {
+                       sp::Fault* f = c.add_faults();
+                       f->set_at(format_duration_text(whole_us(x.at.time_since_epoch())));
+                       f->set_duration(format_duration_text(whole_us(x.downtime)));
+                       f->mutable_crash()->set_node(x.node);
+                       f->mutable_crash()->set_power_loss(x.kind == sim::CrashKind::kPowerLoss);
+                     }
+                     return true;
+                   }});
+  }
+  // Whole families of scheduled faults, before single ones.
+  for (const auto& [name, which] : kFaultFamilies) {
+    out.push_back({"remove every " + std::string(name) + " fault",
+                   [which = which](sp::Scenario& c) { return remove_faults_of(c, which); }});
+  }
+  // Removing a fault is the biggest step: last first, so that indexes stay valid as they go.
+  for (int i = s.faults_size() - 1; i >= 0; --i) {
+    out.push_back({"remove faults[" + std::to_string(i) + "]", [i](sp::Scenario& c) {
+                     if (i >= c.faults_size()) return false;
+                     c.mutable_faults()->DeleteSubrange(i, 1);
+                     return true;
+                   }});
+  }
+  out.push_back({"no ERP throttling", [](sp::Scenario& c) {
+                   if (c.erp().throttle_requests_per_second() == 0) return false;
+                   c.mutable_erp()->clear_throttle_requests_per_second();
+                   c.mutable_erp()->clear_throttle_burst();
+                   return true;
+                 }});
+  out.push_back({"no ERP 500s", [](sp::Scenario& c) {
+                   if (c.erp().internal_error_probability() == 0) return false;
+                   c.mutable_erp()->clear_internal_error_probability();
+                   return true;
+                 }});
+  out.push_back({"no lost ERP replies", [](sp::Scenario& c) {
+                   if (c.erp().lost_reply_probability() == 0) return false;
+                   c.mutable_erp()->clear_lost_reply_probability();
+                   return true;
+                 }});
+  out.push_back({"no random middleware crashes", [](sp::Scenario& c) {
+                   if (!c.has_random_faults() || c.random_faults().middleware_mean_up().empty() ||
+                       c.random_faults().node_crashes_size() == 0) {
+                     return false;  // removing the only process is "remove random_faults"
+                   }
+                   auto* r = c.mutable_random_faults();
+                   r->clear_middleware_mean_up();
+                   r->clear_middleware_mean_down();
+                   r->clear_power_loss_probability();
+                   return true;
+                 }});
+  for (int i = s.has_random_faults() ? s.random_faults().node_crashes_size() - 1 : -1; i >= 0;
+       --i) {
+    out.push_back(
+        {"remove random_faults.node_crashes[" + std::to_string(i) + "]", [i](sp::Scenario& c) {
+           if (i >= c.random_faults().node_crashes_size()) return false;
+           if (c.random_faults().node_crashes_size() == 1 &&
+               c.random_faults().middleware_mean_up().empty()) {
+             return false;  // the only process: "remove random_faults"
+           }
+           c.mutable_random_faults()->mutable_node_crashes()->DeleteSubrange(i, 1);
+           return true;
+         }});
+  }
+  out.push_back({"remove random_faults", [](sp::Scenario& c) {
+                   if (!c.has_random_faults()) return false;
+                   c.clear_random_faults();
+                   return true;
+                 }});
+  out.push_back({"remove random network partitions", [](sp::Scenario& c) {
+                   if (c.network().partition_mean_interval().empty()) return false;
+                   c.mutable_network()->clear_partition_mean_interval();
+                   return true;
+                 }});
+  out.push_back({"make the default link reliable", [](sp::Scenario& c) {
+                   auto* l = c.mutable_network()->mutable_default_link();
+                   if (l->loss_probability() == 0 && l->duplicate_probability() == 0 &&
+                       l->corrupt_probability() == 0 && l->outage_mean_up().empty()) {
+                     return false;
+                   }
+                   l->clear_outage_mean_up();
+                   l->set_loss_probability(0);
+                   l->set_duplicate_probability(0);
+                   l->set_corrupt_probability(0);
+                   return true;
+                 }});
+  out.push_back({"remove the links' own settings", [](sp::Scenario& c) {
+                   if (c.network().links_size() == 0) return false;
+                   c.mutable_network()->clear_links();
+                   return true;
+                 }});
+  out.push_back({"make the ERP reliable (no 500s, no lost replies)", [](sp::Scenario& c) {
+                   if (c.erp().internal_error_probability() == 0 &&
+                       c.erp().lost_reply_probability() == 0)
+                     return false;
+                   c.mutable_erp()->set_internal_error_probability(0);
+                   c.mutable_erp()->set_lost_reply_probability(0);
+                   return true;
+                 }});
+  out.push_back({"remove quality", [](sp::Scenario& c) {
+                   if (!c.has_quality()) return false;
+                   c.clear_quality();
+                   return true;
+                 }});
+  out.push_back({"remove operator actions", [](sp::Scenario& c) {
+                   if (c.operator_actions_size() == 0) return false;
+                   c.clear_operator_actions();
+                   return true;
+                 }});
+  for (int i = 0; i < s.plants_size(); ++i) {
+    out.push_back({"plants[" + std::to_string(i) + "]: no emission faults", [i](sp::Scenario& c) {
+                     if (i >= c.plants_size()) return false;
+                     auto* p = c.mutable_plants(i);
+                     if (p->duplicate_probability() == 0 && p->reorder_probability() == 0 &&
+                         p->malformed_probability() == 0) {
+                       return false;
+                     }
+                     p->set_duplicate_probability(0);
+                     p->set_reorder_probability(0);
+                     p->set_malformed_probability(0);
+                     return true;
+                   }});
+  }
+  for (int i = s.plants_size() - 1; i >= 1; --i) {
+    out.push_back({"remove plants[" + std::to_string(i) + "]", [i](sp::Scenario& c) {
+                     if (i >= c.plants_size()) return false;
+                     c.mutable_plants()->DeleteSubrange(i, 1);
+                     return true;
+                   }});
+  }
+  for (int i = 0; i < s.plants_size(); ++i) {
+    out.push_back({"plants[" + std::to_string(i) + "]: halve the copies", [i](sp::Scenario& c) {
+                     if (i >= c.plants_size() || c.plants(i).copies() <= 1) return false;
+                     c.mutable_plants(i)->set_copies(c.plants(i).copies() / 2);
+                     return true;
+                   }});
+  }
+  for (int i = 0; i < s.faults_size(); ++i) {
+    out.push_back({"halve faults[" + std::to_string(i) + "].duration", [i](sp::Scenario& c) {
+                     return i < c.faults_size() && !c.faults(i).duration().empty() &&
+                            halve(c.mutable_faults(i)->mutable_duration());
+                   }});
+  }
+  out.push_back({"halve the production time", [](sp::Scenario& c) {
+                   if (c.production().empty()) c.set_production("1h");
+                   return halve(c.mutable_production());
+                 }});
+  return out;
+}
+
+int fault_count(const sp::Scenario& s) {
+  int n = s.faults_size();
+  if (s.has_random_faults()) {
+    n += s.random_faults().middleware_mean_up().empty() ? 0 : 1;
+    n += s.random_faults().node_crashes_size();
+  }
+  const auto link = [&n](const sp::Link& l) {
+    n += (l.loss_probability() > 0) + (l.duplicate_probability() > 0) +
+         (l.corrupt_probability() > 0) + !l.outage_mean_up().empty();
+  };
+  link(s.network().default_link());
+  for (const sp::LinkOverride& o : s.network().links()) link(o.link());
+  n += !s.network().partition_mean_interval().empty();
+  n += (s.erp().internal_error_probability() > 0) + (s.erp().lost_reply_probability() > 0) +
+       (s.erp().throttle_requests_per_second() > 0);
+  for (const sp::Plant& p : s.plants()) {
+    n += (p.duplicate_probability() > 0) + (p.reorder_probability() > 0) +
+         (p.malformed_probability() > 0);
+  }
+  return n;
+}
+
+}  // namespace mw::scen
