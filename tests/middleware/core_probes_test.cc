@@ -57,9 +57,8 @@ TEST(CoreProbes, ReplyAfterItsRequestTimedOutIsALateReply) {
 }
 
 TEST(CoreProbes, LateSuccessForAFinishedItemWhileTheBreakerIsHalfOpen) {
-  proto::Config c;
-  c.mutable_poster()->set_request_timeout_ms(1000);
-  c.mutable_poster()->set_backoff_initial_ms(100);
+  proto::Config c = legacy_erp();
+  c.mutable_poster()->set_erp_honours_idempotency_keys(true);
   c.mutable_poster()->set_breaker_failure_threshold(1);
   c.mutable_poster()->set_breaker_open_ms(1000);
   CoreHarness h(c);

@@ -31,15 +31,30 @@ std::uint64_t fired_total(const WorldResult& r) {
   return n;
 }
 
-TEST(WorldCrashPoints, CrashesAtNamedPointsRecoverAndKeepEveryOracle) {
+TEST(WorldCrashPoints, EveryPointAtProbabilityOneUsesEveryCrashAllowedAndKeepsEveryOracle) {
   const WorldResult r = run_world(legacy_world_with_crash_points(21));
   EXPECT_TRUE(r.held()) << r.describe();
   EXPECT_EQ(fired_total(r), 4u) << "fire probability 1: every crash allowed is used";
   EXPECT_EQ(r.middleware_lives, 5u);
   for (const auto& [point, times] : r.crash_points_fired)
     EXPECT_TRUE(core::probes::is_crash_point(point)) << point;
-  // Every crash left queued work behind for the next life to find.
-  EXPECT_GT(r.probes.count(std::string(core::probes::kRecoveredQueuedWork)), 0u);
+}
+
+TEST(WorldCrashPoints, CrashRightAfterAnErpRequestIsRecoveredAndReconciled) {
+  WorldSpec spec = legacy_world_with_crash_points(24);
+  spec.crash_points.points = {std::string(core::probes::kAfterErpRequestSent)};
+  const WorldResult r = run_world(spec);
+  EXPECT_TRUE(r.held()) << r.describe();
+  ASSERT_EQ(r.crash_points_fired.size(), 1u);
+  EXPECT_EQ(r.crash_points_fired.begin()->second, 4u);
+  // Each crash left the command it had just sent queued; the next life finds it and, on an
+  // ERP without idempotency keys, asks the ERP before sending it again.
+  const auto times = [&](std::string_view probe) {
+    const auto it = r.probes.find(std::string(probe));
+    return it == r.probes.end() ? 0u : it->second;
+  };
+  EXPECT_EQ(times(core::probes::kRecoveredQueuedWork), 4u);
+  EXPECT_GE(times(core::probes::kReconcileFound) + times(core::probes::kReconcileNotFound), 4u);
 }
 
 TEST(WorldCrashPoints, OnlyTheListedPointFiresAndTheSameSeedGivesTheSameDigest) {
