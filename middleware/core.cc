@@ -15,6 +15,7 @@
 #include "middleware/pipeline/poster.h"
 #include "middleware/pipeline/publisher.h"
 #include "middleware/pipeline/sequencer.h"
+#include "middleware/probes.h"
 #include "middleware/proto_util.h"
 #include "middleware/store/schema.h"
 
@@ -55,6 +56,7 @@ Result<std::unique_ptr<Core>> Core::open(const proto::Config& config, Runtime& r
 Status Core::recover() {
   // Commands that were waiting or in flight when the previous life ended.
   MW_ASSIGN(outbox, p_->store.outbox_pending());
+  if (!outbox.empty()) p_->runtime.reached(probes::kRecoveredQueuedWork);
   for (const OutboxRow& o : outbox) {
     MW_ASSIGN(row, p_->store.event_get(o.event_row));
     proto::ErpCommand command;
@@ -71,6 +73,7 @@ Status Core::recover() {
     MW_ASSIGN(row, p_->store.event_get(d.event_row));
     p_->poster.add(work_item_for(row, nullptr));
   }
+  p_->runtime.crash_point(probes::kDuringRecovery);
   MW_TRY(p_->publisher.load());
   Effects fx;
   MW_ASSIGN(keys, p_->store.keys_with_waiting());
@@ -169,6 +172,7 @@ void Core::ingest(std::string_view from, const proto::EventBatch& batch, bool se
     const proto::SourceEvent& raw = batch.events(i);
     ++counts.events_received;
     if (static_cast<std::uint32_t>(i) >= in.max_batch_events()) {
+      p_->runtime.reached(probes::kRetryableNack);
       nack(i, "",
            "batch holds " + std::to_string(batch.events_size()) + " events; at most " +
                std::to_string(in.max_batch_events()) + " are taken per batch: resend the rest",
@@ -201,6 +205,7 @@ void Core::ingest(std::string_view from, const proto::EventBatch& batch, bool se
         continue;
       }
       if (seen.value()) {
+        p_->runtime.reached(probes::kDuplicateIdOtherPayload);
         ++counts.conflicts;
         const std::string reason = "event id '" + env.event_id() +
                                    "' reused with a different payload (hash " + hash +
@@ -252,6 +257,7 @@ void Core::ingest(std::string_view from, const proto::EventBatch& batch, bool se
         m.quarantined += out->counts.quarantined;
         apply(out->fx);
         if (!send_acks) return;
+        p_->runtime.crash_point(probes::kAfterBatchCommitBeforeAck);
         if (out->ack.ack().event_ids_size() > 0) {
           p_->runtime.send(out->from, out->ack.SerializeAsString());
         }
@@ -264,6 +270,7 @@ void Core::ingest(std::string_view from, const proto::EventBatch& batch, bool se
       [this, out, send_acks](const Error& why) {
         // Nothing of the batch is durable: ask for all of it again.
         if (!send_acks) return;
+        p_->runtime.reached(probes::kRetryableNack);
         proto::Frame frame;
         proto::Nack* n = frame.mutable_nack();
         n->set_batch_id(out->batch_id);
@@ -296,6 +303,7 @@ void Core::on_gap_timeout(const std::string& key) {
     return apply(drained);
   }
   ++p_->metrics.gap_alerts;
+  p_->runtime.reached(probes::kGapTimedOut);
   Effects fx;
   Transaction tx(*p_->db);
   Status s = tx.begin();

@@ -37,6 +37,17 @@ class Runtime {
   // random_u64 returns 64 random bits (for jitter). In the simulator they come from the
   // seed; in production from the OS.
   virtual std::uint64_t random_u64() = 0;
+
+  // reached tells the host that the core is in the rare situation `probe`, one of
+  // probes::kProbes (middleware/probes.h). A simulator counts them; by default nothing happens.
+  virtual void reached(std::string_view probe) { (void)probe; }
+
+  // crash_point tells the host that the core is at the crash point `name`, one of
+  // probes::kCrashPoints. A simulated host may decide that the process dies here: from then on
+  // nothing the process does may reach the world (no send, no disk write), and the host
+  // destroys it before any other event runs. The call returns normally either way, and the
+  // core carries on as if nothing happened. By default nothing happens.
+  virtual void crash_point(std::string_view name) { (void)name; }
 };
 
 }  // namespace mw::core

@@ -514,8 +514,7 @@ int cmd_shrink(const Args& args) {
                                                : loaded.file.scenario.name() + "_shrunk_seed" +
                                                      std::to_string(*args.seed) + ".textproto";
   std::printf("%d runs; %zu changes kept; faults %d -> %d; still fails %s\n", result.runs,
-              result.kept.size(), result.faults_at_start, result.faults_left,
-              result.check.c_str());
+              result.kept.size(), result.faults_at_start, result.faults_left, result.check.c_str());
   if (!write_file(out, mw::scen::shrunk_text(result, path, *args.seed))) return 1;
   std::printf("replay: mwsim run %s\n", out.c_str());
   return 0;

@@ -28,7 +28,8 @@ Simulation::~Simulation() {
 NodeId Simulation::add_node(std::string name, ProcessFactory factory, RandomCrashes crashes) {
   MW_CHECK(!network_.find(name).valid(), "two nodes with the same name");
   const NodeId id = network_.add_node(name);
-  auto volume = std::make_unique<Volume>(name, root_.fork("disk/" + name), &scheduler_, options_.disk);
+  auto volume =
+      std::make_unique<Volume>(name, root_.fork("disk/" + name), &scheduler_, options_.disk);
   nodes_.push_back(std::make_unique<Node>(*this, id, std::move(name), std::move(factory), crashes,
                                           std::move(volume)));
   return id;
@@ -81,7 +82,7 @@ void Simulation::schedule_random_crash(NodeId id) {
       if (sim->scheduler_.now() + wait >= rc.until) return;
       const Duration down = rng.exponential_duration(rc.mean_down);
       const CrashKind kind = rng.bernoulli(rc.power_loss_probability) ? CrashKind::kPowerLoss
-                                                                       : CrashKind::kProcessCrash;
+                                                                      : CrashKind::kProcessCrash;
       sim->schedule_crash(id, sim->scheduler_.now() + wait, down, kind);
       sim->scheduler_.schedule_after(wait + down, [self = *this]() mutable { self.next(); });
     }
@@ -110,7 +111,10 @@ std::string Simulation::describe_options() const {
            "ns mean_down=" + std::to_string(rc.mean_down.count()) + "ns";
     std::snprintf(p, sizeof p, "%.17g", rc.power_loss_probability);
     out += std::string(" power_loss_probability=") + p;
-    out += " until=" + (rc.until == kTimeMax ? std::string("never") : std::to_string(to_nanos(rc.until)) + "ns") + "\n";
+    out +=
+        " until=" +
+        (rc.until == kTimeMax ? std::string("never") : std::to_string(to_nanos(rc.until)) + "ns") +
+        "\n";
   }
   return out;
 }

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "middleware/probes.h"
+
 namespace mw::core {
 
 CommitGroup::CommitGroup(Db& db, Runtime& runtime, Duration window,
@@ -48,6 +50,7 @@ void CommitGroup::flush() {
     return fail_all(std::move(steps), technical("the store rolled back the open commit group"));
   }
   Status s = before_commit_ ? before_commit_() : Status::ok();
+  if (s.is_ok()) runtime_.crash_point(probes::kInsideGroupCommit);
   if (s.is_ok()) s = db_.commit();
   if (!s.is_ok()) {
     db_.rollback();
@@ -64,6 +67,7 @@ std::vector<CommitGroup::Step> CommitGroup::close() {
 }
 
 void CommitGroup::fail_all(std::vector<Step> steps, const Error& why) {
+  runtime_.reached(probes::kGroupCommitFailed);
   for (Step& step : steps) step.failed(why);
 }
 

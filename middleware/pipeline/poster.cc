@@ -5,6 +5,7 @@
 #include "middleware/dead_letter.h"
 #include "middleware/pipeline/publisher.h"
 #include "middleware/policy/backoff.h"
+#include "middleware/probes.h"
 #include "middleware/proto/wire.pb.h"
 
 namespace mw::core {
@@ -61,7 +62,11 @@ void Poster::add(WorkItem work, bool recovered) {
   item.needs_reconcile =
       recovered && !work.barrier && !ctx_.config.poster().erp_honours_idempotency_keys();
   item.work = std::move(work);
-  Item& placed = queues_[key][{item.work.sequence, item.work.event_row}] = std::move(item);
+  Queue& queue = queues_[key];
+  Item& placed = queue[{item.work.sequence, item.work.event_row}] = std::move(item);
+  if (!placed.work.barrier && queue.begin()->second.work.barrier) {
+    ctx_.runtime.reached(probes::kDeadLetterParksSuccessors);
+  }
   if (placed.needs_reconcile) {
     // A previous life may have sent this command just before it died, and the command may
     // still be on its way. A query sent now could overtake it, find nothing, and lead to a
@@ -124,6 +129,7 @@ void Poster::failure(Instant now) {
   if (!was_open && breaker_.state(now) == CircuitBreaker::State::kOpen) {
     breaker_opened_at_ = now;
     ++ctx_.metrics.breaker_opened;
+    ctx_.runtime.reached(probes::kBreakerOpened);
   }
 }
 
@@ -215,6 +221,7 @@ void Poster::send(const std::string& key, Item& item) {
                              [this, id] { on_timeout(id); });
   in_flight_[id] = Flight{key, item.work.event_row, query, timer};
   ctx_.runtime.send(ctx_.config.erp_endpoint(), frame.SerializeAsString());
+  ctx_.runtime.crash_point(probes::kAfterErpRequestSent);
 }
 
 void Poster::finish_flight(Flight& flight) {
@@ -254,6 +261,7 @@ void Poster::on_reply(const proto::ErpReply& reply) {
   } else if (auto late = timed_out_.find(reply.request_id()); late != timed_out_.end()) {
     flight = late->second;
     timed_out_.erase(late);
+    ctx_.runtime.reached(probes::kLateReply);
     // A late reply only helps if it proves the posting exists.
     const bool proves_posting =
         reply.has_success() || (reply.has_query_result() && reply.query_result().found());
@@ -268,7 +276,12 @@ void Poster::on_reply(const proto::ErpReply& reply) {
 
 void Poster::handle_outcome(const Flight& flight, const proto::ErpReply& reply) {
   Item* item = find(flight.key, flight.event_row);
-  if (item == nullptr || item->work.barrier || item->concluding) return;  // already finished
+  if (item == nullptr || item->work.barrier || item->concluding) {  // already finished
+    if (breaker_.state(ctx_.now()) == CircuitBreaker::State::kHalfOpen) {
+      ctx_.runtime.reached(probes::kHalfOpenProbeAnsweredLate);
+    }
+    return;
+  }
   const bool legacy = !ctx_.config.poster().erp_honours_idempotency_keys();
   const auto outcome = reply.outcome_case();
   // A reply that does not answer the question asked (a query result to a command, a posting
@@ -292,9 +305,11 @@ void Poster::handle_outcome(const Flight& flight, const proto::ErpReply& reply) 
     case proto::ErpReply::kQueryResult:
       breaker_.on_success();
       if (reply.query_result().found()) {
+        ctx_.runtime.reached(probes::kReconcileFound);
         ++ctx_.metrics.reconciled_as_posted;
         return posted(flight.key, *item, reply.query_result().document_number());
       }
+      ctx_.runtime.reached(probes::kReconcileNotFound);
       item->needs_reconcile = false;  // not posted: the command may be sent again, now
       return;
     case proto::ErpReply::kRejection:
@@ -378,9 +393,11 @@ void Poster::commit_posted(const std::string& key, Item& item, const std::string
       key, item, /*outcome_exists_in_erp=*/true,
       [&]() -> Status {
         MW_TRY(ctx_.store.event_finish(work.event_row, kPosted, ctx_.now_ns(), document));
-        if (!record_notifications) return Status::ok();
-        MW_ASSIGN(rows, publisher_.record(work, document));
-        *notifications = std::move(rows);
+        if (record_notifications) {
+          MW_ASSIGN(rows, publisher_.record(work, document));
+          *notifications = std::move(rows);
+        }
+        ctx_.runtime.crash_point(probes::kBeforePostedMarkCommits);
         return Status::ok();
       },
       [this, key, notifications](Item* done) {
@@ -405,10 +422,13 @@ void Poster::rejected(const std::string& key, Item& item, const proto::ErpReject
             "ERP rejected " + item.work.command.external_reference() + ": " + rejection.message(),
             ctx_.now_ns());
       },
-      [this, cls](Item* done) {
+      [this, key, cls](Item* done) {
         ++ctx_.metrics.dead_lettered;
         ++ctx_.metrics.dead_lettered_by_class[std::string(to_string(cls))];
         if (done == nullptr) return;
+        if (auto q = queues_.find(key); q != queues_.end() && q->second.size() > 1) {
+          ctx_.runtime.reached(probes::kDeadLetterParksSuccessors);
+        }
         done->work.barrier = true;
         done->attempts = 0;
       });

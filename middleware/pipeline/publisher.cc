@@ -6,6 +6,8 @@
 #include <set>
 #include <utility>
 
+#include "middleware/probes.h"
+
 namespace mw::core {
 
 Publisher::~Publisher() {
@@ -205,6 +207,7 @@ void Publisher::send_some() {
       p.last_sent = now;
       ctx_.metrics.notifications_sent++;
       ctx_.runtime.send(p.subscriber, p.frame);
+      ctx_.runtime.crash_point(probes::kAfterNotificationSent);
     }
   }
 }

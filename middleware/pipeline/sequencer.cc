@@ -3,6 +3,7 @@
 #include <variant>
 
 #include "middleware/enrich/enrich.h"
+#include "middleware/probes.h"
 
 namespace mw::core {
 
@@ -19,6 +20,7 @@ Status Sequencer::insert(EventRow& row, std::string_view state) {
 
 Status Sequencer::accept(EventRow& row, const proto::EventEnvelope& envelope, Effects& fx) {
   MW_ASSIGN(state, ctx_.store.key_get(row.ordering_key));
+  if (row.sequence == 256) ctx_.runtime.reached(probes::kKeyPastSequence255);
   if (row.sequence < state.next_sequence) {
     if (ctx_.config.unsafe().dedup_disabled()) return release_new(row, envelope, fx);
     MW_TRY(insert(row, kDeadLettered));

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "middleware/probes.h"
 #include "sim/check.h"
 #include "sim/trace.h"
 
@@ -29,6 +30,17 @@ scenario::Report make_report(const ScenarioRun& run) {
   out.set_simulated_seconds(seconds(r.ended_at));
 
   scenario::Figures& f = *out.mutable_figures();
+  for (std::string_view probe : core::probes::kProbes) {
+    scenario::ProbeCount* p = f.add_probes();
+    p->set_name(std::string(probe));
+    const auto it = r.probes.find(p->name());
+    p->set_count(it == r.probes.end() ? 0 : it->second);
+  }
+  for (const auto& [point, times] : r.crash_points_fired) {
+    scenario::ProbeCount* p = f.add_crash_points_fired();
+    p->set_name(point);
+    p->set_count(times);
+  }
   f.set_events_produced(r.events_created);
   f.set_erp_postings(r.erp_postings);
   f.set_dead_lettered(m.dead_lettered);

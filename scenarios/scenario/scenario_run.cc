@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "middleware/probes.h"
 #include "scenarios/scenario/duration_text.h"
 #include "scenarios/world/world.h"
 #include "sim/trace.h"
@@ -19,7 +20,7 @@ std::string seconds_text(sim::Duration d) {
 
 std::string row(const std::string& label, const std::string& value) {
   std::string line = "  " + label;
-  if (line.size() < 30) line.append(30 - line.size(), ' ');
+  line.append(line.size() < 30 ? 30 - line.size() : 2, ' ');
   return line + value + "\n";
 }
 
@@ -109,6 +110,14 @@ std::vector<Check> judge(const WorldResult& r, const Expectations& expect,
          (r.drained ? seconds_text(r.drained_at - r.last_fault_end) : std::string("not drained")) +
              " (at most " + format_duration_text(*expect.max_drain_time) + ")"});
   }
+  for (const std::string& probe : expect.probes_reached) {
+    const auto it = r.probes.find(probe);
+    const std::uint64_t times = it == r.probes.end() ? 0 : it->second;
+    checks.push_back({"probe " + probe, times > 0,
+                      times > 0 ? "reached " + std::to_string(times) + " time(s)"
+                                : "never reached, though this scenario requires it: the run did "
+                                  "not test that situation"});
+  }
   return checks;
 }
 
@@ -179,6 +188,15 @@ std::string format_summary(const ScenarioRun& run) {
       out += "  " + sim::format_time(w.start) + " .. " + sim::format_time(w.end) + "  " + w.what +
              "\n";
     }
+  }
+  out += "situation probes\n";
+  for (std::string_view probe : core::probes::kProbes) {
+    const auto it = r.probes.find(std::string(probe));
+    out += row(std::string(probe), it == r.probes.end() ? "never reached" : n(it->second));
+  }
+  if (!r.crash_points_fired.empty()) {
+    out += "crash points fired\n";
+    for (const auto& [point, times] : r.crash_points_fired) out += row(point, n(times));
   }
   out += "checks\n";
   for (const Check& c : run.checks) {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "middleware/config_defaults.h"
+#include "middleware/probes.h"
 #include "scenarios/scenario/duration_text.h"
 #include "scenarios/world/reference_world.h"
 
@@ -132,6 +133,7 @@ class Builder {
     for (int i = 0; i < s.operator_actions_size(); ++i) {
       operator_action(s.operator_actions(i), top_.at().nested(s, "operator_actions", i));
     }
+    if (s.has_crash_points()) crash_points(s.crash_points(), top_.at().nested(s, "crash_points"));
     expect(s.expect(), top_.at().nested(s, "expect"));
     if (out_.errors.empty()) {
       for (const std::string& problem : validate_world_spec(out_.spec)) {
@@ -537,6 +539,47 @@ class Builder {
     out_.expect.max_p99_posting_latency =
         r.optional_duration("max_p99_posting_latency", e.max_p99_posting_latency());
     out_.expect.max_drain_time = r.optional_duration("max_drain_time", e.max_drain_time());
+    for (int i = 0; i < e.probes_reached_size(); ++i) {
+      const std::string& name = e.probes_reached(i);
+      if (!core::probes::is_probe(name)) {
+        at.error(e, "probes_reached",
+                 "\"" + name + "\" is not a probe (" + list(core::probes::kProbes) + ")", i);
+        continue;
+      }
+      out_.expect.probes_reached.insert(name);
+    }
+  }
+
+  template <typename Names>
+  static std::string list(const Names& names) {
+    std::string out;
+    for (std::string_view n : names) out += (out.empty() ? "" : ", ") + std::string(n);
+    return out;
+  }
+
+  void crash_points(const sp::CrashPoints& c, const Locator& at) {
+    const Reader r(c, at);
+    CrashPointsSpec& spec = out_.spec.crash_points;
+    spec.enabled = true;
+    if (c.enable_probability() != 0)
+      spec.enable_probability = r.probability("enable_probability", c.enable_probability());
+    if (c.fire_probability() != 0)
+      spec.fire_probability = r.probability("fire_probability", c.fire_probability());
+    spec.power_loss_probability =
+        r.probability("power_loss_probability", c.power_loss_probability());
+    spec.max_crashes = r.count("max_crashes", c.max_crashes(), spec.max_crashes, 100);
+    spec.downtime = r.duration("downtime", c.downtime(), spec.downtime);
+    for (int i = 0; i < c.points_size(); ++i) {
+      const std::string& name = c.points(i);
+      if (!core::probes::is_crash_point(name)) {
+        at.error(c, "points",
+                 "\"" + name + "\" is not a crash point (" + list(core::probes::kCrashPoints) + ")",
+                 i);
+        continue;
+      }
+      spec.points.push_back(name);
+    }
+    out_.fault_windows.push_back({"crash points", sim::kTimeZero, sim::kTimeZero + production_});
   }
 
   const ScenarioFile& file_;

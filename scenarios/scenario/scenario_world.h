@@ -18,6 +18,7 @@ struct Expectations {
   std::set<std::string> oracles_fail;  // every other oracle must hold
   std::optional<sim::Duration> max_p99_posting_latency;
   std::optional<sim::Duration> max_drain_time;
+  std::set<std::string> probes_reached;  // situation probes the run must reach
 };
 
 // FaultWindow: a scheduled fault as a time span, for summaries and reports.

@@ -1,7 +1,5 @@
 #include "scenarios/scenario/shrink.h"
 
-#include "scenarios/scenario/shrink_candidates.h"
-
 #include <google/protobuf/text_format.h>
 
 #include <algorithm>
@@ -9,6 +7,7 @@
 
 #include "scenarios/scenario/scenario_run.h"
 #include "scenarios/scenario/scenario_world.h"
+#include "scenarios/scenario/shrink_candidates.h"
 
 namespace mw::scen {
 namespace {

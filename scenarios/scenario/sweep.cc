@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "middleware/probes.h"
 #include "scenarios/report/report_json.h"
 #include "scenarios/scenario/decimal_text.h"
 #include "scenarios/scenario/scenario_run.h"
@@ -152,6 +153,35 @@ scenario::SweepReport merge_sweeps(const std::vector<scenario::SweepReport>& par
   return out;
 }
 
+std::string format_probe_coverage(const scenario::SweepReport& report) {
+  // Per probe, how many seeds reached it; crash points, how many seeds had each fire.
+  std::map<std::string, std::size_t> seeds_reaching;
+  std::map<std::string, std::size_t> seeds_firing;
+  for (const scenario::SeedResult& r : report.runs()) {
+    for (const scenario::ProbeCount& p : r.figures().probes())
+      if (p.count() > 0) ++seeds_reaching[p.name()];
+    for (const scenario::ProbeCount& p : r.figures().crash_points_fired())
+      if (p.count() > 0) ++seeds_firing[p.name()];
+  }
+  std::string out = "situation probes (seeds that reached each)\n";
+  std::string never;
+  for (std::string_view probe : core::probes::kProbes) {
+    const auto it = seeds_reaching.find(std::string(probe));
+    const std::size_t seeds = it == seeds_reaching.end() ? 0 : it->second;
+    out += "  " + std::string(probe) + std::string(probe.size() < 30 ? 32 - probe.size() : 2, ' ') +
+           std::to_string(seeds) + "/" + std::to_string(report.runs_size()) + "\n";
+    if (seeds == 0) never += (never.empty() ? "" : ", ") + std::string(probe);
+  }
+  out += "never reached: " + (never.empty() ? std::string("none") : never) + "\n";
+  if (!seeds_firing.empty()) {
+    out += "crash points fired (seeds):";
+    for (const auto& [point, seeds] : seeds_firing)
+      out += " " + point + " " + std::to_string(seeds);
+    out += "\n";
+  }
+  return out;
+}
+
 std::string format_sweep_summary(const scenario::SweepReport& report) {
   std::size_t passed = 0;
   double simulated = 0;
@@ -191,6 +221,7 @@ std::string format_sweep_summary(const scenario::SweepReport& report) {
     if (runs.size() > shown)
       out += "  ... and " + std::to_string(runs.size() - shown) + " more (see --json)\n";
   }
+  out += format_probe_coverage(report);
   out += total == passed ? "PASSED\n" : "FAILED\n";
   return out;
 }

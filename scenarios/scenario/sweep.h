@@ -46,6 +46,9 @@ scenario::SweepReport merge_sweeps(const std::vector<scenario::SweepReport>& par
 
 // format_sweep_summary: totals, seeds per minute, failures grouped by failed check.
 std::string format_sweep_summary(const scenario::SweepReport& report);
+// format_probe_coverage: per situation probe, how many seeds reached it, then a line naming
+// the probes no seed reached (what the sweep did not test), and the crash points that fired.
+std::string format_probe_coverage(const scenario::SweepReport& report);
 
 // failure_group names what failed in a run: its failed checks, joined by " + ".
 std::string failure_group(const scenario::SeedResult& result);

@@ -3,7 +3,7 @@
 namespace mw::scen {
 
 MiddlewareProcess::MiddlewareProcess(sim::Node& node, const MiddlewareOptions& options)
-    : node_(node), options_(options), runtime_(node, options.epoch_unix_ns) {
+    : node_(node), options_(options), runtime_(node, options.epoch_unix_ns, options.situations) {
   open();
 }
 
@@ -19,6 +19,7 @@ void MiddlewareProcess::open() {
                 {{"ok", 1}, {"master_data", s.is_ok() ? "loaded" : s.error().message}});
     return;
   }
+  if (runtime_.fenced()) return;  // a crash point fired during recovery: the node is going down
   node_.trace("middleware.open", {{"ok", 0}, {"error", core.error().message}});
   node_.after(sim::seconds(1), [this] { open(); });
 }

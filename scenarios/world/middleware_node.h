@@ -18,6 +18,7 @@ struct MiddlewareOptions {
   proto::Config config;
   core::MasterData master;
   std::int64_t epoch_unix_ns = 1'767'571'200'000'000'000LL;  // 2026-01-05T00:00:00Z
+  Situations* situations = nullptr;  // probes and crash points; null: ignored
 };
 
 class MiddlewareProcess final : public sim::Process {

@@ -13,8 +13,21 @@ sim::EventId unpack(core::TimerId id) {
 
 }  // namespace
 
-SimRuntime::SimRuntime(sim::Node& node, std::int64_t epoch_unix_ns)
-    : node_(node), epoch_unix_ns_(epoch_unix_ns), rng_(node.rng().fork("middleware-runtime")) {}
+SimRuntime::SimRuntime(sim::Node& node, std::int64_t epoch_unix_ns, Situations* situations)
+    : node_(node),
+      epoch_unix_ns_(epoch_unix_ns),
+      rng_(node.rng().fork("middleware-runtime")),
+      situations_(situations) {}
+
+void SimRuntime::reached(std::string_view probe) {
+  if (situations_ != nullptr && !fenced_) situations_->reached(probe);
+}
+
+void SimRuntime::crash_point(std::string_view name) {
+  if (situations_ == nullptr || fenced_ || !situations_->crash_point(name)) return;
+  fenced_ = true;
+  node_.volume().crash();  // the disk takes nothing more from this process
+}
 
 core::Instant SimRuntime::now() const {
   return core::from_unix_nanos(epoch_unix_ns_ + sim::to_nanos(node_.now()));
@@ -30,6 +43,7 @@ void SimRuntime::cancel_timer(core::TimerId id) {
 }
 
 void SimRuntime::send(std::string_view endpoint, std::string bytes) {
+  if (fenced_) return;  // the process is dead: nothing it says leaves the node
   auto it = endpoints_.find(endpoint);
   if (it == endpoints_.end()) {
     const sim::NodeId id = node_.find(endpoint);

@@ -55,6 +55,9 @@ void World::build() {
   middleware_.master = spec_.master;
   middleware_id_ =
       sim_->add_node(kMiddleware, make_middleware(middleware_), spec_.middleware_random_crashes);
+  situations_ = std::make_unique<Situations>(*sim_, middleware_id_, spec_.crash_points,
+                                             sim::kTimeZero + spec_.production);
+  middleware_.situations = situations_.get();
   sim_->add_node("erp", fakes::make_erp(erp_, spec_.erp), random_crashes_of("erp"));
 
   for (PlantSpec& plant : spec_.plants) {
@@ -178,6 +181,9 @@ sim::Time World::settle_point() const {
   }
   random_until(spec_.network.random_partitions.mean_interval,
                spec_.network.random_partitions.until);
+  // Crash points fire only during production; the last one's node is back a downtime later.
+  if (spec_.crash_points.enabled)
+    later(sim::kTimeZero + spec_.production + spec_.crash_points.downtime);
   return t;
 }
 
@@ -254,6 +260,8 @@ WorldResult World::run() {
     }
   }
   result.verdicts.push_back(operator_phase());
+  result.probes = situations_->probes();
+  result.crash_points_fired = situations_->fired();
   result.digest = sim_->tracer().digest();
   return result;
 }

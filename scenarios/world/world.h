@@ -83,6 +83,7 @@ class World {
   MiddlewareOptions middleware_;
   sim::NodeId middleware_id_{};
   MetricsScraper scraper_;
+  std::unique_ptr<Situations> situations_;
   // Last, so that it is destroyed first: its processes refer to everything above.
   std::unique_ptr<sim::Simulation> sim_;
 };

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,10 @@ struct WorldResult {
   fakes::ErpStats erp;  // what the ERP saw, for the whole run
   // Every node crash that happened, scheduled or random (shrink turns random ones into these).
   std::vector<sim::CrashRecord> crashes;
+  // Situation probes reached over all the middleware's lives, by name (middleware/probes.h);
+  // a probe never reached is absent. Crash points that fired, by name.
+  std::map<std::string, std::uint64_t> probes;
+  std::map<std::string, std::uint64_t> crash_points_fired;
 
   // held returns whether every oracle held.
   bool held() const;

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "middleware/probes.h"
+
 namespace mw::scen {
 namespace {
 
@@ -38,6 +40,16 @@ std::vector<std::string> validate_world_spec(const WorldSpec& spec) {
   add_all(out, "erp.", fakes::validate_erp_config(spec.erp));
   if (spec.wms) add_all(out, "wms.", fakes::validate_wms_config(*spec.wms));
   if (spec.quality) add_all(out, "quality.", fakes::validate_quality_config(*spec.quality));
+  const CrashPointsSpec& cp = spec.crash_points;
+  for (const std::string& point : cp.points) {
+    if (!core::probes::is_crash_point(point))
+      out.push_back("crash_points.points: no crash point '" + point + "'");
+  }
+  for (double p : {cp.enable_probability, cp.fire_probability, cp.power_loss_probability}) {
+    if (!(p >= 0 && p <= 1)) out.push_back("crash_points: a probability outside [0, 1]");
+  }
+  if (cp.enabled && cp.downtime <= sim::Duration::zero())
+    out.push_back("crash_points.downtime: must be positive");
   for (std::size_t i = 0; i < spec.crashes.size(); ++i) {
     const NodeCrash& c = spec.crashes[i];
     const std::string prefix = "crashes[" + std::to_string(i) + "].";

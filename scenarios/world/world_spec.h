@@ -20,6 +20,7 @@
 #include "fakes/wms/wms_config.h"
 #include "middleware/enrich/master_data.h"
 #include "middleware/proto/config.pb.h"
+#include "scenarios/world/situations.h"
 #include "sim/disk/volume.h"
 #include "sim/network_config.h"
 #include "sim/node.h"
@@ -81,6 +82,8 @@ struct WorldSpec {
 
   std::vector<NodeCrash> crashes;
   std::vector<OperatorAction> operator_actions;
+  // Crash points of the middleware core (situations.h); they fire only during production.
+  CrashPointsSpec crash_points;
 };
 
 // validate_world_spec returns one message per problem; empty means valid. It includes the

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -48,6 +49,12 @@ class ManualRuntime : public Runtime {
     return z ^ (z >> 31);
   }
 
+  void reached(std::string_view probe) override { ++probes_[std::string(probe)]; }
+  void crash_point(std::string_view name) override { ++crash_points_[std::string(name)]; }
+  // probes / crash_points count, by name, the probes reached and crash points passed.
+  std::uint64_t probes(std::string_view name) const { return count(probes_, name); }
+  std::uint64_t crash_points(std::string_view name) const { return count(crash_points_, name); }
+
   // advance moves time forward by `d`, firing due timers in time order.
   void advance(Duration d) {
     const Instant until = now_ + d;
@@ -68,6 +75,14 @@ class ManualRuntime : public Runtime {
   std::size_t timers() const { return timers_.size(); }
 
  private:
+  static std::uint64_t count(const std::map<std::string, std::uint64_t, std::less<>>& m,
+                             std::string_view name) {
+    auto it = m.find(name);
+    return it == m.end() ? 0 : it->second;
+  }
+
+  std::map<std::string, std::uint64_t, std::less<>> probes_;
+  std::map<std::string, std::uint64_t, std::less<>> crash_points_;
   Instant now_ = from_unix_nanos(1'767'571'200'000'000'000LL);  // 2026-01-05T00:00:00Z
   TimerId next_timer_ = 0;
   std::map<std::pair<Instant, TimerId>, std::function<void()>> timers_;

@@ -203,5 +203,31 @@ TEST(ScenarioFile, PlantCopiesAreNumberedInOrderAndFaultsNameThem) {
   EXPECT_EQ(built.spec.network.outages[0].a, "edge-P300");
 }
 
+TEST(ScenarioFile, CrashPointsAndRequiredProbesAreReadAndUnknownNamesAreErrorsAtTheirPlace) {
+  const LoadedScenario loaded = parse_scenario_text(
+      "s.textproto", std::string(kValid) +
+                         "crash_points { fire_probability: 0.5 points: \"during_recovery\" }\n"
+                         "expect { probes_reached: \"late_reply\" }\n");
+  ASSERT_TRUE(loaded.ok()) << testing::PrintToString(loaded.errors);
+  const BuiltWorld built = build_world(loaded.file);
+  ASSERT_TRUE(built.ok()) << testing::PrintToString(built.errors);
+  EXPECT_TRUE(built.spec.crash_points.enabled);
+  EXPECT_EQ(built.spec.crash_points.fire_probability, 0.5);
+  EXPECT_EQ(built.spec.crash_points.points, std::vector<std::string>{"during_recovery"});
+  EXPECT_EQ(built.expect.probes_reached, std::set<std::string>{"late_reply"});
+
+  const std::string point =
+      only_error(std::string(kValid) + "crash_points {\n  points: \"nowhere\"\n}\n");
+  EXPECT_EQ(
+      point.rfind("s.textproto:6:3: crash_points.points[0]: \"nowhere\" is not a crash point (", 0),
+      0u)
+      << point;
+  const std::string probe =
+      only_error(std::string(kValid) + "expect {\n  probes_reached: \"bogus\"\n}\n");
+  EXPECT_EQ(probe.rfind("s.textproto:6:3: expect.probes_reached[0]: \"bogus\" is not a probe (", 0),
+            0u)
+      << probe;
+}
+
 }  // namespace
 }  // namespace mw::scen
