@@ -288,6 +288,17 @@ mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& op
     link.set_outage_mean_down(secs(rng.uniform_range(2, 60)));
   }
   if (link.ByteSizeLong() > 0) *s.mutable_network()->mutable_default_link() = link;
+  if (legacy && link.duplicate_probability() > 0) {
+    // A legacy ERP posts every request it receives: a request the network delivers twice
+    // posts twice whatever the middleware does, which is a world no design survives. Real
+    // links to it are TCP, which never delivers a duplicate; the rest of the network keeps
+    // duplicating.
+    sp::LinkOverride* to_erp = s.mutable_network()->add_links();
+    to_erp->set_a("middleware");
+    to_erp->set_b("erp");
+    *to_erp->mutable_link() = link;
+    to_erp->mutable_link()->clear_duplicate_probability();
+  }
 
   std::string story = "Swarm world of seed " + std::to_string(seed) + ": " +
                       std::to_string(plant_count) + " plant" + (plant_count == 1 ? "" : "s") +
