@@ -1,6 +1,7 @@
-// mwsim: the command line. Commands: list, validate, run, replay (scenario files and the
-// catalogue) and demo (the simulation-kernel demo). Exit codes: 0 success, 1 a run that did
-// not meet its expectations or a file that is not valid, 2 a usage error.
+// mwsim: the command line. Commands: list, validate, run, replay, sweep, swarm, merge, shrink,
+// compare (scenario files, the catalogue and generated swarm worlds) and demo (the
+// simulation-kernel demo). Exit codes: 0 success, 1 a run that did not meet its expectations or a
+// file that is not valid, 2 a usage error.
 #include <google/protobuf/util/json_util.h>
 #include <unistd.h>
 
@@ -25,10 +26,12 @@
 #include "scenarios/report/report_junit.h"
 #include "scenarios/scenario/compare.h"
 #include "scenarios/scenario/decimal_text.h"
+#include "scenarios/scenario/duration_text.h"
 #include "scenarios/scenario/scenario_file.h"
 #include "scenarios/scenario/scenario_run.h"
 #include "scenarios/scenario/scenario_world.h"
 #include "scenarios/scenario/shrink.h"
+#include "scenarios/scenario/swarm.h"
 #include "scenarios/scenario/sweep.h"
 #include "sim/trace.h"
 
@@ -47,6 +50,13 @@ constexpr const char* kUsage =
     "                              many seeds, J at a time; failures grouped by what failed,\n"
     "                              each with its replay command; --shard K/N runs every N-th\n"
     "                              seed from the K-th (K from 0) for a batch engine\n"
+    "  swarm --seeds A..B [--jobs J] [--budget 60s] [--out DIR] [--off FAMILY]...\n"
+    "                              swarm worlds: for each seed a generated world with each\n"
+    "                              fault family switched on or off at random; stops starting\n"
+    "                              seeds when the wall-clock budget is spent; writes each\n"
+    "                              failing world as DIR/swarm_<seed>.textproto (default DIR\n"
+    "                              swarm-failures) with the command that replays it;\n"
+    "                              --off keeps a family (e.g. link_corruption) off\n"
     "  merge SWEEP.json...         combine the --json reports of a sweep's shards\n"
     "  shrink SCENARIO --seed N [-o OUT] [--max-runs M]\n"
     "                              remove and shorten faults while the run still fails the\n"
@@ -144,8 +154,11 @@ struct Args {
   std::string junit;
   std::string trace;
   std::string html;
-  std::string seeds;  // sweep: "A..B"
-  std::string shard;  // sweep: "K/N"
+  std::string seeds;                        // sweep: "A..B"
+  std::string shard;                        // sweep: "K/N"
+  std::optional<mw::sim::Duration> budget;  // swarm: wall-clock budget for starting seeds
+  std::string out_dir = "swarm-failures";   // swarm: where failing worlds go
+  mw::scen::SwarmOptions swarm;             // swarm: --off FAMILY
   int jobs = 1;
   std::string output;                // shrink: -o FILE
   int max_runs = 200;                // shrink
@@ -196,6 +209,24 @@ std::string parse_args(int argc, char** argv, Args& args) {
       }
       ++i;
       args.jobs = static_cast<int>(jobs);
+    } else if (arg == "--budget") {
+      const auto d = i + 1 < argc ? mw::scen::parse_duration_text(argv[i + 1]) : std::nullopt;
+      if (!d || *d <= mw::sim::Duration::zero())
+        return "--budget needs a wall-clock duration, e.g. --budget 60s or --budget 10m";
+      ++i;
+      args.budget = *d;
+    } else if (arg == "--off") {
+      if (i + 1 >= argc ||
+          std::find(mw::scen::kSwarmFamilies.begin(), mw::scen::kSwarmFamilies.end(),
+                    argv[i + 1]) == mw::scen::kSwarmFamilies.end()) {
+        std::string names;
+        for (const std::string& f : mw::scen::kSwarmFamilies) names += " " + f;
+        return "--off needs a swarm family:" + names;
+      }
+      args.swarm.off.insert(argv[++i]);
+    } else if (arg == "--out") {
+      if (i + 1 >= argc) return "--out needs a directory for the failing worlds";
+      args.out_dir = argv[++i];
     } else if (arg == "--report") {
       if (i + 1 >= argc) return "--report needs a file to write, e.g. --report report.html";
       args.html = argv[++i];
@@ -430,6 +461,54 @@ int cmd_sweep(const Args& args) {
   return write_sweep_reports(args, report) && all_passed(report) ? 0 : 1;
 }
 
+int cmd_swarm(const Args& args) {
+  if (!args.positional.empty())
+    return usage_error("swarm takes no SCENARIO: it generates one world per seed");
+  if (args.seeds.empty()) return usage_error("swarm needs the seeds to run: --seeds A..B");
+  const auto range = mw::scen::parse_seed_range(args.seeds);
+  if (!range)
+    return usage_error("--seeds expects A..B with A <= B (or one seed), got '" + args.seeds + "'");
+  // The budget only decides which seeds start; a simulation never sees the wall clock.
+  const auto start = std::chrono::steady_clock::now();
+  bool budget_spent = false;
+  auto keep_starting = [&] {
+    if (!args.budget) return true;
+    if (std::chrono::steady_clock::now() - start >= *args.budget) budget_spent = true;
+    return !budget_spent;
+  };
+  const std::size_t total = range->last - range->first + 1;
+  Progress progress(total);
+  const mw::scenario::SweepReport report = mw::scen::run_swarm(
+      *range, args.swarm, args.jobs, keep_starting,
+      [&](const mw::scenario::SeedResult& r, std::size_t n) { progress.done(r, n); });
+  auto file_of = [&](std::uint64_t seed) {
+    return (fs::path(args.out_dir) / ("swarm_" + std::to_string(seed) + ".textproto")).string();
+  };
+  std::fputs(mw::scen::format_sweep_summary(
+                 report, [&](std::uint64_t seed) { return "mwsim run " + file_of(seed); })
+                 .c_str(),
+             stdout);
+  if (budget_spent) {
+    std::printf("budget of %s spent: %d of %zu seeds started; the rest were not run\n",
+                mw::scen::format_duration_text(*args.budget).c_str(), report.runs_size(), total);
+  }
+  std::fflush(stdout);
+  bool written = true;
+  for (const mw::scenario::SeedResult& r : report.runs()) {
+    if (r.passed()) continue;
+    std::error_code ec;
+    fs::create_directories(args.out_dir, ec);
+    if (write_file(file_of(r.seed()), mw::scen::swarm_text(r.seed(), args.swarm))) {
+      std::printf("seed %llu failed %s; replay: mwsim run %s\n",
+                  static_cast<unsigned long long>(r.seed()), mw::scen::failure_group(r).c_str(),
+                  file_of(r.seed()).c_str());
+    } else {
+      written = false;
+    }
+  }
+  return write_sweep_reports(args, report) && written && all_passed(report) ? 0 : 1;
+}
+
 int cmd_merge(const Args& args) {
   if (args.positional.empty())
     return usage_error("merge takes the JSON files of the shards (mwsim sweep --json)");
@@ -590,9 +669,11 @@ int main(int argc, char** argv) {
   if (command == "run") return cmd_run(args, /*with_trace=*/false);
   if (command == "replay") return cmd_run(args, /*with_trace=*/true);
   if (command == "sweep") return cmd_sweep(args);
+  if (command == "swarm") return cmd_swarm(args);
   if (command == "merge") return cmd_merge(args);
   if (command == "compare") return cmd_compare(args);
   if (command == "shrink") return cmd_shrink(args);
-  return usage_error("unknown command '" + std::string(command) +
-                     "' (commands: list, validate, run, replay, demo)");
+  return usage_error(
+      "unknown command '" + std::string(command) +
+      "' (commands: list, validate, run, replay, sweep, swarm, merge, shrink, compare, demo)");
 }

@@ -16,9 +16,8 @@
 #include "sim/trace.h"
 
 namespace mw::scen {
-namespace {
 
-scenario::SeedResult run_one(const ScenarioFile& file, std::uint64_t seed) {
+scenario::SeedResult run_seed(const ScenarioFile& file, std::uint64_t seed) {
   scenario::SeedResult out;
   out.set_seed(seed);
   const BuiltWorld built = build_world(file, seed);
@@ -41,8 +40,6 @@ scenario::SeedResult run_one(const ScenarioFile& file, std::uint64_t seed) {
   }
   return out;
 }
-
-}  // namespace
 
 std::string failure_group(const scenario::SeedResult& r) {
   std::string group;
@@ -82,20 +79,29 @@ std::vector<std::uint64_t> sweep_seeds(const SeedRange& range, const Shard& shar
   return out;
 }
 
-scenario::SweepReport run_sweep(
-    const ScenarioFile& file, const SeedRange& range, const Shard& shard, int jobs,
+std::vector<scenario::SeedResult> run_seeds(
+    const std::vector<std::uint64_t>& seeds, int jobs,
+    const std::function<scenario::SeedResult(std::uint64_t)>& run,
+    const std::function<bool()>& keep_starting,
     const std::function<void(const scenario::SeedResult&, std::size_t)>& on_done) {
-  const std::vector<std::uint64_t> seeds = sweep_seeds(range, shard);
   std::vector<scenario::SeedResult> results(seeds.size());
+  std::vector<char> started(seeds.size(), 0);
   std::atomic<std::size_t> next{0};
   std::mutex done_mutex;
   std::size_t done = 0;
-  const auto start = std::chrono::steady_clock::now();  // wall time, for the figures only
   auto worker = [&] {
     for (;;) {
       const std::size_t i = next.fetch_add(1);
       if (i >= seeds.size()) return;
-      results[i] = run_one(file, seeds[i]);
+      if (keep_starting) {
+        const std::lock_guard<std::mutex> lock(done_mutex);
+        if (!keep_starting()) {
+          next.store(seeds.size());
+          return;
+        }
+      }
+      started[i] = 1;
+      results[i] = run(seeds[i]);
       const std::lock_guard<std::mutex> lock(done_mutex);
       on_done(results[i], ++done);
     }
@@ -105,6 +111,20 @@ scenario::SweepReport run_sweep(
   for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
   worker();
   for (std::thread& t : pool) t.join();
+  std::vector<scenario::SeedResult> out;
+  for (std::size_t i = 0; i < seeds.size(); ++i) {
+    if (started[i] != 0) out.push_back(std::move(results[i]));
+  }
+  return out;
+}
+
+scenario::SweepReport run_sweep(
+    const ScenarioFile& file, const SeedRange& range, const Shard& shard, int jobs,
+    const std::function<void(const scenario::SeedResult&, std::size_t)>& on_done) {
+  const auto start = std::chrono::steady_clock::now();  // wall time, for the figures only
+  std::vector<scenario::SeedResult> results = run_seeds(
+      sweep_seeds(range, shard), jobs, [&file](std::uint64_t seed) { return run_seed(file, seed); },
+      nullptr, on_done);
 
   scenario::SweepReport report;
   report.set_scenario(file.scenario.name());
@@ -182,7 +202,8 @@ std::string format_probe_coverage(const scenario::SweepReport& report) {
   return out;
 }
 
-std::string format_sweep_summary(const scenario::SweepReport& report) {
+std::string format_sweep_summary(const scenario::SweepReport& report,
+                                 const std::function<std::string(std::uint64_t)>& replay) {
   std::size_t passed = 0;
   double simulated = 0;
   std::map<std::string, std::vector<const scenario::SeedResult*>> groups;
@@ -217,7 +238,9 @@ std::string format_sweep_summary(const scenario::SweepReport& report) {
     out += "  first: " + runs.front()->detail() + "\n";
     const std::size_t shown = std::min<std::size_t>(runs.size(), 10);
     for (std::size_t i = 0; i < shown; ++i)
-      out += "  " + replay_command(report.path(), runs[i]->seed()) + "\n";
+      out += "  " +
+             (replay ? replay(runs[i]->seed()) : replay_command(report.path(), runs[i]->seed())) +
+             "\n";
     if (runs.size() > shown)
       out += "  ... and " + std::to_string(runs.size() - shown) + " more (see --json)\n";
   }
