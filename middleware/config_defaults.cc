@@ -49,6 +49,8 @@ proto::Config with_defaults(proto::Config c) {
              &proto::PosterConfig::set_breaker_failure_threshold, 5);
   default_to(p, &proto::PosterConfig::breaker_open_ms, &proto::PosterConfig::set_breaker_open_ms,
              30000);
+  default_to(p, &proto::PosterConfig::in_doubt_wait_ms, &proto::PosterConfig::set_in_doubt_wait_ms,
+             40000);
   auto* pub = c.mutable_publisher();
   default_to(pub, &proto::PublisherConfig::retry_ms, &proto::PublisherConfig::set_retry_ms, 2000);
   default_to(pub, &proto::PublisherConfig::max_in_flight,
@@ -79,6 +81,7 @@ std::vector<ConfigProblem> config_problems(const proto::Config& c) {
   }
   const proto::PosterConfig& p = c.poster();
   at_most("poster.request_timeout_ms", p.request_timeout_ms(), 600'000, " ms (10 minutes)");
+  at_most("poster.in_doubt_wait_ms", p.in_doubt_wait_ms(), 3'600'000, " ms (an hour)");
   at_most("poster.backoff_initial_ms", p.backoff_initial_ms(), 3'600'000, " ms (an hour)");
   at_most("poster.backoff_max_ms", p.backoff_max_ms(), 3'600'000, " ms (an hour)");
   if (p.backoff_multiplier_percent() != 0 &&

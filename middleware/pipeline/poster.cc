@@ -68,11 +68,12 @@ void Poster::add(WorkItem work, bool recovered) {
     ctx_.runtime.reached(probes::kDeadLetterParksSuccessors);
   }
   if (placed.needs_reconcile) {
-    // A previous life may have sent this command just before it died, and the command may
-    // still be on its way. A query sent now could overtake it, find nothing, and lead to a
-    // second posting: wait one request timeout first, as after a timeout in this life.
-    const Duration wait = std::chrono::milliseconds(ctx_.config.poster().request_timeout_ms());
-    placed.not_before = ctx_.now() + wait;
+    // A previous life may have sent this command just before it died, and the ERP may still
+    // be processing it. A query sent now could find nothing and lead to a second posting:
+    // wait the in-doubt time first, as after a timeout in this life.
+    const Duration wait = std::chrono::milliseconds(ctx_.config.poster().in_doubt_wait_ms());
+    placed.in_doubt_until = ctx_.now() + wait;
+    placed.not_before = placed.in_doubt_until;
     const std::int64_t row = placed.work.event_row;
     placed.retry_timer = ctx_.runtime.set_timer(wait, [this, key, row] {
       if (Item* it = find(key, row)) it->retry_timer = 0;
@@ -213,6 +214,8 @@ void Poster::send(const std::string& key, Item& item) {
   } else {
     *req->mutable_command() = item.work.command;
     if (item.attempts > 0) ++ctx_.metrics.retries;
+    item.in_doubt_until =
+        ctx_.now() + std::chrono::milliseconds(ctx_.config.poster().in_doubt_wait_ms());
   }
   ++ctx_.metrics.erp_requests;
   ++item.in_flight;
@@ -298,6 +301,9 @@ void Poster::handle_outcome(const Flight& flight, const proto::ErpReply& reply) 
       item->needs_reconcile = true;
     return retry_later(flight.key, *item, Duration::zero());
   }
+  // The ERP answered the command: it is no longer processing it. (Earlier commands of this
+  // item were settled by a query before this one was sent.)
+  if (!flight.query) item->in_doubt_until = ctx_.now();
   switch (outcome) {
     case proto::ErpReply::kSuccess:
       breaker_.on_success();
@@ -345,6 +351,10 @@ void Poster::retry_later(const std::string& key, Item& item, Duration at_least) 
                              p.backoff_multiplier_percent(), p.backoff_jitter_percent()};
   Duration delay = backoff_delay(policy, item.attempts, ctx_.runtime.random_u64());
   if (delay < at_least) delay = at_least;
+  // A question about a command the ERP may still be processing could be answered "not found"
+  // and lead to a second posting: it waits until the command is no longer in doubt.
+  if (item.needs_reconcile && item.in_doubt_until - ctx_.now() > delay)
+    delay = item.in_doubt_until - ctx_.now();
   item.not_before = ctx_.now() + delay;
   if (item.retry_timer != 0) ctx_.runtime.cancel_timer(item.retry_timer);
   const std::int64_t row = item.work.event_row;

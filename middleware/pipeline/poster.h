@@ -66,6 +66,9 @@ class Poster {
     std::uint32_t attempts = 0;
     Instant not_before{};
     bool needs_reconcile = false;
+    // in_doubt_until: until then, the ERP may still commit the command last sent for this item
+    // (see PosterConfig.in_doubt_wait_ms); a reconciliation query waits for it.
+    Instant in_doubt_until{};
     std::uint32_t in_flight = 0;
     TimerId retry_timer = 0;
     // concluding: its outcome (posted or dead-lettered) is written in a commit group that has

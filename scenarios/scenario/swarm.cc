@@ -91,11 +91,12 @@ mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& op
   sim::Rng rng = w.root().fork("shape");
 
   // Workload shape: always drawn. Production of 5 to 15 minutes; the drain bound is generous
-  // (liveness is measured from the end of the last fault, and a crashed ERP backlog at a
-  // throttled rate takes a while).
+  // (liveness is measured from the end of the last fault; a crashed ERP backlog at a throttled
+  // rate takes a while, and on a legacy ERP that loses replies every unknown outcome in a key
+  // of hundreds of events waits the in-doubt time before the key moves on).
   const std::int64_t production = rng.uniform_range(5 * 60, 15 * 60);
   s.set_production(secs(production));
-  s.set_drain_bound("45m");
+  s.set_drain_bound("2h");
   const int plant_count = static_cast<int>(rng.uniform_range(1, 3));
   std::int64_t tenths_per_second = 0;  // the mean rate of the whole world, outside bursts
   for (int i = 0; i < plant_count; ++i) {
@@ -171,6 +172,13 @@ mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& op
   const bool legacy = w.family("legacy_erp", kOn, rng);
   if (legacy) s.mutable_erp()->set_flavor(sp::Erp::LEGACY);
   s.mutable_design()->mutable_poster()->set_erp_honours_idempotency_keys(!legacy);
+  // The longest the ERP processes a request is a property of the ERP (a work process is
+  // killed after it); the design asks about an unknown outcome only after that plus the
+  // network's longest delay (10 s, sim/network_config.h), as a deployment would set it.
+  const std::int64_t erp_latency_max = rng.uniform_range(3, 30);
+  s.mutable_erp()->set_latency_max(secs(erp_latency_max));
+  s.mutable_design()->mutable_poster()->set_in_doubt_wait_ms(
+      static_cast<std::uint32_t>((erp_latency_max + 10) * 1000));
   if (w.family("erp_slow", kRare, rng)) {
     s.mutable_erp()->set_latency_median(millis(rng.uniform_range(100, 800)));
   }

@@ -13,6 +13,7 @@ proto::Config fast_retries(bool idempotent_erp) {
   c.mutable_poster()->set_request_timeout_ms(1000);
   c.mutable_poster()->set_backoff_initial_ms(100);
   c.mutable_poster()->set_backoff_max_ms(1000);
+  c.mutable_poster()->set_in_doubt_wait_ms(1000);
   return c;
 }
 
@@ -190,6 +191,36 @@ TEST(CorePosting, TimeoutOnErpWithoutIdempotencyResendsOnlyWhenTheQueryFindsNoth
   EXPECT_TRUE(reqs[0].has_command());
 }
 
+TEST(CorePosting, TimeoutOnErpWithoutIdempotencyAsksOnlyOnceTheErpCannotStillBeProcessing) {
+  // The ERP may take longer than the request timeout: asked at once, it would answer "not
+  // found" for a command it is still processing, and the resent command would post twice.
+  proto::Config c = fast_retries(false);
+  c.mutable_poster()->set_in_doubt_wait_ms(5000);
+  CoreHarness h(c);
+  h.send_events({consumption("e1", "wo:1", 1)});
+  h.erp_requests();
+  h.rt.advance(milliseconds(4990));  // timed out at 1 s; the command is in doubt until 5 s
+  EXPECT_TRUE(h.erp_requests().empty());
+  EXPECT_EQ(h.core().metrics().counters.timeouts, 1u);
+  h.rt.advance(milliseconds(10));
+  auto reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_TRUE(reqs[0].has_query());
+}
+
+TEST(CorePosting, InternalErrorEndsTheDoubtAboutTheCommandItAnswers) {
+  // The ERP answered: it is no longer processing that command, so the question goes at once.
+  proto::Config c = fast_retries(false);
+  c.mutable_poster()->set_in_doubt_wait_ms(5000);
+  CoreHarness h(c);
+  h.send_events({consumption("e1", "wo:1", 1)});
+  h.reply_transient(h.erp_requests().at(0), proto::INTERNAL_ERROR);
+  h.rt.advance(milliseconds(500));
+  auto next = h.erp_requests();
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_TRUE(next[0].has_query());
+}
+
 TEST(CorePosting, UnsafeRetryWithoutReconciliationResendsBlindly) {
   proto::Config c = fast_retries(false);
   c.mutable_unsafe()->set_retry_without_reconciliation(true);
@@ -239,7 +270,7 @@ TEST(CorePosting, ReplyThatDoesNotAnswerTheCommandIsReconciledBeforeResending) {
   h.send_events({consumption("e1", "wo:1", 1)});
   auto req = h.erp_requests().at(0);
   h.reply_query(req, /*found=*/false);  // a query result to a command proves nothing
-  h.rt.advance(milliseconds(500));
+  h.rt.advance(milliseconds(1000));  // the command is in doubt until then
   auto next = h.erp_requests();
   ASSERT_EQ(next.size(), 1u);
   EXPECT_TRUE(next[0].has_query());

@@ -17,6 +17,7 @@ proto::Config legacy_erp() {
   c.mutable_poster()->set_request_timeout_ms(1000);
   c.mutable_poster()->set_backoff_initial_ms(100);
   c.mutable_poster()->set_backoff_max_ms(1000);
+  c.mutable_poster()->set_in_doubt_wait_ms(1000);
   return c;
 }
 

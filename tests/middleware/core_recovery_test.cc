@@ -12,6 +12,7 @@ proto::Config legacy_erp() {
   proto::Config c;
   c.mutable_poster()->set_erp_honours_idempotency_keys(false);
   c.mutable_poster()->set_request_timeout_ms(1000);
+  c.mutable_poster()->set_in_doubt_wait_ms(3000);
   c.mutable_sequencer()->set_gap_timeout_ms(1000);
   c.mutable_sequencer()->set_gap_policy(proto::SKIP);
   return c;
@@ -52,9 +53,11 @@ TEST(CoreRecovery, CommandInFlightAtACrashIsReconciledBeforeBeingSentAgain) {
   h.send_events({consumption("e1", "wo:1", 1)});
   ASSERT_EQ(h.erp_requests().size(), 1u);  // the ERP may have posted it
   h.restart();
-  // The previous life's command may still be on the wire: a query now could overtake it.
+  // The previous life's command may still be on the wire or in processing at the ERP: a
+  // query before the in-doubt wait could find nothing and lead to a second posting.
+  h.rt.advance(milliseconds(2990));
   EXPECT_TRUE(h.erp_requests().empty());
-  h.rt.advance(milliseconds(1000));  // one request timeout
+  h.rt.advance(milliseconds(10));  // the in-doubt wait is over
   auto reqs = h.erp_requests();
   ASSERT_EQ(reqs.size(), 1u);
   ASSERT_TRUE(reqs[0].has_query());
