@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -51,12 +52,15 @@ constexpr const char* kUsage =
     "                              each with its replay command; --shard K/N runs every N-th\n"
     "                              seed from the K-th (K from 0) for a batch engine\n"
     "  swarm --seeds A..B [--jobs J] [--budget 60s] [--out DIR] [--off FAMILY]...\n"
+    "        [--until-failure]\n"
     "                              swarm worlds: for each seed a generated world with each\n"
     "                              fault family switched on or off at random; stops starting\n"
     "                              seeds when the wall-clock budget is spent; writes each\n"
     "                              failing world as DIR/swarm_<seed>.textproto (default DIR\n"
     "                              swarm-failures) with the command that replays it;\n"
-    "                              --off keeps a family (e.g. link_corruption) off\n"
+    "                              --off keeps a family (e.g. link_corruption) off;\n"
+    "                              --until-failure stops starting seeds after the first\n"
+    "                              failure and says how long it took to find\n"
     "  merge SWEEP.json...         combine the --json reports of a sweep's shards\n"
     "  shrink SCENARIO --seed N [-o OUT] [--max-runs M]\n"
     "                              remove and shorten faults while the run still fails the\n"
@@ -159,6 +163,7 @@ struct Args {
   std::optional<mw::sim::Duration> budget;  // swarm: wall-clock budget for starting seeds
   std::string out_dir = "swarm-failures";   // swarm: where failing worlds go
   mw::scen::SwarmOptions swarm;             // swarm: --off FAMILY
+  bool until_failure = false;               // swarm: stop starting seeds after a failure
   int jobs = 1;
   std::string output;                // shrink: -o FILE
   int max_runs = 200;                // shrink
@@ -224,6 +229,8 @@ std::string parse_args(int argc, char** argv, Args& args) {
         return "--off needs a swarm family:" + names;
       }
       args.swarm.off.insert(argv[++i]);
+    } else if (arg == "--until-failure") {
+      args.until_failure = true;
     } else if (arg == "--out") {
       if (i + 1 >= argc) return "--out needs a directory for the failing worlds";
       args.out_dir = argv[++i];
@@ -471,7 +478,10 @@ int cmd_swarm(const Args& args) {
   // The budget only decides which seeds start; a simulation never sees the wall clock.
   const auto start = std::chrono::steady_clock::now();
   bool budget_spent = false;
+  std::atomic<bool> failed{false};
+  std::atomic<double> first_failure_s{0};
   auto keep_starting = [&] {
+    if (args.until_failure && failed) return false;
     if (!args.budget) return true;
     if (std::chrono::steady_clock::now() - start >= *args.budget) budget_spent = true;
     return !budget_spent;
@@ -480,7 +490,13 @@ int cmd_swarm(const Args& args) {
   Progress progress(total);
   const mw::scenario::SweepReport report = mw::scen::run_swarm(
       *range, args.swarm, args.jobs, keep_starting,
-      [&](const mw::scenario::SeedResult& r, std::size_t n) { progress.done(r, n); });
+      [&](const mw::scenario::SeedResult& r, std::size_t n) {
+        if (!r.passed() && !failed.exchange(true)) {
+          first_failure_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+                                .count();
+        }
+        progress.done(r, n);
+      });
   auto file_of = [&](std::uint64_t seed) {
     return (fs::path(args.out_dir) / ("swarm_" + std::to_string(seed) + ".textproto")).string();
   };
@@ -488,6 +504,10 @@ int cmd_swarm(const Args& args) {
                  report, [&](std::uint64_t seed) { return "mwsim run " + file_of(seed); })
                  .c_str(),
              stdout);
+  if (args.until_failure && failed) {
+    std::printf("first failure after %.1f s of wall time; seeds not yet started were not run\n",
+                first_failure_s.load());
+  }
   if (budget_spent) {
     std::printf("budget of %s spent: %d of %zu seeds started; the rest were not run\n",
                 mw::scen::format_duration_text(*args.budget).c_str(), report.runs_size(), total);
