@@ -41,6 +41,9 @@ std::vector<std::string> validate_erp_config(const ErpConfig& c) {
   if (!is_probability(c.lost_reply_probability)) {
     problems.push_back("erp.lost_reply_probability must be in [0, 1]");
   }
+  if (!is_probability(c.internal_error_after_commit_probability)) {
+    problems.push_back("erp.internal_error_after_commit_probability must be in [0, 1]");
+  }
   for (std::size_t i = 0; i < c.outages.size(); ++i) {
     if (c.outages[i].duration < sim::Duration::zero()) {
       problems.push_back("erp.outages[" + std::to_string(i) + "].duration is negative");
@@ -74,6 +77,8 @@ std::string describe_erp_config(const ErpConfig& c) {
   add("erp.throttle_burst=%u", c.throttle_burst);
   add("erp.internal_error_probability=%.17g", c.internal_error_probability);
   add("erp.lost_reply_probability=%.17g", c.lost_reply_probability);
+  add("erp.internal_error_after_commit_probability=%.17g",
+      c.internal_error_after_commit_probability);
   for (const ErpOutage& o : c.outages) {
     add("erp.outage=%s+%s %s", sim::format_time(o.start).c_str(),
         sim::format_duration(o.duration).c_str(), mode_name(o.mode));

@@ -12,7 +12,8 @@
 //                    and the commit happen together, at this instant: idempotency (flavor),
 //                    checks (period schedule, allow_negative_stock, known_materials, lot
 //                    status), commit; finally a committed posting may lose its reply
-//                    (lost_reply_probability).
+//                    (lost_reply_probability) or be answered INTERNAL_ERROR all the same
+//                    (internal_error_after_commit_probability).
 // Durations and times are simulated time; probabilities are in [0, 1]. Defaults describe a
 // healthy cloud ERP with a 50 ms median processing time and no faults.
 #pragma once
@@ -76,6 +77,9 @@ struct ErpConfig {
   // Random faults at the end of processing.
   double internal_error_probability = 0;  // 500: INTERNAL_ERROR, nothing posted
   double lost_reply_probability = 0;      // committed, then the reply is never sent
+  // committed, then answered 500 INTERNAL_ERROR (a step after the commit failed, as real ERPs
+  // do): a 500 does not prove that nothing was posted.
+  double internal_error_after_commit_probability = 0;
 
   // Outage windows, in any order; where they overlap, the first listed one decides the mode.
   std::vector<ErpOutage> outages;

@@ -194,6 +194,13 @@ void ErpProcess::answer_command(sim::NodeId from, const proto::ErpRequest& reque
                 {{"ref", posting.external_reference}, {"doc", posting.document_number}});
     return;
   }
+  if (fault_rng_.bernoulli(config_->internal_error_after_commit_probability)) {
+    ++ledger_.stats().internal_errors_after_commit;
+    node_.trace("erp.internal_error_after_commit",
+                {{"ref", posting.external_reference}, {"doc", posting.document_number}});
+    reply_transient(from, request, proto::INTERNAL_ERROR, 0);
+    return;
+  }
   out.mutable_success()->set_document_number(posting.document_number);
   reply(from, out);
 }

@@ -12,7 +12,9 @@
 //     closes and reopens, idempotency (cloud flavor), the posting rules (posting_rules.h), the
 //     commit to the ledger, and the reply. A reply never contradicts the ledger: success means
 //     committed in that very step; a rejection or transient failure means nothing was posted.
-//     A lost reply (lost_reply_probability) means committed and silent.
+//     A lost reply (lost_reply_probability) means committed and silent; a 500 after the
+//     commit (internal_error_after_commit_probability) means committed and answered
+//     INTERNAL_ERROR, the one transient failure that is not "nothing posted".
 //   - A crash of the node ends the incarnation and its timers: requests in processing are lost
 //     without a posting and without a reply. The ledger keeps every earlier commit.
 //   - A query (QueryByReference) is decided at the end of its latency too: found, with the
@@ -20,7 +22,7 @@
 //
 // Traces (node.trace): "erp.post" (ref, doc, event, seq, kind), "erp.duplicate" (ref, doc),
 // "erp.reject" (ref, code, reason), "erp.transient" (request, kind, ref), "erp.lost_reply"
-// (ref, doc), "erp.drop" (request, reason), "erp.query" (ref, found, doc), "erp.period"
+// (ref, doc), "erp.internal_error_after_commit" (ref, doc), "erp.drop" (request, reason), "erp.query" (ref, found, doc), "erp.period"
 // (period, action), "erp.garbage" (from, bytes).
 #pragma once
 

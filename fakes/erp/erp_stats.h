@@ -22,6 +22,7 @@ struct ErpStats {
   std::uint64_t throttled = 0;                             // answered THROTTLED on arrival
   std::uint64_t internal_errors = 0;       // answered INTERNAL_ERROR, nothing posted
   std::uint64_t lost_replies = 0;          // committed, then the reply was never sent
+  std::uint64_t internal_errors_after_commit = 0;  // committed, then answered INTERNAL_ERROR
   std::uint64_t outage_unavailable = 0;    // answered UNAVAILABLE during an outage window
   std::uint64_t outage_dropped = 0;        // dropped without a reply during a silent outage
   std::uint64_t transport_duplicates = 0;  // network copies of a request already received

@@ -5,6 +5,33 @@
 
 namespace mw::props {
 
+namespace {
+
+std::string describe(const fakes::StockKey& k) {
+  return k.plant + "/" + k.material + "/" + k.lot + "/" + k.storage_location;
+}
+
+void check_stock_agrees(const Downstream& d, const fakes::ErpLedger& erp, Verdict& v) {
+  const std::map<fakes::StockKey, std::int64_t> books = erp.all_stock();
+  auto mismatch = [&](const fakes::StockKey& key, std::int64_t theirs, std::int64_t ours) {
+    v.add({d.subscriber + " holds " + std::to_string(theirs) + " milli-units of " +
+               describe(key) + ", the ERP " + std::to_string(ours),
+           {},
+           describe(key),
+           {}});
+  };
+  for (const auto& [key, milli] : *d.stock) {
+    const auto it = books.find(key);
+    const std::int64_t ours = it == books.end() ? 0 : it->second;
+    if (ours != milli) mismatch(key, milli, ours);
+  }
+  for (const auto& [key, milli] : books) {
+    if (d.stock->count(key) == 0 && milli != 0) mismatch(key, 0, milli);
+  }
+}
+
+}  // namespace
+
 Verdict check_downstream(const OracleInput& in, const EventFates& fates) {
   Verdict v("downstream");
   if (in.notifications_pending > 0) {
@@ -15,6 +42,7 @@ Verdict check_downstream(const OracleInput& in, const EventFates& fates) {
            {}});
   }
   for (const Downstream& d : in.downstream) {
+    const std::size_t before = v.count();
     for (const std::string& a : d.anomalies) v.add({d.subscriber + " reported: " + a, {}, "", {}});
     std::map<std::string, std::uint64_t> last_sequence;
     sim::IdIndex<std::uint32_t> applied_per_event;
@@ -46,6 +74,11 @@ Verdict check_downstream(const OracleInput& in, const EventFates& fates) {
              {e.event_id},
              e.ordering_key,
              times});
+    }
+    // Every change applied once and in order, yet the quantities may still be wrong (a sign,
+    // a location, a unit): the subscriber's books must then match the ERP's.
+    if (d.stock && v.count() == before && in.notifications_pending == 0) {
+      check_stock_agrees(d, *in.erp, v);
     }
   }
   return v;

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,10 @@ struct Downstream {
   std::string subscriber;                    // e.g. "wms"
   std::vector<AppliedNotification> applied;  // in apply order
   std::vector<std::string> anomalies;        // what the subscriber itself found wrong
+  // The subscriber's own stock balances in ERP terms, when it keeps any (a WMS): they started
+  // equal to the ERP's opening stock, so once every notification is applied they must equal
+  // the ERP's stock, to the milli-unit. Absent: a subscriber without stock.
+  std::optional<std::map<fakes::StockKey, std::int64_t>> stock;
 };
 
 struct OracleInput {

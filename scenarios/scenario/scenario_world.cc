@@ -372,6 +372,9 @@ class Builder {
         r.probability("internal_error_probability", e.internal_error_probability(), 0.9);
     c.lost_reply_probability =
         r.probability("lost_reply_probability", e.lost_reply_probability(), 0.9);
+    c.internal_error_after_commit_probability =
+        r.probability("internal_error_after_commit_probability",
+                      e.internal_error_after_commit_probability(), 0.9);
     c.allow_negative_stock = e.allow_negative_stock();
   }
 

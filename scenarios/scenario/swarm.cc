@@ -201,6 +201,9 @@ mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& op
   }
   if (w.family("erp_500s", kOn, rng)) {
     s.mutable_erp()->set_internal_error_probability(per_mille(rng, 5, 100));
+    // Half the worlds also have 500s after the commit: a 500 is not proof of nothing posted.
+    if (rng.bernoulli(0.5))
+      s.mutable_erp()->set_internal_error_after_commit_probability(per_mille(rng, 5, 50));
   }
   if (w.family("lost_replies", kOn, rng)) {
     s.mutable_erp()->set_lost_reply_probability(per_mille(rng, 5, 100));

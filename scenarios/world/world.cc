@@ -351,6 +351,10 @@ props::OracleInput World::collect() {
                             " at sequence " + std::to_string(a.sequence) + " of " + a.ordering_key +
                             " after " + std::to_string(a.last_applied));
     }
+    d.stock.emplace();
+    for (const auto& [k, milli] : wms_->all_stock()) {
+      if (milli != 0) (*d.stock)[{k.plant, k.material, k.lot, k.storage_location}] = milli;
+    }
     in.downstream.push_back(std::move(d));
   }
   if (quality_) {

@@ -64,7 +64,7 @@ struct HandBuiltRun {
         core::EventState{id, kKey, static_cast<std::int64_t>(seq), state, "", 0, 0});
   }
   void applied(const std::string& id, std::uint64_t seq) {
-    if (in.downstream.empty()) in.downstream.push_back(Downstream{"wms", {}, {}});
+    if (in.downstream.empty()) in.downstream.push_back(Downstream{"wms", {}, {}, {}});
     in.downstream[0].applied.push_back({"n-" + id, id, kKey, seq, sim::kTimeZero});
   }
   // clean_posted: event `id` created, accepted, posted once, applied downstream.
@@ -342,6 +342,22 @@ TEST(Oracles, DownstreamFiresWhenAPostedEventWasNeverApplied) {
   const Verdict v = r.verdict("downstream");
   ASSERT_EQ(v.count(), 1u);
   EXPECT_EQ(v.violations()[0].event_ids, std::vector<std::string>{"e2"});
+}
+
+TEST(Oracles, DownstreamFiresWhenTheSubscribersStockDisagreesWithTheErpAfterEveryChangeApplied) {
+  HandBuiltRun r;
+  r.clean_posted("e1", 1);
+  r.clean_posted("e2", 2);
+  const fakes::StockKey line{"1000", "100001", "L1", "LINE"};
+  r.in.downstream[0].stock = std::map<fakes::StockKey, std::int64_t>{{line, 98'000}};
+  EXPECT_TRUE(r.verdict("downstream").held()) << r.verdict("downstream").describe();
+  // Both changes applied once and in order, but with the wrong sign: the books disagree.
+  r.in.downstream[0].stock = std::map<fakes::StockKey, std::int64_t>{{line, 102'000}};
+  const Verdict v = r.verdict("downstream");
+  ASSERT_EQ(v.count(), 1u) << v.describe();
+  EXPECT_NE(v.describe().find("wms holds 102000 milli-units of 1000/100001/L1/LINE, the ERP 98000"),
+            std::string::npos)
+      << v.describe();
 }
 
 TEST(Oracles, LivenessFiresWhenTheWorldDidNotDrainInTime) {

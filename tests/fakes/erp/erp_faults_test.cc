@@ -52,6 +52,21 @@ TEST(ErpFaults, InternalErrorsPostNothing) {
   EXPECT_EQ(w.stats().internal_errors, 1u);
 }
 
+TEST(ErpFaults, InternalErrorAfterCommitPostsAndStillAnswers500) {
+  ErpConfig c = fixed_latency(kLatency);
+  c.internal_error_after_commit_probability = 1;
+  ErpWorld w(c);
+  const auto id = w.post(goods_receipt("mw:e1", "L1", "0001", 1000));
+  w.run_for(kRoundTrip);
+  const Received* r = w.reply_to(id);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->reply.transient().kind(), proto::INTERNAL_ERROR);
+  ASSERT_EQ(w.ledger.postings_for("mw:e1").size(), 1u) << "the 500 came after the commit";
+  EXPECT_EQ(w.ledger.stock(key("L1", "0001")), 1000);
+  EXPECT_EQ(w.stats().internal_errors_after_commit, 1u);
+  EXPECT_EQ(w.stats().internal_errors, 0u);
+}
+
 TEST(ErpFaults, CommitThenLostReplyLeavesThePostingWithoutAReply) {
   ErpConfig c = fixed_latency(kLatency);
   c.lost_reply_probability = 1;
