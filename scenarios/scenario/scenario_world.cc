@@ -1,6 +1,7 @@
 #include "scenarios/scenario/scenario_world.h"
 
 #include <algorithm>
+#include <map>
 #include <cmath>
 
 #include "middleware/config_defaults.h"
@@ -226,6 +227,12 @@ class Builder {
     o.wms = s.has_wms();
     o.quality = s.has_quality();
     out_.spec = reference_world(o);
+    if (s.master_data().conversions_recorded_in_reverse()) {
+      std::map<std::pair<std::string, std::string>, core::UomConversion> reversed;
+      for (const auto& [units, factor] : out_.spec.master.conversions)
+        reversed[{units.second, units.first}] = {factor.denominator, factor.numerator};
+      out_.spec.master.conversions = std::move(reversed);
+    }
     nodes_ = {"middleware", "erp"};
     if (o.wms) nodes_.insert("wms");
     if (o.quality) nodes_.insert("quality");

@@ -81,7 +81,8 @@ const std::vector<std::string> kSwarmFamilies = {"bursts",
                                                  "link_duplication",
                                                  "link_jitter",
                                                  "link_corruption",
-                                                 "link_flaps"};
+                                                 "link_flaps",
+                                                 "units_recorded_in_reverse"};
 
 mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& options) {
   sp::Scenario s;
@@ -166,6 +167,11 @@ mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& op
     c->set_node("mes-" + plant_code(i));
     c->set_mean_up(secs(rng.uniform_range(120, 600)));
     c->set_mean_down(secs(rng.uniform_range(5, 30)));
+  }
+
+  // Master data: conversions recorded the other way round, so every one is used in reverse.
+  if (w.family("units_recorded_in_reverse", kOn, rng)) {
+    s.mutable_master_data()->set_conversions_recorded_in_reverse(true);
   }
 
   // The ERP: its flavour decides the design (a legacy ERP has no idempotency keys).

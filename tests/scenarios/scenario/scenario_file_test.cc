@@ -166,6 +166,19 @@ TEST(ScenarioFile, ACloudErpWorldRunsTheDesignThatReliesOnIdempotencyKeys) {
                    .erp_honours_idempotency_keys());
 }
 
+TEST(ScenarioFile, ConversionsRecordedInReverseSayTheSameTheOtherWayRound) {
+  const LoadedScenario loaded = parse_scenario_text(
+      "s.textproto", std::string(kValid) + "master_data { conversions_recorded_in_reverse: true }\n");
+  ASSERT_TRUE(loaded.ok()) << testing::PrintToString(loaded.errors);
+  const BuiltWorld built = build_world(loaded.file);
+  ASSERT_TRUE(built.ok()) << testing::PrintToString(built.errors);
+  const auto& conversions = built.spec.master.conversions;
+  EXPECT_EQ(conversions.count({"G", "KG"}), 0u);
+  ASSERT_EQ(conversions.count({"KG", "G"}), 1u);
+  EXPECT_EQ(conversions.at({"KG", "G"}).numerator, 1000);  // 1 KG = 1000 G
+  EXPECT_EQ(conversions.at({"KG", "G"}).denominator, 1);
+}
+
 TEST(ScenarioFile, ALegacyErpWithADesignTrustingKeysIsRefusedUnlessMeant) {
   const std::string wrong = std::string(kValid) +
                             "erp { flavor: LEGACY }\n"
