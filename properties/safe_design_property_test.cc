@@ -26,10 +26,7 @@ TEST(SafeDesignProperty, EveryOracleHoldsForRandomWorldsAndFaults) {
     const auto seed = *rc::gen::inRange<std::uint64_t>(1, 1'000'000'000);
     scen::ScenarioFile file;
     file.path = "swarm_" + std::to_string(seed) + ".textproto";
-    // Link corruption stays off: the core's wire messages carry no checksum, so a corrupted
-    // byte can change an id and post a stranger (reported with issue 13; `mwsim swarm`
-    // keeps the family on and finds it).
-    file.scenario = scen::swarm_scenario(seed, scen::SwarmOptions{{"link_corruption"}});
+    file.scenario = scen::swarm_scenario(seed);
     const scen::BuiltWorld built = scen::build_world(file);
     RC_ASSERT(built.ok());
     const scen::ScenarioRun run = scen::run_scenario(file, built);

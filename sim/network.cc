@@ -2,9 +2,21 @@
 
 #include <algorithm>
 
+#include <boost/crc.hpp>
+
 #include "sim/check.h"
 
 namespace mw::sim {
+namespace {
+
+// crc32c is CRC-32C (Castagnoli), the polynomial of iSCSI and ext4 checksums.
+std::uint32_t crc32c(const std::string& bytes) {
+  boost::crc_optimal<32, 0x1EDC6F41, 0xFFFFFFFF, 0xFFFFFFFF, true, true> crc;
+  crc.process_bytes(bytes.data(), bytes.size());
+  return crc.checksum();
+}
+
+}  // namespace
 
 Network::Network(Scheduler& scheduler, Tracer& tracer, const Rng& root, MessageReceiver& receiver)
     : scheduler_(scheduler),
@@ -140,8 +152,10 @@ void Network::send_copy(NodeId from, NodeId to, std::string bytes, std::uint64_t
     l.counters.lost++;
     return trace_drop(from, to, message_id, "loss");
   }
+  bool fails_frame_check = false;
   if (!bytes.empty() && l.rng.bernoulli(l.config.corrupt_probability)) {
     l.counters.corrupted++;
+    const std::uint32_t crc_sent = l.config.frame_check ? crc32c(bytes) : 0;
     const std::uint64_t most = std::min<std::uint64_t>(std::max<std::uint32_t>(l.config.corrupt_bytes_max, 1), bytes.size());
     const std::uint64_t flips = 1 + l.rng.uniform(most);
     // Distinct positions and non-zero masks, so every flipped byte really changes.
@@ -152,6 +166,7 @@ void Network::send_copy(NodeId from, NodeId to, std::string bytes, std::uint64_t
       flipped.push_back(pos);
       bytes[pos] ^= static_cast<char>(1 + l.rng.uniform(255));
     }
+    fails_frame_check = l.config.frame_check && crc32c(bytes) != crc_sent;
   }
   const LatencyModel& lat = l.config.latency;
   Duration delay = lat.base;
@@ -160,13 +175,14 @@ void Network::send_copy(NodeId from, NodeId to, std::string bytes, std::uint64_t
   }
   if (delay > lat.max) delay = lat.max;
   const std::uint64_t disruptions = l.disruptions;
-  scheduler_.schedule_after(delay, [this, from, to, message_id, disruptions, bytes = std::move(bytes)] {
-    arrive(from, to, bytes, message_id, disruptions);
+  scheduler_.schedule_after(delay, [this, from, to, message_id, disruptions, fails_frame_check,
+                                    bytes = std::move(bytes)] {
+    arrive(from, to, bytes, message_id, disruptions, fails_frame_check);
   });
 }
 
 void Network::arrive(NodeId from, NodeId to, const std::string& bytes, std::uint64_t message_id,
-                     std::uint64_t disruptions_at_send) {
+                     std::uint64_t disruptions_at_send, bool fails_frame_check) {
   Link& l = link(from, to);
   if (l.cuts > 0) {
     l.counters.dropped_outage++;
@@ -179,6 +195,10 @@ void Network::arrive(NodeId from, NodeId to, const std::string& bytes, std::uint
   if (l.disruptions != disruptions_at_send) {
     l.counters.dropped_in_flight++;
     return trace_drop(from, to, message_id, "broken_in_flight");
+  }
+  if (fails_frame_check) {
+    l.counters.dropped_checksum++;
+    return trace_drop(from, to, message_id, "checksum");
   }
   tracer_.record(scheduler_.now(), names_[to.value], "net.deliver",
                  {{"from", names_[from.value]}, {"msg", message_id}});
@@ -296,6 +316,7 @@ LinkCounters Network::total_counters() const {
       t.dropped_outage += l.counters.dropped_outage;
       t.dropped_node_down += l.counters.dropped_node_down;
       t.dropped_in_flight += l.counters.dropped_in_flight;
+      t.dropped_checksum += l.counters.dropped_checksum;
     }
   }
   return t;

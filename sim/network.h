@@ -40,6 +40,7 @@ struct LinkCounters {
   std::uint64_t dropped_outage = 0;
   std::uint64_t dropped_node_down = 0;
   std::uint64_t dropped_in_flight = 0;  // the path broke (cut or partition) while it travelled
+  std::uint64_t dropped_checksum = 0;   // corrupted, and the link's frame check saw it
 };
 
 class Network {
@@ -90,7 +91,7 @@ class Network {
   const Link& link(NodeId from, NodeId to) const { return links_[from.value][to.value]; }
   void send_copy(NodeId from, NodeId to, std::string bytes, std::uint64_t message_id);
   void arrive(NodeId from, NodeId to, const std::string& bytes, std::uint64_t message_id,
-              std::uint64_t disruptions_at_send);
+              std::uint64_t disruptions_at_send, bool fails_frame_check);
   void trace_drop(NodeId from, NodeId to, std::uint64_t message_id, std::string_view reason);
   void schedule_random_outage(NodeId a, NodeId b, bool down_next);
   void schedule_random_partition();

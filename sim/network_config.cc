@@ -22,6 +22,7 @@ void describe_link(std::string& out, const std::string& prefix, const LinkConfig
   out += prefix + ".duplicate_probability=" + num(c.duplicate_probability) + "\n";
   out += prefix + ".corrupt_probability=" + num(c.corrupt_probability) + "\n";
   out += prefix + ".corrupt_bytes_max=" + std::to_string(c.corrupt_bytes_max) + "\n";
+  out += prefix + ".frame_check=" + (c.frame_check ? "true" : "false") + "\n";
   out += prefix + ".random_outages.mean_up=" + ns(c.random_outages.mean_up) + "\n";
   out += prefix + ".random_outages.mean_down=" + ns(c.random_outages.mean_down) + "\n";
   out += prefix + ".random_outages.until=" + ns(c.random_outages.until) + "\n";

@@ -37,6 +37,10 @@ struct LinkConfig {
   double duplicate_probability = 0;  // one extra copy, with its own latency.
   double corrupt_probability = 0;    // 1..corrupt_bytes_max bytes of the copy are flipped.
   std::uint32_t corrupt_bytes_max = 1;
+  // frame_check: the receiver checks a CRC-32C over the frame, as a link layer's frame check
+  // sequence or a TLS record MAC does, and drops a copy whose bytes changed on the way, so
+  // corruption becomes loss (dropped_checksum). Off, corrupted bytes reach the application.
+  bool frame_check = false;
   RandomOutages random_outages;      // applies to both directions of a node pair.
 };
 

@@ -52,6 +52,16 @@ struct EmittedEvent {
   std::vector<PhysicalEffect> effects;  // empty for events that move no stock
 };
 
+// ConflictingCopy is an event a source sent again under an id it had already used, with another
+// payload (re-stamped with the time of the resend). It changes nothing physical: the
+// middleware must quarantine whichever copy comes second, never drop it silently.
+struct ConflictingCopy {
+  std::string event_id;
+  std::string source;
+  std::string ordering_key;
+  sim::Time created_at{};
+};
+
 class SourceLog {
  public:
   SourceLog() = default;
@@ -67,9 +77,14 @@ class SourceLog {
   const EmittedEvent* find(std::string_view event_id) const;
   std::size_t size() const { return events_.size(); }
 
+  // append_conflicting_copy records a copy of a logged event with another payload.
+  void append_conflicting_copy(ConflictingCopy c);
+  const std::vector<ConflictingCopy>& conflicting_copies() const { return conflicting_copies_; }
+
  private:
   std::deque<EmittedEvent> events_;
   sim::IdIndex<std::size_t> by_id_;
+  std::vector<ConflictingCopy> conflicting_copies_;
 };
 
 }  // namespace mw::fakes

@@ -231,6 +231,9 @@ std::vector<std::string> validate_mes_config(const MesConfig& c) {
   } else if (c.epoch_unix_ns > 0 && c.epoch_unix_ns + c.clock_skew.count() <= 0) {
     p.add("mes.clock_skew would make occurred_at negative");
   }
+  if (!is_probability(c.restamped_resend_probability)) {
+    p.add("mes.restamped_resend_probability must be in [0, 1]");
+  }
   if (!is_probability(c.malformed_probability)) {
     p.add("mes.malformed_probability must be in [0, 1]");
   }
@@ -282,6 +285,7 @@ std::string describe_mes_config(const MesConfig& c) {
                                                                                    : c.clock_skew));
   text("epoch_unix_ns", std::to_string(c.epoch_unix_ns));
   add("mes.malformed_probability=%.17g", c.malformed_probability);
+  add("mes.restamped_resend_probability=%.17g", c.restamped_resend_probability);
   const SenderConfig& s = c.sender;
   text("sender.target", s.target);
   add("mes.sender.max_batch_events=%zu", s.max_batch_events);

@@ -118,6 +118,10 @@ struct MesConfig {
   // that do not decode, half an envelope with an unknown schema version), which the middleware
   // must quarantine. Nothing physical happened for it.
   double malformed_probability = 0;
+  // With this probability a step also resends the previous event it created, once its outbox
+  // no longer holds it, re-stamped with the current time (as an MES does that replays its
+  // journal after a restart): the same id with another payload, to be quarantined.
+  double restamped_resend_probability = 0;
 
   // Delivery: target (the middleware or the plant's edge node), batching, resends, and the
   // duplicate and out-of-order emission knobs.

@@ -36,6 +36,7 @@ MesProcess::MesProcess(sim::Node& node, MesState& state, std::shared_ptr<const M
       orders_rng_(node.rng().fork("mes/orders")),
       scrap_rng_(node.rng().fork("mes/scrap")),
       malformed_rng_(node.rng().fork("mes/malformed")),
+      restamp_rng_(node.rng().fork("mes/restamp")),
       mean_gap_(mean_gap_for(config_->events_per_second_per_line)),
       mean_burst_gap_(
           mean_gap_for(config_->events_per_second_per_line * config_->shift_burst_multiplier)) {
@@ -360,6 +361,31 @@ void MesProcess::emit(const LineState& line, std::vector<PhysicalEffect> effects
   MesStats& s = state_.stats();
   ++s.events;
   ++s.events_by_type[e.event_type()];
+  if (c.restamped_resend_probability > 0) {
+    if (previous_ && state_.outbox().find(previous_->event_id()) == nullptr &&
+        restamp_rng_.bernoulli(c.restamped_resend_probability)) {
+      resend_restamped();
+    }
+    previous_ = e;
+  }
+}
+
+void MesProcess::resend_restamped() {
+  const MesConfig& c = *config_;
+  proto::EventEnvelope copy = *previous_;
+  // The stamp of the step just created; a copy stamped in the same instant moves by the
+  // format's grain, so its payload always differs.
+  std::int64_t stamp = scratch_.occurred_at_ns();
+  if (stamp == copy.occurred_at_ns()) stamp += kNanosPerMilli;
+  copy.set_occurred_at_ns(stamp);
+  proto::SourceEvent out;
+  out.set_format(c.format);
+  out.set_payload(encode_event(copy, c.format));
+  state_.log().append_conflicting_copy(
+      ConflictingCopy{copy.event_id(), node_.name(), copy.ordering_key(), node_.now()});
+  node_.trace("mes.restamped_resend", {{"id", copy.event_id()}});
+  sender_.enqueue(copy.event_id(), std::move(out));
+  ++state_.stats().restamped_resends;
 }
 
 void MesProcess::emit_malformed() {

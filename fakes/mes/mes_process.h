@@ -19,7 +19,10 @@
 // are appended to the SourceLog, then it is queued in the durable outbox; the EventSender
 // delivers it at least once (fakes/common/event_sender.h). A malformed event (malformed_
 // probability) is an extra event created just before a step's real one, with the id
-// "<plant>-M<n>" and the key "malformed:<plant>"; it is logged malformed with no effects.
+// "<plant>-M<n>" and the key "malformed:<plant>"; it is logged malformed with no effects. A
+// restamped resend (restamped_resend_probability) follows a step's real event: the previous
+// event, already out of the outbox, sent again with a new occurred_at; it is logged as a
+// conflicting copy.
 //
 // Crashes: the process holds only timers and the sender; production progress, stock, outbox
 // and counters are in MesState. A crash pauses every line; the next incarnation runs each
@@ -36,6 +39,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -82,6 +86,8 @@ class MesProcess final : public sim::Process {
   // one is drawn).
   void emit(const LineState& line, std::vector<PhysicalEffect> effects);
   void emit_malformed();
+  // resend_restamped sends previous_ again with the current time (restamped_resend_probability).
+  void resend_restamped();
 
   void arm(std::size_t line, sim::Time at);
   sim::Duration gap();
@@ -100,6 +106,9 @@ class MesProcess final : public sim::Process {
   sim::Rng orders_rng_;
   sim::Rng scrap_rng_;
   sim::Rng malformed_rng_;
+  sim::Rng restamp_rng_;
+  // The last event created, kept only while restamped resends are on; lost with the process.
+  std::optional<proto::EventEnvelope> previous_;
   sim::Duration mean_gap_;
   sim::Duration mean_burst_gap_;
   proto::EventEnvelope scratch_;  // reused to spare allocations

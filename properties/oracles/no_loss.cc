@@ -1,6 +1,9 @@
 #include "properties/oracles/dead_letter_causes.h"
 #include "properties/oracles/oracles.h"
 
+#include <set>
+#include <string>
+
 namespace mw::props {
 
 Verdict check_no_loss(const OracleInput& in, const EventFates& fates) {
@@ -52,6 +55,22 @@ Verdict check_no_loss(const OracleInput& in, const EventFates& fates) {
                e.ordering_key,
                {e.created_at}});
         break;
+    }
+  }
+  // A copy of an event under its id with another payload must end in quarantine (or be refused
+  // for good), whichever of the two arrived second: acknowledging it as a duplicate drops a
+  // report nobody will ever see.
+  if (!in.sources->conflicting_copies().empty()) {
+    std::set<std::string, std::less<>> set_aside;
+    for (const auto& [id, reason] : in.refused) set_aside.insert(id);
+    for (const core::QuarantineRow& q : in.quarantine) set_aside.insert(q.event_id);
+    for (const fakes::ConflictingCopy& c : in.sources->conflicting_copies()) {
+      if (set_aside.contains(c.event_id)) continue;
+      v.add({"a copy of the event with another payload (sent by " + c.source +
+                 ") was neither quarantined nor refused: it was taken for a duplicate and dropped",
+             {c.event_id},
+             c.ordering_key,
+             {c.created_at}});
     }
   }
   // Every dead letter, parked, replayed or discarded, must be explained by the world.

@@ -322,6 +322,8 @@ class Builder {
     mes.sender.reorder_probability = r.probability("reorder_probability", p.reorder_probability());
     mes.malformed_probability =
         r.probability("malformed_probability", p.malformed_probability(), 0.5);
+    mes.restamped_resend_probability =
+        r.probability("restamped_resend_probability", p.restamped_resend_probability(), 0.5);
     if (p.scrap_probability() != 0)
       mes.scrap_probability = r.probability("scrap_probability", p.scrap_probability());
     mes.sender.flush_interval =

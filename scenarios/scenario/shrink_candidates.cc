@@ -176,12 +176,14 @@ std::vector<ShrinkCandidate> shrink_candidates(
                      if (i >= c.plants_size()) return false;
                      auto* p = c.mutable_plants(i);
                      if (p->duplicate_probability() == 0 && p->reorder_probability() == 0 &&
-                         p->malformed_probability() == 0) {
+                         p->malformed_probability() == 0 &&
+                         p->restamped_resend_probability() == 0) {
                        return false;
                      }
                      p->set_duplicate_probability(0);
                      p->set_reorder_probability(0);
                      p->set_malformed_probability(0);
+                     p->set_restamped_resend_probability(0);
                      return true;
                    }});
   }
@@ -229,7 +231,7 @@ int fault_count(const sp::Scenario& s) {
        (s.erp().throttle_requests_per_second() > 0);
   for (const sp::Plant& p : s.plants()) {
     n += (p.duplicate_probability() > 0) + (p.reorder_probability() > 0) +
-         (p.malformed_probability() > 0);
+         (p.malformed_probability() > 0) + (p.restamped_resend_probability() > 0);
   }
   return n;
 }

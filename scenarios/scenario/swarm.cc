@@ -56,6 +56,7 @@ const std::vector<std::string> kSwarmFamilies = {"bursts",
                                                  "mes_duplicates",
                                                  "mes_reordering",
                                                  "mes_malformed",
+                                                 "mes_restamped_resends",
                                                  "clock_skew",
                                                  "vendor_format",
                                                  "edges",
@@ -129,6 +130,11 @@ mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& op
   }
   if (w.family("mes_malformed", kOn, rng)) {
     for (sp::Plant& p : *s.mutable_plants()) p.set_malformed_probability(per_mille(rng, 1, 50));
+  }
+  if (w.family("mes_restamped_resends", kOn, rng)) {
+    for (sp::Plant& p : *s.mutable_plants()) {
+      p.set_restamped_resend_probability(per_mille(rng, 1, 30));
+    }
   }
   if (w.family("clock_skew", kOn, rng)) {
     for (sp::Plant& p : *s.mutable_plants()) {

@@ -47,6 +47,10 @@ void World::build() {
   sim::SimulationOptions options;
   options.seed = spec_.seed;
   options.network = spec_.network;
+  // Every link of a world is checked end to end, as the daemon's HTTP over TLS is: a corrupted
+  // frame is dropped, never handed to a node (ARCHITECTURE.md, fault model).
+  options.network.default_link.frame_check = true;
+  for (sim::LinkOverride& o : options.network.links) o.config.frame_check = true;
   options.disk = spec_.disk;
   sim_ = std::make_unique<sim::Simulation>(options);
 

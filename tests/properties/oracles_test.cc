@@ -245,6 +245,20 @@ TEST(Oracles, AMalformedEventMustBeQuarantined) {
   EXPECT_TRUE(r.verdict("no_loss").held());
 }
 
+TEST(Oracles, ACopyWithAnotherPayloadMustBeQuarantinedWhileTheFirstStaysPosted) {
+  HandBuiltRun r;
+  r.clean_posted("e1", 1);
+  r.sources.append_conflicting_copy({"e1", "mes-P100", kKey, sim::kTimeZero + sim::seconds(9)});
+  const Verdict dropped = r.verdict("no_loss");
+  ASSERT_EQ(dropped.count(), 1u);
+  EXPECT_NE(dropped.describe().find("taken for a duplicate and dropped"), std::string::npos);
+  r.in.quarantine.push_back(core::QuarantineRow{1, 0, "mes-P100", "e1", 0, "raw",
+                                                "event id 'e1' reused with a different payload"});
+  EXPECT_TRUE(r.verdict("no_loss").held());
+  EXPECT_TRUE(r.verdict("exactly_once").held());
+  EXPECT_TRUE(r.verdict("conservation").held());
+}
+
 TEST(Oracles, ExactlyOnceFiresForADoublePostingAndNamesBothDocuments) {
   HandBuiltRun r;
   r.clean_posted("e1", 1);

@@ -98,6 +98,23 @@ TEST(Network, LossDuplicationAndCorruptionFollowTheirProbabilities) {
   EXPECT_NEAR(c.corrupted, 0.05 * (c.sent + c.duplicated - c.lost), 100);
 }
 
+TEST(Network, FrameCheckDropsEveryCorruptedCopyAndDeliversTheRestIntact) {
+  Fixture f(5);
+  NetworkConfig cfg;
+  cfg.default_link.corrupt_probability = 0.3;
+  cfg.default_link.corrupt_bytes_max = 8;
+  cfg.default_link.frame_check = true;
+  ASSERT_TRUE(f.net.configure(cfg).empty());
+  const std::string payload = "event batch 0123456789";
+  for (int i = 0; i < 2000; ++i) f.net.send(f.a, f.b, payload);
+  f.sched.run_until_idle();
+  const LinkCounters& c = f.net.counters(f.a, f.b);
+  EXPECT_GT(c.corrupted, 400u);
+  EXPECT_EQ(c.dropped_checksum, c.corrupted);
+  EXPECT_EQ(c.delivered, 2000u - c.corrupted);
+  for (const auto& x : f.rx.arrivals) ASSERT_EQ(x.bytes, payload);
+}
+
 TEST(Network, ScheduledOutageDropsMessagesInBothDirectionsThenHeals) {
   Fixture f(4);
   NetworkConfig cfg;
