@@ -45,6 +45,19 @@ bool halve(std::string* text) {
   return true;
 }
 
+// zero_knob is a candidate that sets one probability of the message `at` finds to zero; false
+// when it is zero already (or `at` finds no message).
+template <typename Message>
+ShrinkCandidate zero_knob(std::string name, std::function<Message*(sp::Scenario&)> at,
+                          double (Message::*get)() const, void (Message::*set)(double)) {
+  return {std::move(name), [at = std::move(at), get, set](sp::Scenario& c) {
+            Message* m = at(c);
+            if (m == nullptr || (m->*get)() == 0) return false;
+            (m->*set)(0);
+            return true;
+          }};
+}
+
 }  // namespace
 
 std::vector<ShrinkCandidate> shrink_candidates(
@@ -155,10 +168,17 @@ std::vector<ShrinkCandidate> shrink_candidates(
                  }});
   out.push_back({"make the ERP reliable (no 500s, no lost replies)", [](sp::Scenario& c) {
                    if (c.erp().internal_error_probability() == 0 &&
-                       c.erp().lost_reply_probability() == 0)
+                       c.erp().lost_reply_probability() == 0 &&
+                       c.erp().internal_error_after_commit_probability() == 0)
                      return false;
                    c.mutable_erp()->set_internal_error_probability(0);
                    c.mutable_erp()->set_lost_reply_probability(0);
+                   c.mutable_erp()->set_internal_error_after_commit_probability(0);
+                   return true;
+                 }});
+  out.push_back({"remove crash points", [](sp::Scenario& c) {
+                   if (!c.has_crash_points()) return false;
+                   c.clear_crash_points();
                    return true;
                  }});
   out.push_back({"remove quality", [](sp::Scenario& c) {
@@ -207,6 +227,50 @@ std::vector<ShrinkCandidate> shrink_candidates(
                             halve(c.mutable_faults(i)->mutable_duration());
                    }});
   }
+  // One knob at a time, once the grouped steps above are done with: a family that does not
+  // matter goes even when its neighbours do.
+  const std::function<sp::Link*(sp::Scenario&)> default_link = [](sp::Scenario& c) {
+    return c.mutable_network()->mutable_default_link();
+  };
+  out.push_back(zero_knob<sp::Link>("no link loss", default_link, &sp::Link::loss_probability,
+                                    &sp::Link::set_loss_probability));
+  out.push_back(zero_knob<sp::Link>("no link duplication", default_link,
+                                    &sp::Link::duplicate_probability,
+                                    &sp::Link::set_duplicate_probability));
+  out.push_back(zero_knob<sp::Link>("no link corruption", default_link,
+                                    &sp::Link::corrupt_probability,
+                                    &sp::Link::set_corrupt_probability));
+  out.push_back({"no random link outages", [](sp::Scenario& c) {
+                   auto* l = c.mutable_network()->mutable_default_link();
+                   if (l->outage_mean_up().empty()) return false;
+                   l->clear_outage_mean_up();
+                   l->clear_outage_mean_down();
+                   return true;
+                 }});
+  const std::function<sp::Erp*(sp::Scenario&)> erp = [](sp::Scenario& c) {
+    return c.mutable_erp();
+  };
+  out.push_back(zero_knob<sp::Erp>("no ERP 500s after commit", erp,
+                                   &sp::Erp::internal_error_after_commit_probability,
+                                   &sp::Erp::set_internal_error_after_commit_probability));
+  for (int i = 0; i < s.plants_size(); ++i) {
+    const std::string at = "plants[" + std::to_string(i) + "]: ";
+    const std::function<sp::Plant*(sp::Scenario&)> plant = [i](sp::Scenario& c) {
+      return i < c.plants_size() ? c.mutable_plants(i) : nullptr;
+    };
+    out.push_back(zero_knob<sp::Plant>(at + "no duplicates", plant,
+                                       &sp::Plant::duplicate_probability,
+                                       &sp::Plant::set_duplicate_probability));
+    out.push_back(zero_knob<sp::Plant>(at + "no reordering", plant,
+                                       &sp::Plant::reorder_probability,
+                                       &sp::Plant::set_reorder_probability));
+    out.push_back(zero_knob<sp::Plant>(at + "no malformed events", plant,
+                                       &sp::Plant::malformed_probability,
+                                       &sp::Plant::set_malformed_probability));
+    out.push_back(zero_knob<sp::Plant>(at + "no restamped resends", plant,
+                                       &sp::Plant::restamped_resend_probability,
+                                       &sp::Plant::set_restamped_resend_probability));
+  }
   out.push_back({"halve the production time", [](sp::Scenario& c) {
                    if (c.production().empty()) c.set_production("1h");
                    return halve(c.mutable_production());
@@ -227,8 +291,10 @@ int fault_count(const sp::Scenario& s) {
   link(s.network().default_link());
   for (const sp::LinkOverride& o : s.network().links()) link(o.link());
   n += !s.network().partition_mean_interval().empty();
+  n += s.has_crash_points();
   n += (s.erp().internal_error_probability() > 0) + (s.erp().lost_reply_probability() > 0) +
-       (s.erp().throttle_requests_per_second() > 0);
+       (s.erp().throttle_requests_per_second() > 0) +
+       (s.erp().internal_error_after_commit_probability() > 0);
   for (const sp::Plant& p : s.plants()) {
     n += (p.duplicate_probability() > 0) + (p.reorder_probability() > 0) +
          (p.malformed_probability() > 0) + (p.restamped_resend_probability() > 0);

@@ -73,6 +73,22 @@ design { unsafe { ack_before_commit: true } }
   EXPECT_TRUE(same_check_failed) << r.check;
 }
 
+TEST(Shrink, DropsOneEmissionFaultAndKeepsItsNeighbourThatCausesTheFailure) {
+  const LoadedScenario loaded = parse_scenario_text("s.textproto", R"(name: "dup_posts_twice"
+story: "Duplicates with dedup off post twice; reordering and malformed events are beside the point."
+production: "5m"
+plants { duplicate_probability: 0.2 reorder_probability: 0.3 malformed_probability: 0.05 }
+design { unsafe { dedup_disabled: true } }
+)");
+  ASSERT_TRUE(loaded.ok()) << testing::PrintToString(loaded.errors);
+  const ShrinkResult r = shrink(loaded.file, 4, 60, [](const std::string&) {});
+  ASSERT_TRUE(r.failed_at_start);
+  EXPECT_GT(r.minimal.plants(0).duplicate_probability(), 0) << "the duplicates are the cause";
+  EXPECT_EQ(r.minimal.plants(0).malformed_probability(), 0)
+      << "gone on its own, though the plant's other emission faults had to stay";
+  EXPECT_EQ(r.faults_left, r.faults_at_start - 1) << testing::PrintToString(r.kept);
+}
+
 TEST(Shrink, APassingRunIsNotShrunk) {
   const LoadedScenario loaded = parse_scenario_text("s.textproto", R"(name: "fine"
 story: "A short clean shift."
