@@ -15,9 +15,9 @@ bool erp_rejected(const OracleInput& in, const std::string& event_id, proto::Rej
   return false;
 }
 
-bool some_quantity_unmappable(const OracleInput& in, const fakes::EmittedEvent& e) {
+bool some_quantity_unmappable(const core::MasterData& master, const fakes::EmittedEvent& e) {
   for (const fakes::PhysicalEffect& x : e.effects) {
-    if (!to_erp_terms(*in.master, x.plant, x.material, x.milli, x.uom)) return true;
+    if (!to_erp_terms(master, x.plant, x.material, x.milli, x.uom)) return true;
   }
   return false;
 }
@@ -67,7 +67,9 @@ std::string DeadLetterCauses::unexplained(const fakes::EmittedEvent& e,
            proto::RejectionCode_Name(code);
   };
   if (cls == "unknown_material" || cls == "unit_conversion") {
-    if (some_quantity_unmappable(in_, e) ||
+    if (some_quantity_unmappable(*in_.master, e) ||
+        (in_.master_at_start != nullptr && dl.parked_ns < in_.master_released_ns &&
+         some_quantity_unmappable(*in_.master_at_start, e)) ||
         erp_rejected(in_, e.event_id, proto::UNKNOWN_MATERIAL)) {
       return "";
     }

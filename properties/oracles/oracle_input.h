@@ -43,6 +43,12 @@ struct OracleInput {
   const fakes::SourceLog* sources = nullptr;  // every event the world created
   const fakes::ErpLedger* erp = nullptr;      // what the ERP committed
   const core::MasterData* master = nullptr;   // the world's reference data, to map plant terms
+  // What the middleware was given at the start when the world withheld part of `master` for a
+  // while (null: all of it): events it cannot map dead-letter for a reason the world caused.
+  const core::MasterData* master_at_start = nullptr;
+  // When the world gave the middleware all of `master`, in the core's clock (Unix ns); a dead
+  // letter parked later is not explained by master_at_start.
+  std::int64_t master_released_ns = INT64_MAX;
 
   // The core's view, read from its store at the end of the run.
   std::vector<core::EventState> core_events;      // every accepted event (repeats if undeduped)

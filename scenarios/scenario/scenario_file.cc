@@ -97,7 +97,8 @@ std::string Locator::child_path(std::string_view field, int index) const {
 }
 
 std::pair<int, int> Locator::location_of(const FieldDescriptor* f, int index) const {
-  if (tree_ != nullptr) {
+  // A repeated field has a place per element only: without one, the message's place.
+  if (tree_ != nullptr && (index >= 0 || !f->is_repeated())) {
     const auto loc = tree_->GetLocation(f, index);
     if (loc.line >= 0) return {loc.line, loc.column};
   }

@@ -233,6 +233,7 @@ class Builder {
         reversed[{units.second, units.first}] = {factor.denominator, factor.numerator};
       out_.spec.master.conversions = std::move(reversed);
     }
+    withheld_master_data(s.master_data(), top_.at().nested(s, "master_data"));
     nodes_ = {"middleware", "erp"};
     if (o.wms) nodes_.insert("wms");
     if (o.quality) nodes_.insert("quality");
@@ -365,6 +366,30 @@ class Builder {
       out_.fault_windows.push_back(
           {"random network partitions", sim::kTimeZero, sim::kTimeZero + production_});
     }
+  }
+
+  void withheld_master_data(const sp::MasterData& m, const Locator& at) {
+    const Reader r(m, at);
+    for (int i = 0; i < m.withheld_materials_size(); ++i) {
+      const std::string& material = m.withheld_materials(i);
+      if (out_.spec.master.materials.contains(material)) {
+        out_.spec.withheld_materials.push_back(material);
+        continue;
+      }
+      std::string known;
+      for (const auto& [name, info] : out_.spec.master.materials)
+        known += (known.empty() ? "" : ", ") + name;
+      at.error(m, "withheld_materials",
+               "\"" + material + "\" is not a material of the plants (they are " + known + ")", i);
+    }
+    const auto until = r.optional_duration("withheld_until", m.withheld_until());
+    if (!until) return;
+    if (m.withheld_materials_size() == 0) {
+      r.error("withheld_until", "needs withheld_materials: nothing is withheld");
+      return;
+    }
+    out_.spec.withheld_until = sim::kTimeZero + *until;
+    out_.fault_windows.push_back({"master data withheld", sim::kTimeZero, sim::kTimeZero + *until});
   }
 
   void erp(const sp::Erp& e, const Locator& at) {

@@ -83,7 +83,8 @@ const std::vector<std::string> kSwarmFamilies = {"bursts",
                                                  "link_jitter",
                                                  "link_corruption",
                                                  "link_flaps",
-                                                 "units_recorded_in_reverse"};
+                                                 "units_recorded_in_reverse",
+                                                 "master_data_late"};
 
 mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& options) {
   sp::Scenario s;
@@ -178,6 +179,14 @@ mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& op
   // Master data: conversions recorded the other way round, so every one is used in reverse.
   if (w.family("units_recorded_in_reverse", kOn, rng)) {
     s.mutable_master_data()->set_conversions_recorded_in_reverse(true);
+  }
+  // A component's mapping released late (only the MES consumes and scraps these two, so every
+  // event that needs it has a physical effect the oracles can map), now and then only by the
+  // operator after the run.
+  if (w.family("master_data_late", kOn, rng)) {
+    sp::MasterData* m = s.mutable_master_data();
+    m->add_withheld_materials(rng.bernoulli(0.5) ? "RM-200" : "PK-300");
+    if (rng.bernoulli(0.5)) m->set_withheld_until(secs(draw_at(rng)));
   }
 
   // The ERP: its flavour decides the design (a legacy ERP has no idempotency keys).

@@ -57,6 +57,8 @@ void World::build() {
   middleware_.config = spec_.design;
   if (spec_.wms) middleware_.config.mutable_publisher()->add_subscribers("wms");
   middleware_.master = spec_.master;
+  for (const std::string& m : spec_.withheld_materials) middleware_.master.materials.erase(m);
+  master_at_start_ = middleware_.master;
   middleware_id_ =
       sim_->add_node(kMiddleware, make_middleware(middleware_), spec_.middleware_random_crashes);
   situations_ = std::make_unique<Situations>(*sim_, middleware_id_, spec_.crash_points,
@@ -123,7 +125,23 @@ void World::schedule_faults_and_actions() {
   for (const OperatorAction& a : spec_.operator_actions) {
     sim_->scheduler().schedule_at(a.at, [this, a] { operator_action(a); });
   }
+  if (spec_.withheld_until) {
+    sim_->scheduler().schedule_at(*spec_.withheld_until, [this] { release_master_data(); });
+  }
   sim_->scheduler().schedule_at(sim::kTimeZero, [this] { scrape(); });
+}
+
+void World::release_master_data() {
+  if (master_data_released_ || spec_.withheld_materials.empty()) return;
+  // The next incarnation loads it too; a middleware that is down now gets it when it opens.
+  middleware_.master = spec_.master;
+  core::Core* c = core();
+  const core::Status s = c != nullptr ? c->set_master_data(spec_.master, "mdm") : core::Status::ok();
+  sim_->tracer().record(sim_->scheduler().now(), "world", "world.master_data_released",
+                        {{"materials", spec_.withheld_materials.size()},
+                         {"error", s.is_ok() ? "" : s.error().message}});
+  master_data_released_ = s.is_ok();  // else the operator phase tries again
+  master_released_ns_ = middleware_.epoch_unix_ns + sim::to_nanos(sim_->scheduler().now());
 }
 
 void World::scrape() {
@@ -271,6 +289,7 @@ WorldResult World::run() {
 }
 
 void World::undo_world_causes() {
+  release_master_data();
   const sim::Time now = sim_->scheduler().now();
   const std::vector<std::string> closed(erp_.closed_periods().begin(), erp_.closed_periods().end());
   for (const std::string& period : closed) erp_.change_period(period, /*closed=*/false, now);
@@ -325,6 +344,10 @@ props::OracleInput World::collect() {
   in.sources = &sources_;
   in.erp = &erp_;
   in.master = &spec_.master;
+  if (!spec_.withheld_materials.empty()) {
+    in.master_at_start = &master_at_start_;
+    if (master_data_released_) in.master_released_ns = master_released_ns_;
+  }
   if (core::Core* c = core()) {
     if (auto events = c->event_states(); events.is_ok()) in.core_events = std::move(events.value());
     if (auto dl = c->dead_letters(/*parked_only=*/false); dl.is_ok()) {

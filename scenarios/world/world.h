@@ -65,6 +65,8 @@ class World {
   // undo_world_causes reopens every closed posting period and releases every lot the ERP
   // holds as not released (what an ERP user does by hand before replaying).
   void undo_world_causes();
+  // release_master_data gives the middleware the master data the world withheld, once.
+  void release_master_data();
   sim::Time settle_point() const;
   sim::RandomCrashes random_crashes_of(const std::string& node) const;
   // drained tells whether nothing is in flight anywhere; if not, `backlog` says what is.
@@ -81,6 +83,9 @@ class World {
   std::unique_ptr<fakes::WmsBook> wms_;
   std::unique_ptr<fakes::QualityState> quality_;
   MiddlewareOptions middleware_;
+  core::MasterData master_at_start_;  // the middleware's master data before the world's release
+  bool master_data_released_ = false;
+  std::int64_t master_released_ns_ = 0;  // in the core's clock
   sim::NodeId middleware_id_{};
   MetricsScraper scraper_;
   std::unique_ptr<Situations> situations_;

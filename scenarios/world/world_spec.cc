@@ -19,6 +19,11 @@ std::vector<std::string> validate_world_spec(const WorldSpec& spec) {
   if (spec.production <= sim::Duration::zero()) out.push_back("production: must be positive");
   if (spec.drain_bound <= sim::Duration::zero()) out.push_back("drain_bound: must be positive");
   if (spec.plants.empty()) out.push_back("plants: at least one plant is needed");
+  for (const std::string& m : spec.withheld_materials) {
+    if (!spec.master.materials.contains(m)) {
+      out.push_back("withheld_materials: '" + m + "' is not a material of the master data");
+    }
+  }
   std::set<std::string> nodes = {"middleware", "erp"};
   if (spec.wms) nodes.insert("wms");
   if (spec.quality) nodes.insert("quality");

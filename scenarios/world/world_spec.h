@@ -76,6 +76,10 @@ struct WorldSpec {
 
   proto::Config design;  // the middleware design under test
   core::MasterData master;
+  // Plant materials missing from the middleware's copy of `master` until `withheld_until`
+  // (absent: until the operator phase), when the world sets the whole of `master`.
+  std::vector<std::string> withheld_materials;
+  std::optional<sim::Time> withheld_until;
   sim::RandomCrashes middleware_random_crashes;
   // Random crashes of the other nodes, by node name ("erp", "mes-P100", ...).
   std::map<std::string, sim::RandomCrashes> random_crashes;

@@ -162,6 +162,21 @@ TEST(Oracles, AnUnknownMaterialDeadLetterIsExplainedOnlyByMasterDataThatCannotMa
   EXPECT_TRUE(r.verdict("no_loss").held()) << r.verdict("no_loss").describe();
 }
 
+TEST(Oracles, AMaterialTheWorldWithheldExplainsDeadLettersParkedBeforeItsRelease) {
+  HandBuiltRun r;
+  core::MasterData at_start = r.master;
+  at_start.materials.erase("RM-1");
+  r.in.master_at_start = &at_start;
+  r.in.master_released_ns = 1'000;
+  r.consume("e1", 1);
+  r.core_state("e1", 1, "dead_lettered");
+  r.in.dead_letters.push_back(
+      core::DeadLetterRow{1, "e1", kKey, 1, "", "unknown_material", "no mapping", 999, "parked"});
+  EXPECT_TRUE(r.verdict("no_loss").held()) << r.verdict("no_loss").describe();
+  r.in.dead_letters.back().parked_ns = 1'001;
+  EXPECT_FALSE(r.verdict("no_loss").held()) << "after the release the middleware had the mapping";
+}
+
 TEST(Oracles, AGapDeadLetterNeedsAMissingSequenceNumberWhenItWasDeclared) {
   HandBuiltRun r;
   r.consume("e1", 1);

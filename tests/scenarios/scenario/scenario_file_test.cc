@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "scenarios/scenario/scenario_run.h"
 #include "scenarios/scenario/scenario_world.h"
 
 namespace mw::scen {
@@ -177,6 +178,30 @@ TEST(ScenarioFile, ConversionsRecordedInReverseSayTheSameTheOtherWayRound) {
   ASSERT_EQ(conversions.count({"KG", "G"}), 1u);
   EXPECT_EQ(conversions.at({"KG", "G"}).numerator, 1000);  // 1 KG = 1000 G
   EXPECT_EQ(conversions.at({"KG", "G"}).denominator, 1);
+}
+
+TEST(ScenarioFile, AWithheldMaterialMustBeAMaterialOfThePlantsAndIsReportedAtItsPlace) {
+  const std::string e = only_error(std::string(kValid) +
+                                   "master_data { withheld_materials: \"RM-999\" }\n");
+  EXPECT_EQ(e.rfind("s.textproto:5:15: master_data.withheld_materials[0]", 0), 0u) << e;
+  EXPECT_NE(e.find("RM-200"), std::string::npos) << "lists the materials there are: " << e;
+  const std::string until_alone = only_error(std::string(kValid) +
+                                             "master_data { withheld_until: \"5m\" }\n");
+  EXPECT_NE(until_alone.find("needs withheld_materials"), std::string::npos) << until_alone;
+}
+
+TEST(ScenarioFile, AMaterialWithheldUntilTheOperatorDeadLettersItsEventsWhichTheReplayPosts) {
+  const LoadedScenario loaded = parse_scenario_text(
+      "s.textproto", std::string(kValid) + "master_data { withheld_materials: \"RM-200\" }\n");
+  ASSERT_TRUE(loaded.ok()) << testing::PrintToString(loaded.errors);
+  const BuiltWorld built = build_world(loaded.file, 2);
+  ASSERT_TRUE(built.ok()) << testing::PrintToString(built.errors);
+  const ScenarioRun run = run_scenario(loaded.file, built);
+  std::uint64_t unknown_material = 0;
+  for (const auto& [cls, n] : run.result.middleware_totals.dead_lettered_by_class)
+    if (cls == "unknown_material") unknown_material += n;
+  EXPECT_GT(unknown_material, 0u) << "RM-200 is consumed in ten minutes of production";
+  EXPECT_TRUE(run.passed()) << run.result.describe();
 }
 
 TEST(ScenarioFile, ALegacyErpWithADesignTrustingKeysIsRefusedUnlessMeant) {
