@@ -71,7 +71,7 @@ void EventSender::enqueue(std::string event_id, proto::SourceEvent event) {
 
 void EventSender::flush() {
   const sim::Time now = node_.now();
-  std::vector<const OutboxStore::Entry*> batch;
+  std::vector<OutboxStore::Entry*> batch;
   std::size_t batches = 0;
   auto& entries = store_.entries();
   // A held entry that left the outbox (it cannot: it was never sent) is simply forgotten.
@@ -103,7 +103,7 @@ void EventSender::flush() {
   node_.after(config_.flush_interval, [this] { flush(); });
 }
 
-void EventSender::take(OutboxStore::Entry& entry, std::vector<const OutboxStore::Entry*>& batch,
+void EventSender::take(OutboxStore::Entry& entry, std::vector<OutboxStore::Entry*>& batch,
                        std::size_t& batches) {
   if (entry.sends > 0) ++store_.stats().resends;
   ++entry.sends;
@@ -121,7 +121,7 @@ void EventSender::take(OutboxStore::Entry& entry, std::vector<const OutboxStore:
   if (copy) ++store_.stats().duplicates;
 }
 
-void EventSender::send_batch(std::vector<const OutboxStore::Entry*>& batch) {
+void EventSender::send_batch(std::vector<OutboxStore::Entry*>& batch) {
   proto::Frame frame;
   proto::EventBatch& out = *frame.mutable_event_batch();
   out.set_batch_id(++next_batch_id_);
@@ -129,9 +129,10 @@ void EventSender::send_batch(std::vector<const OutboxStore::Entry*>& batch) {
   ids.reserve(batch.size());
   std::uint64_t resent = 0;
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    const OutboxStore::Entry* e = batch[i];
+    OutboxStore::Entry* e = batch[i];
     *out.add_events() = e->event;
     ids.push_back(e->event_id);
+    if (e->first_batch == 0) e->first_batch = out.batch_id();
     // A deliberate copy directly follows its original; only the original can be a resend.
     const bool copy_of_previous = i > 0 && batch[i - 1] == e;
     if (!copy_of_previous && e->sends > 1) ++resent;
@@ -150,7 +151,9 @@ void EventSender::send_batch(std::vector<const OutboxStore::Entry*>& batch) {
 bool EventSender::on_frame(const proto::Frame& frame) {
   if (frame.has_ack()) {
     std::uint64_t removed = 0;
-    for (const std::string& id : frame.ack().event_ids()) removed += store_.remove(id) ? 1 : 0;
+    for (const std::string& id : frame.ack().event_ids()) {
+      removed += about_entry(id, frame.ack().batch_id()) && store_.remove(id) ? 1 : 0;
+    }
     store_.stats().acked += removed;
     node_.trace("src.ack", {{"batch", frame.ack().batch_id()}, {"events", removed}});
     return true;
@@ -177,13 +180,18 @@ bool EventSender::on_frame(const proto::Frame& frame) {
     const std::string id =
         nack.event_id().empty() ? event_at(nack.batch_id(), nack.index()) : nack.event_id();
     if (id.empty()) return true;  // a batch too old to remember: the resend will be nacked again
-    if (store_.remove(id)) {
+    if (about_entry(id, nack.batch_id()) && store_.remove(id)) {
       ++store_.stats().rejected;
       store_.reject(id, nack.reason());
     }
     return true;
   }
   return false;
+}
+
+bool EventSender::about_entry(const std::string& event_id, std::uint64_t batch_id) {
+  const OutboxStore::Entry* e = store_.find(event_id);
+  return e != nullptr && e->first_batch != 0 && batch_id >= e->first_batch;
 }
 
 std::string EventSender::event_at(std::uint64_t batch_id, std::uint32_t index) const {

@@ -72,6 +72,9 @@ class OutboxStore {
     std::uint32_t sends = 0;
     sim::Time last_sent{};   // meaningful when sends > 0
     bool retry_now = false;  // a retryable Nack: due at the next flush
+    // The first batch it went out in (0: not sent yet). A reply to an older batch is about
+    // an earlier event under the same id (a source that reuses ids), not about this one.
+    std::uint64_t first_batch = 0;
   };
 
   // add queues `event` under `event_id` (ids are unique while queued, MW_CHECK).
@@ -121,9 +124,12 @@ class EventSender {
   void flush();
   // take marks `entry` sent now and appends it (and a deliberate copy, if drawn) to `batch`,
   // sending the batch whenever it is full; `batches` counts the batches sent by this flush.
-  void take(OutboxStore::Entry& entry, std::vector<const OutboxStore::Entry*>& batch,
+  void take(OutboxStore::Entry& entry, std::vector<OutboxStore::Entry*>& batch,
             std::size_t& batches);
-  void send_batch(std::vector<const OutboxStore::Entry*>& batch);
+  void send_batch(std::vector<OutboxStore::Entry*>& batch);
+  // about_entry tells whether a reply to batch `batch_id` can be about the queued entry of
+  // `event_id`: it was sent in that batch or an earlier one.
+  bool about_entry(const std::string& event_id, std::uint64_t batch_id);
   // event_at returns the id of the event at `index` of sent batch `batch_id`, or "".
   std::string event_at(std::uint64_t batch_id, std::uint32_t index) const;
 

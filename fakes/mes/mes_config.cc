@@ -263,6 +263,7 @@ std::string describe_mes_config(const MesConfig& c) {
     text("product", s);
   }
   add("mes.work_order_units=%u..%u", c.work_order_units_min, c.work_order_units_max);
+  add("mes.consumption_per_unit=%s", c.consumption_per_unit ? "true" : "false");
   text("first_work_order", std::to_string(c.first_work_order));
   for (const OpeningLot& l : c.opening_stock) {
     text("opening_lot", l.plant + "/" + l.material + "/" + l.lot + "@" + l.storage_location + " " +

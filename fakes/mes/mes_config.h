@@ -85,6 +85,9 @@ struct MesConfig {
   std::uint32_t work_order_units_min = 10;
   std::uint32_t work_order_units_max = 100;
   std::uint64_t first_work_order = 1000001;
+  // Each unit's consumption of each component is its own MATERIAL_CONSUMED (backflush per
+  // unit), so a work order's ordering key carries hundreds to thousands of events.
+  bool consumption_per_unit = false;
 
   // Physical stock at the start. Components are taken from the oldest lot (in this order, then
   // finished-goods lots in the order they were made) that holds the whole quantity.

@@ -123,7 +123,11 @@ bool MesProcess::advance(std::size_t index, LineState& line) {
           continue;
         }
         if (!consume(index, line, bom[line.component])) return false;
-        ++line.component;
+        if (!config_->consumption_per_unit ||
+            ++line.units_reported == line.planned_milli / kMilliPerUnit) {
+          ++line.component;
+          line.units_reported = 0;
+        }
         return true;
       }
       case LineStage::kClose:
@@ -176,6 +180,7 @@ bool MesProcess::release(std::size_t index, LineState& line) {
   line.next_sequence = 1;
   line.operation = 0;
   line.component = 0;
+  line.units_reported = 0;
   line.operation_scrap_milli = 0;
   line.consumed.clear();
   const Product& p = c.products[line.product];
@@ -205,7 +210,7 @@ bool MesProcess::consume(std::size_t index, LineState& line, std::size_t bom_lin
   const MesConfig& c = *config_;
   const Product& p = c.products[line.product];
   const BomLine& need = p.bom[bom_line];
-  const std::int64_t units = line.planned_milli / kMilliPerUnit;
+  const std::int64_t units = c.consumption_per_unit ? 1 : line.planned_milli / kMilliPerUnit;
   const std::int64_t milli = need.milli_per_unit * units;  // as the BOM and the event say
   const std::int64_t kept = kept_per_unit_[line.product][bom_line] * units;  // from the lot
   PhysicalStock& stock = state_.stock();

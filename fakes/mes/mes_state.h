@@ -55,6 +55,7 @@ struct LineState {
   std::uint64_t next_sequence = 1;         // source_sequence of the order's next event
   std::size_t operation = 0;               // index in the product's routing
   std::size_t component = 0;               // index in the operation's components (kConsume)
+  std::int64_t units_reported = 0;         // of the component, with consumption_per_unit
   std::int64_t operation_scrap_milli = 0;  // units scrapped at this operation (kComplete)
   std::vector<ConsumedLot> consumed;
   // When the line's next step is due; unset until the first process start plans it.

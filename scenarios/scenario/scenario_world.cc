@@ -325,6 +325,15 @@ class Builder {
         r.probability("malformed_probability", p.malformed_probability(), 0.5);
     mes.restamped_resend_probability =
         r.probability("restamped_resend_probability", p.restamped_resend_probability(), 0.5);
+    mes.work_order_units_max = r.count("work_order_units_max", p.work_order_units_max(),
+                                       mes.work_order_units_max, 100'000);
+    if (mes.work_order_units_max < mes.work_order_units_min) {
+      r.error("work_order_units_max",
+              "must be at least " + std::to_string(mes.work_order_units_min) +
+                  " (the smallest work order)");
+      mes.work_order_units_max = mes.work_order_units_min;
+    }
+    mes.consumption_per_unit = p.consumption_per_unit();
     if (p.scrap_probability() != 0)
       mes.scrap_probability = r.probability("scrap_probability", p.scrap_probability());
     mes.sender.flush_interval =

@@ -53,6 +53,7 @@ double per_mille(sim::Rng& rng, int lo, int hi) {
 }  // namespace
 
 const std::vector<std::string> kSwarmFamilies = {"bursts",
+                                                 "long_keys",
                                                  "mes_duplicates",
                                                  "mes_reordering",
                                                  "mes_malformed",
@@ -120,6 +121,19 @@ mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& op
       shift->set_burst(secs(rng.uniform_range(60, 5 * 60)));
       shift->set_burst_multiplier(static_cast<double>(rng.uniform_range(15, 40)) / 10.0);
     }
+  }
+
+  // Long-running keys: per-unit consumption reports, so a work order's key carries hundreds
+  // to a couple of thousand events. One key posts one event at a time; behind a dead letter
+  // parked early, a whole shift's events wait for the operator and then drain one by one, and
+  // on a legacy ERP after a restart each of them is reconciled first (a query, then the
+  // posting), so under link loss a key of a thousand events takes hours: the bound says so.
+  if (w.family("long_keys", kOn, rng)) {
+    for (sp::Plant& p : *s.mutable_plants()) {
+      p.set_consumption_per_unit(true);
+      p.set_work_order_units_max(static_cast<std::uint32_t>(rng.uniform_range(100, 1000)));
+    }
+    s.set_drain_bound("6h");
   }
 
   // The MES interface: each emission fault a family of its own, the value per plant.

@@ -230,6 +230,28 @@ TEST(EventSender, AckedEventsLeaveTheOutboxAndAreNeverResent) {
   EXPECT_EQ(w.store.stats().acked, 1u);
 }
 
+TEST(EventSender, AStaleAckOfAnEarlierBatchLeavesALaterEventUnderTheSameIdQueued) {
+  SenderWorld w(config());
+  w.enqueue("e1");
+  w.run_for(sim::milliseconds(250));
+  ASSERT_EQ(w.received.size(), 1u);
+  const std::uint64_t first = w.received[0].batch.batch_id();
+  w.ack(first, {"e1"});
+  w.run_for(sim::milliseconds(50));
+  ASSERT_TRUE(w.store.empty());
+  w.enqueue("e1");  // the id again: a source that reuses ids
+  w.ack(first, {"e1"});  // a duplicate of the first ack, late: about the first event
+  w.run_for(sim::milliseconds(250));
+  EXPECT_EQ(w.store.size(), 1u) << "the reply to the first batch is not about the second event";
+  ASSERT_EQ(w.received.size(), 2u);
+  w.ack(first, {"e1"});  // still stale after the second event went out
+  w.run_for(sim::milliseconds(50));
+  EXPECT_EQ(w.store.size(), 1u);
+  w.ack(w.received[1].batch.batch_id(), {"e1"});
+  w.run_for(sim::milliseconds(50));
+  EXPECT_TRUE(w.store.empty());
+}
+
 TEST(EventSender, RetryableNackMakesTheEventDueAtTheNextFlush) {
   SenderConfig c = config();
   c.resend_after = sim::seconds(60);
