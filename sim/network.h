@@ -14,9 +14,9 @@
 
 #include <cstdint>
 #include <map>
-#include <utility>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sim/network_config.h"

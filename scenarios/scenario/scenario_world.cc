@@ -484,9 +484,9 @@ class Builder {
         // side_b empty: every other node of the world.
         out_.spec.network.partitions.push_back(
             {{f.isolation().node()}, {}, f.isolation().one_way(), start, d});
-        out_.fault_windows.push_back({"isolation " + f.isolation().node() +
-                                          (f.isolation().one_way() ? " (one way)" : ""),
-                                      start, start + d});
+        out_.fault_windows.push_back(
+            {"isolation " + f.isolation().node() + (f.isolation().one_way() ? " (one way)" : ""),
+             start, start + d});
         break;
       }
       case sp::Fault::WHAT_NOT_SET:

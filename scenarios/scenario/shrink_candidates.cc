@@ -40,7 +40,8 @@ sim::Duration whole_us(sim::Duration d) { return sim::Duration{d.count() / 1000 
 // a draw shorter than a microsecond becomes one.
 void scheduled_at(sp::Fault* f, sim::Time at, sim::Duration length) {
   f->set_at(format_duration_text(whole_us(at.time_since_epoch())));
-  f->set_duration(format_duration_text(std::max<sim::Duration>(whole_us(length), sim::microseconds(1))));
+  f->set_duration(
+      format_duration_text(std::max<sim::Duration>(whole_us(length), sim::microseconds(1))));
 }
 
 // remove_faults_of removes every scheduled fault of kind `which`; false if there is none.

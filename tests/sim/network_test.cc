@@ -262,7 +262,8 @@ std::vector<Delivered> traffic(Fixture& f, const NetworkConfig& cfg) {
   }
   f.sched.run_until(kTimeZero + minutes(5));
   std::vector<Delivered> out;
-  for (const auto& x : f.rx.arrivals) out.emplace_back(to_nanos(x.at), x.to.value, x.from.value, x.bytes);
+  for (const auto& x : f.rx.arrivals)
+    out.emplace_back(to_nanos(x.at), x.to.value, x.from.value, x.bytes);
   return out;
 }
 
@@ -331,7 +332,8 @@ TEST(Network, RecordsEachRandomIsolationAndScheduledInsteadItGivesTheSameArrival
 
   NetworkConfig scheduled;
   for (const IsolationRecord& x : log) {
-    scheduled.partitions.push_back(ScheduledPartition{{x.node}, {}, x.one_way, x.start, x.duration});
+    scheduled.partitions.push_back(
+        ScheduledPartition{{x.node}, {}, x.one_way, x.start, x.duration});
   }
   Fixture second(23);
   EXPECT_EQ(traffic(second, scheduled), expected);

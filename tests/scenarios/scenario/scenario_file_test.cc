@@ -81,8 +81,8 @@ TEST(ScenarioFile, AFaultOnANodeThatDoesNotExistListsTheNodes) {
 }
 
 TEST(ScenarioFile, AnIsolationOfAnUnknownNodeIsAnErrorAtItsNodeField) {
-  const std::string e = only_error(std::string(kValid) +
-                                   "faults { at: \"1m\" duration: \"1m\" isolation { node: \"wms\" } }\n");
+  const std::string e = only_error(
+      std::string(kValid) + "faults { at: \"1m\" duration: \"1m\" isolation { node: \"wms\" } }\n");
   EXPECT_EQ(e.rfind("s.textproto:5:46: faults[0].isolation.node: \"wms\" is not a node of this "
                     "world (its nodes: ",
                     0),

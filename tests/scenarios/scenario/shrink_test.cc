@@ -92,7 +92,8 @@ bool fails_alone(const ShrinkResult& r, std::uint64_t seed) {
 
 // A legacy ERP (no idempotency keys) and a poster that retries without asking it first: a
 // reply lost because the link went down after the ERP committed is a posting made twice.
-constexpr const char* kBlindRetries = R"(story: "Blind retries against a legacy ERP while the network fails at random."
+constexpr const char* kBlindRetries =
+    R"(story: "Blind retries against a legacy ERP while the network fails at random."
 production: "10m"
 plants { events_per_second_per_line: 1 }
 erp { flavor: LEGACY }
