@@ -84,7 +84,11 @@ std::vector<std::string> Network::configure(const NetworkConfig& config) {
   }
   for (const auto& o : config.outages) {
     const NodeId a = find(o.a), b = find(o.b);
-    scheduler_.schedule_at(o.start, [this, a, b] { cut(a, b); });
+    const Duration duration = o.duration;
+    scheduler_.schedule_at(o.start, [this, a, b, duration] {
+      outage_log_.push_back({names_[a.value], names_[b.value], scheduler_.now(), duration, false});
+      cut(a, b);
+    });
     scheduler_.schedule_at(o.start + o.duration, [this, a, b] { heal(a, b); });
   }
   for (const auto& p : config.partitions) {
@@ -98,13 +102,20 @@ std::vector<std::string> Network::configure(const NetworkConfig& config) {
       }
     }
     const bool one_way = p.one_way;
-    scheduler_.schedule_at(p.start, [this, a, b, one_way] { apply_partition(a, b, one_way, +1); });
+    const bool isolation = a.size() == 1 && p.side_b.empty();
+    const Duration duration = p.duration;
+    scheduler_.schedule_at(p.start, [this, a, b, one_way, isolation, duration] {
+      if (isolation) {
+        isolation_log_.push_back({names_[a[0].value], scheduler_.now(), duration, one_way, false});
+      }
+      apply_partition(a, b, one_way, +1);
+    });
     scheduler_.schedule_at(p.start + p.duration,
                            [this, a, b, one_way] { apply_partition(a, b, one_way, -1); });
   }
   // Random outages cut a node pair in both directions. They follow the config of the
   // lower-to-higher link, or of the other direction when only that one sets them, and draw from
-  // the lower-to-higher link's stream.
+  // the pair's own stream "net/outages/<lower>-<higher>".
   for (std::uint32_t i = 0; i < names_.size(); ++i) {
     for (std::uint32_t j = i + 1; j < names_.size(); ++j) {
       Link& forward = links_[i][j];
@@ -114,6 +125,7 @@ std::vector<std::string> Network::configure(const NetworkConfig& config) {
         forward.config.random_outages = backward.config.random_outages;
       }
       if (forward.config.random_outages.mean_up > Duration::zero()) {
+        outage_rngs_.emplace(std::pair{i, j}, root_.fork("outages/" + names_[i] + "-" + names_[j]));
         schedule_random_outage(NodeId{i}, NodeId{j}, true);
       }
     }
@@ -265,10 +277,14 @@ void Network::apply_partition(const std::vector<NodeId>& side_a, const std::vect
 }
 
 void Network::schedule_random_outage(NodeId a, NodeId b, bool down_next) {
-  Link& l = link(a, b);
-  const RandomOutages& ro = l.config.random_outages;
-  const Duration wait = l.rng.exponential_duration(down_next ? ro.mean_up : ro.mean_down);
+  const RandomOutages& ro = link(a, b).config.random_outages;
+  Rng& rng = outage_rngs_.at({a.value, b.value});
+  const Duration wait = rng.exponential_duration(down_next ? ro.mean_up : ro.mean_down);
   if (down_next && scheduler_.now() + wait >= ro.until) return;
+  // Called right after the cut with down_next false: `wait` is how long this outage lasts.
+  if (!down_next) {
+    outage_log_.push_back({names_[a.value], names_[b.value], scheduler_.now(), wait, true});
+  }
   scheduler_.schedule_after(wait, [this, a, b, down_next] {
     if (down_next) {
       cut(a, b);
@@ -293,6 +309,7 @@ void Network::schedule_random_partition() {
     const Duration length = partition_rng_.exponential_duration(random_partitions_.mean_duration);
     tracer_.record(scheduler_.now(), names_[isolated.value], "net.isolated",
                    {{"one_way", one_way ? 1 : 0}, {"for_ns", length.count()}});
+    isolation_log_.push_back({names_[isolated.value], scheduler_.now(), length, one_way, true});
     std::vector<NodeId> side_a{isolated};
     apply_partition(side_a, others, one_way, +1);
     scheduler_.schedule_after(length, [this, side_a, others, one_way] {

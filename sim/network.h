@@ -6,11 +6,17 @@
 // it broken while the message travelled? is the receiver up?). A cut or partition that starts
 // while a message is in flight loses it, even if it has ended by the time the message would
 // arrive. Every send, delivery, drop, cut and partition is traced.
+//
+// The network also keeps a log of the outages and isolations it caused (scheduled or drawn by
+// its random processes), so a failing run's random faults can be replayed as scheduled ones.
+// Keeping the log draws no random numbers and schedules nothing.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sim/network_config.h"
@@ -41,6 +47,29 @@ struct LinkCounters {
   std::uint64_t dropped_node_down = 0;
   std::uint64_t dropped_in_flight = 0;  // the path broke (cut or partition) while it travelled
   std::uint64_t dropped_checksum = 0;   // corrupted, and the link's frame check saw it
+};
+
+// OutageRecord: one outage of the link between `a` and `b` (both directions) as it happened:
+// it started at `start` and lasted `duration`. An outage still down when the run stops lasts
+// until its heal event would have fired. `random` tells a pair's random up/down process from a
+// scheduled outage.
+struct OutageRecord {
+  std::string a;
+  std::string b;
+  Time start{};
+  Duration duration{};
+  bool random = false;
+};
+
+// IsolationRecord: one node cut off from every other node, from `start` for `duration`; when
+// one_way, only what the node sends is blocked. `random` tells a random partition from a
+// scheduled partition of one node against all others.
+struct IsolationRecord {
+  std::string node;
+  Time start{};
+  Duration duration{};
+  bool one_way = false;
+  bool random = false;
 };
 
 class Network {
@@ -75,6 +104,13 @@ class Network {
   const LinkCounters& counters(NodeId from, NodeId to) const { return link(from, to).counters; }
   LinkCounters total_counters() const;
 
+  // outages_that_happened lists every outage of the config (scheduled or random) that started,
+  // in the order they started; manual cut() calls are not in it.
+  const std::vector<OutageRecord>& outages_that_happened() const { return outage_log_; }
+  // isolations_that_happened lists every random partition, and every scheduled partition of
+  // one node against all others, that started, in the order they started.
+  const std::vector<IsolationRecord>& isolations_that_happened() const { return isolation_log_; }
+
  private:
   struct Link {
     LinkConfig config;
@@ -106,6 +142,12 @@ class Network {
   std::vector<std::string> names_;
   std::vector<std::vector<Link>> links_;  // [from][to]
   RandomPartitions random_partitions_;
+  // The random up/down process of each node pair (lower id first) with random outages draws
+  // from its own stream "net/outages/<a>-<b>", so it takes nothing from the link's message
+  // stream: replacing it with the outages it caused leaves every message's draws as they were.
+  std::map<std::pair<std::uint32_t, std::uint32_t>, Rng> outage_rngs_;
+  std::vector<OutageRecord> outage_log_;
+  std::vector<IsolationRecord> isolation_log_;
   std::uint64_t next_message_id_ = 1;
 };
 

@@ -69,6 +69,15 @@ class Simulation final : public MessageReceiver {
 
   // crashes_that_happened lists every crash that stopped a running node, in time order.
   const std::vector<CrashRecord>& crashes_that_happened() const { return crash_log_; }
+  // outages_that_happened lists every configured link outage (scheduled or random) that
+  // started, in time order; isolations_that_happened every node isolation (a random partition,
+  // or a scheduled partition of one node against all others). See Network.
+  const std::vector<OutageRecord>& outages_that_happened() const {
+    return network_.outages_that_happened();
+  }
+  const std::vector<IsolationRecord>& isolations_that_happened() const {
+    return network_.isolations_that_happened();
+  }
 
   bool is_up(NodeId id) const { return nodes_[id.value]->up(); }
   Node& node(NodeId id) { return *nodes_[id.value]; }

@@ -510,10 +510,23 @@ class Builder {
             {"link " + f.link_outage().a() + " - " + f.link_outage().b(), start, start + d});
         break;
       }
+      case sp::Fault::kIsolation: {
+        const Reader ir(f.isolation(), at.nested(f, "isolation"));
+        const bool known = node_name(ir, "node", f.isolation().node());
+        const sim::Duration d = required_duration();
+        if (!known) break;
+        // side_b empty: every other node of the world.
+        out_.spec.network.partitions.push_back(
+            {{f.isolation().node()}, {}, f.isolation().one_way(), start, d});
+        out_.fault_windows.push_back(
+            {"isolation " + f.isolation().node() + (f.isolation().one_way() ? " (one way)" : ""),
+             start, start + d});
+        break;
+      }
       case sp::Fault::WHAT_NOT_SET:
         at.error_here(
             "says when but not what: set one of erp_outage, wan_partition, crash, "
-            "posting_period_closed, link_outage");
+            "posting_period_closed, link_outage, isolation");
         break;
     }
   }

@@ -22,8 +22,8 @@ ShrinkResult shrink(const ScenarioFile& file, std::uint64_t seed, int max_runs,
   result.minimal = file.scenario;
   // The minimal file fails at `seed`, so that is the seed it must carry.
   result.minimal.set_seed(seed);
-  // The crashes the random processes caused in the last run that failed.
-  std::vector<sim::CrashRecord> random_crashes;
+  // What the random processes did in the last run that failed.
+  RandomFaultsThatHappened happened;
   // fails runs `s` and tells whether `check` (or, at the start, any check) failed.
   auto fails = [&](const sp::Scenario& s) -> std::optional<std::string> {
     ScenarioFile f;
@@ -35,12 +35,18 @@ ShrinkResult shrink(const ScenarioFile& file, std::uint64_t seed, int max_runs,
     const ScenarioRun run = run_scenario(f, built);
     for (const Check& c : run.checks) {
       if (!c.passed && (result.check.empty() || c.name == result.check)) {
-        random_crashes.clear();
+        happened = {};
         for (const sim::CrashRecord& x : run.result.crashes) {
           const bool scheduled =
               std::any_of(built.spec.crashes.begin(), built.spec.crashes.end(),
                           [&](const NodeCrash& n) { return n.node == x.node && n.at == x.at; });
-          if (!scheduled) random_crashes.push_back(x);
+          if (!scheduled) happened.crashes.push_back(x);
+        }
+        for (const sim::OutageRecord& x : run.result.outages) {
+          if (x.random) happened.outages.push_back(x);
+        }
+        for (const sim::IsolationRecord& x : run.result.isolations) {
+          if (x.random) happened.isolations.push_back(x);
         }
         return c.name;
       }
@@ -56,7 +62,7 @@ ShrinkResult shrink(const ScenarioFile& file, std::uint64_t seed, int max_runs,
       "; shrinking while it still does");
   for (bool progress = true; progress && result.runs < max_runs;) {
     progress = false;
-    for (const ShrinkCandidate& c : shrink_candidates(result.minimal, random_crashes)) {
+    for (const ShrinkCandidate& c : shrink_candidates(result.minimal, happened)) {
       if (result.runs >= max_runs) break;
       sp::Scenario next = result.minimal;
       if (!c.edit(next)) continue;

@@ -1,7 +1,8 @@
 // shrink: the smallest scenario that still fails the same way. Starting from a failing run
 // (a scenario and a seed), it tries the changes of shrink_candidates one at a time (turn the
-// random crash processes into the crashes that happened, drop a fault family, a fault, a
-// random-fault or emission-fault setting, a plant; halve a duration or the production time)
+// random crash, link outage and partition processes into the crashes, outages and isolations
+// that happened; drop a fault family, a fault, a random-fault or emission-fault setting, a
+// plant; halve a duration or the production time)
 // and keeps each change under which the run still fails the same check, then draws the
 // candidates again. It stops when nothing more can go or the run budget is spent. The minimal
 // scenario carries the failing seed, so `mwsim run` on it alone fails the same way.

@@ -1,5 +1,6 @@
 #include "scenarios/scenario/shrink_candidates.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -15,16 +16,33 @@ bool has_random_crashes(const sp::Scenario& s) {
                                    s.random_faults().node_crashes_size() > 0);
 }
 
-constexpr std::array<std::pair<const char*, sp::Fault::WhatCase>, 5> kFaultFamilies = {{
+bool has_random_outages(const sp::Scenario& s) {
+  if (!s.network().default_link().outage_mean_up().empty()) return true;
+  for (const sp::LinkOverride& o : s.network().links()) {
+    if (!o.link().outage_mean_up().empty()) return true;
+  }
+  return false;
+}
+
+constexpr std::array<std::pair<const char*, sp::Fault::WhatCase>, 6> kFaultFamilies = {{
     {"ERP outage", sp::Fault::kErpOutage},
     {"WAN partition", sp::Fault::kWanPartition},
     {"crash", sp::Fault::kCrash},
     {"closed period", sp::Fault::kPostingPeriodClosed},
     {"link outage", sp::Fault::kLinkOutage},
+    {"isolation", sp::Fault::kIsolation},
 }};
 
 // whole_us rounds `d` down to whole microseconds, the finest unit a scenario file writes.
 sim::Duration whole_us(sim::Duration d) { return sim::Duration{d.count() / 1000 * 1000}; }
+
+// scheduled_at fills a fault's `at` and `duration` from what happened; a fault must last, so
+// a draw shorter than a microsecond becomes one.
+void scheduled_at(sp::Fault* f, sim::Time at, sim::Duration length) {
+  f->set_at(format_duration_text(whole_us(at.time_since_epoch())));
+  f->set_duration(
+      format_duration_text(std::max<sim::Duration>(whole_us(length), sim::microseconds(1))));
+}
 
 // remove_faults_of removes every scheduled fault of kind `which`; false if there is none.
 bool remove_faults_of(sp::Scenario& c, sp::Fault::WhatCase which) {
@@ -60,13 +78,13 @@ ShrinkCandidate zero_knob(std::string name, std::function<Message*(sp::Scenario&
 
 }  // namespace
 
-std::vector<ShrinkCandidate> shrink_candidates(
-    const sp::Scenario& s, const std::vector<sim::CrashRecord>& random_crashes) {
+std::vector<ShrinkCandidate> shrink_candidates(const sp::Scenario& s,
+                                               const RandomFaultsThatHappened& happened) {
   std::vector<ShrinkCandidate> out;
-  if (!random_crashes.empty() && has_random_crashes(s)) {
-    out.push_back({"turn the random crashes into the " + std::to_string(random_crashes.size()) +
+  if (!happened.crashes.empty() && has_random_crashes(s)) {
+    out.push_back({"turn the random crashes into the " + std::to_string(happened.crashes.size()) +
                        " that happened",
-                   [random_crashes](sp::Scenario& c) {
+                   [crashes = happened.crashes](sp::Scenario& c) {
                      if (!has_random_crashes(c)) return false;
                      auto* r = c.mutable_random_faults();
                      r->clear_middleware_mean_up();
@@ -76,12 +94,50 @@ std::vector<ShrinkCandidate> shrink_candidates(
                      if (r->node_crashes_size() == 0 && r->middleware_mean_up().empty()) {
                        c.clear_random_faults();
                      }
-                     for (const sim::CrashRecord& x : random_crashes) {
+                     for (const sim::CrashRecord& x : crashes) {
                        sp::Fault* f = c.add_faults();
-                       f->set_at(format_duration_text(whole_us(x.at.time_since_epoch())));
-                       f->set_duration(format_duration_text(whole_us(x.downtime)));
+                       scheduled_at(f, x.at, x.downtime);
                        f->mutable_crash()->set_node(x.node);
                        f->mutable_crash()->set_power_loss(x.kind == sim::CrashKind::kPowerLoss);
+                     }
+                     return true;
+                   }});
+  }
+  // Each node pair's up/down process draws from its own stream, so the outages it caused,
+  // scheduled instead, leave every other draw of the run as it was.
+  if (has_random_outages(s)) {
+    out.push_back({"turn the random link outages into the " +
+                       std::to_string(happened.outages.size()) + " that happened",
+                   [outages = happened.outages](sp::Scenario& c) {
+                     if (!has_random_outages(c)) return false;
+                     auto* n = c.mutable_network();
+                     n->mutable_default_link()->clear_outage_mean_up();
+                     n->mutable_default_link()->clear_outage_mean_down();
+                     for (sp::LinkOverride& o : *n->mutable_links()) {
+                       o.mutable_link()->clear_outage_mean_up();
+                       o.mutable_link()->clear_outage_mean_down();
+                     }
+                     for (const sim::OutageRecord& x : outages) {
+                       sp::Fault* f = c.add_faults();
+                       scheduled_at(f, x.start, x.duration);
+                       f->mutable_link_outage()->set_a(x.a);
+                       f->mutable_link_outage()->set_b(x.b);
+                     }
+                     return true;
+                   }});
+  }
+  if (!s.network().partition_mean_interval().empty()) {
+    out.push_back({"turn the random partitions into the " +
+                       std::to_string(happened.isolations.size()) + " isolations that happened",
+                   [isolations = happened.isolations](sp::Scenario& c) {
+                     if (c.network().partition_mean_interval().empty()) return false;
+                     c.mutable_network()->clear_partition_mean_interval();
+                     c.mutable_network()->clear_partition_mean_duration();
+                     for (const sim::IsolationRecord& x : isolations) {
+                       sp::Fault* f = c.add_faults();
+                       scheduled_at(f, x.start, x.duration);
+                       f->mutable_isolation()->set_node(x.node);
+                       f->mutable_isolation()->set_one_way(x.one_way);
                      }
                      return true;
                    }});

@@ -1,6 +1,7 @@
 // shrink_candidates: the changes `shrink` tries on a failing scenario, biggest first: turn the
-// random crash processes into the crashes that really happened, drop whole fault families,
-// then single faults, settings, plants, and halve durations.
+// random crash, link outage and partition processes into the crashes, outages and isolations
+// that really happened, drop whole fault families, then single faults, settings, plants, and
+// halve durations.
 #pragma once
 
 #include <functional>
@@ -19,12 +20,21 @@ struct ShrinkCandidate {
   std::function<bool(mw::scenario::Scenario&)> edit;
 };
 
-// shrink_candidates lists the changes to try on `s`. `random_crashes` are the crashes its
-// random crash processes caused in the failing run (not the scheduled ones): the first
-// candidate replaces those processes with exactly these crashes as scheduled faults, which
+// RandomFaultsThatHappened: what the random fault processes of a scenario did in its failing
+// run, its scheduled faults left out: the crashes of the crash processes, the outages of the
+// links' up/down processes and the isolations of the random partitions.
+struct RandomFaultsThatHappened {
+  std::vector<sim::CrashRecord> crashes;
+  std::vector<sim::OutageRecord> outages;
+  std::vector<sim::IsolationRecord> isolations;
+};
+
+// shrink_candidates lists the changes to try on `s`. The first ones replace each family of
+// random processes (crashes, link outages, partitions) with exactly what `happened` says they
+// did, as scheduled faults (crash, link_outage, isolation; times in whole microseconds), which
 // later candidates can then remove one by one.
 std::vector<ShrinkCandidate> shrink_candidates(const mw::scenario::Scenario& s,
-                                               const std::vector<sim::CrashRecord>& random_crashes);
+                                               const RandomFaultsThatHappened& happened);
 
 // fault_count counts what a scenario does to its world: each scheduled fault, each random
 // process (crashes per node, link outages, partitions) and each non-zero fault probability

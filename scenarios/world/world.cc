@@ -274,6 +274,8 @@ WorldResult World::run() {
   if (core::Core* c = core()) result.middleware = c->metrics();
   result.middleware_lives = sim_->node(middleware_id_).incarnation();
   result.crashes = sim_->crashes_that_happened();
+  result.outages = sim_->outages_that_happened();
+  result.isolations = sim_->isolations_that_happened();
   result.middleware_totals =
       scraper_.totals(result.middleware_lives, core() != nullptr ? &result.middleware : nullptr);
   result.samples = scraper_.samples();

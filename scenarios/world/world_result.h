@@ -43,6 +43,10 @@ struct WorldResult {
   fakes::ErpStats erp;  // what the ERP saw, for the whole run
   // Every node crash that happened, scheduled or random (shrink turns random ones into these).
   std::vector<sim::CrashRecord> crashes;
+  // Every link outage and node isolation that happened, scheduled or random (shrink turns the
+  // random ones into scheduled link_outage and isolation faults).
+  std::vector<sim::OutageRecord> outages;
+  std::vector<sim::IsolationRecord> isolations;
   // Situation probes reached over all the middleware's lives, by name (middleware/probes.h);
   // a probe never reached is absent. Crash points that fired, by name.
   std::map<std::string, std::uint64_t> probes;

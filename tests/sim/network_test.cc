@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace mw::sim {
@@ -241,6 +242,110 @@ TEST(Network, RandomOutagesStopAtTheirDeadline) {
   f.sched.run_until_idle(1'000'000);
   EXPECT_EQ(f.sched.pending(), 0u);  // no new outage after the deadline: the queue drains.
   EXPECT_TRUE(f.net.usable(f.a, f.b));
+}
+
+// Delivered is what arrived: when (ns), at which node, from which, which message.
+using Delivered = std::tuple<std::int64_t, std::uint32_t, std::uint32_t, std::string>;
+
+// traffic configures the network with `cfg`, sends a message each way between every pair of
+// nodes every 100ms for two minutes, runs to minute five and returns what arrived.
+std::vector<Delivered> traffic(Fixture& f, const NetworkConfig& cfg) {
+  EXPECT_TRUE(f.net.configure(cfg).empty());
+  for (Duration t = Duration::zero(); t < minutes(2); t += milliseconds(100)) {
+    f.sched.schedule_at(kTimeZero + t, [&f, t] {
+      for (const NodeId from : {f.a, f.b, f.c}) {
+        for (const NodeId to : {f.a, f.b, f.c}) {
+          if (from.value != to.value) f.net.send(from, to, std::to_string(t.count()));
+        }
+      }
+    });
+  }
+  f.sched.run_until(kTimeZero + minutes(5));
+  std::vector<Delivered> out;
+  for (const auto& x : f.rx.arrivals)
+    out.emplace_back(to_nanos(x.at), x.to.value, x.from.value, x.bytes);
+  return out;
+}
+
+TEST(Network, RecordsEachOutageItCausedWithItsNodesStartAndLength) {
+  Fixture f(21);
+  NetworkConfig cfg;
+  cfg.default_link.random_outages = RandomOutages{seconds(20), seconds(3), kTimeZero + minutes(2)};
+  cfg.outages.push_back(ScheduledOutage{"a", "c", kTimeZero + seconds(30), seconds(4)});
+  traffic(f, cfg);
+  const std::vector<OutageRecord>& log = f.net.outages_that_happened();
+  ASSERT_GE(log.size(), 4u);
+  int scheduled = 0;
+  Time previous = kTimeZero;
+  for (const OutageRecord& o : log) {
+    EXPECT_LT(o.a, o.b) << "the lower node of the pair first";
+    EXPECT_GE(o.start, previous) << "in the order they started";
+    previous = o.start;
+    EXPECT_GT(o.duration, Duration::zero());
+    if (o.random) {
+      EXPECT_LT(o.start, kTimeZero + minutes(2)) << "none starts after the deadline";
+    } else {
+      ++scheduled;
+      EXPECT_EQ(o.start, kTimeZero + seconds(30));
+      EXPECT_EQ(o.duration, seconds(4));
+    }
+  }
+  EXPECT_EQ(scheduled, 1);
+}
+
+TEST(Network, TheRecordedRandomOutagesScheduledInsteadGiveTheSameArrivals) {
+  NetworkConfig random;
+  random.default_link.random_outages =
+      RandomOutages{seconds(15), seconds(4), kTimeZero + minutes(2)};
+  random.default_link.loss_probability = 0.05;  // the links' own draws must not move
+  Fixture first(22);
+  const std::vector<Delivered> expected = traffic(first, random);
+  ASSERT_GE(first.net.outages_that_happened().size(), 3u);
+  ASSERT_GT(first.net.total_counters().dropped_outage, 0u);
+
+  NetworkConfig scheduled;
+  scheduled.default_link.loss_probability = 0.05;
+  for (const OutageRecord& o : first.net.outages_that_happened()) {
+    scheduled.outages.push_back(ScheduledOutage{o.a, o.b, o.start, o.duration});
+  }
+  Fixture second(22);
+  EXPECT_EQ(traffic(second, scheduled), expected);
+  EXPECT_EQ(second.net.outages_that_happened().size(), first.net.outages_that_happened().size());
+}
+
+TEST(Network, RecordsEachRandomIsolationAndScheduledInsteadItGivesTheSameArrivals) {
+  NetworkConfig random;
+  random.random_partitions = RandomPartitions{seconds(15), seconds(5), 0.5, kTimeZero + minutes(2)};
+  Fixture first(23);
+  const std::vector<Delivered> expected = traffic(first, random);
+  const std::vector<IsolationRecord>& log = first.net.isolations_that_happened();
+  ASSERT_GE(log.size(), 3u);
+  bool one_way = false, both_ways = false;
+  for (const IsolationRecord& x : log) {
+    EXPECT_TRUE(x.random);
+    EXPECT_LT(x.start, kTimeZero + minutes(2));
+    EXPECT_GT(x.duration, Duration::zero());
+    one_way |= x.one_way;
+    both_ways |= !x.one_way;
+  }
+  EXPECT_TRUE(one_way && both_ways) << "seed 23 draws both kinds";
+
+  NetworkConfig scheduled;
+  for (const IsolationRecord& x : log) {
+    scheduled.partitions.push_back(
+        ScheduledPartition{{x.node}, {}, x.one_way, x.start, x.duration});
+  }
+  Fixture second(23);
+  EXPECT_EQ(traffic(second, scheduled), expected);
+  const std::vector<IsolationRecord>& again = second.net.isolations_that_happened();
+  ASSERT_EQ(again.size(), log.size()) << "a scheduled isolation is recorded too";
+  for (std::size_t i = 0; i < log.size(); ++i) {
+    EXPECT_FALSE(again[i].random);
+    EXPECT_EQ(again[i].node, log[i].node);
+    EXPECT_EQ(again[i].start, log[i].start);
+    EXPECT_EQ(again[i].duration, log[i].duration);
+    EXPECT_EQ(again[i].one_way, log[i].one_way);
+  }
 }
 
 TEST(Network, UnknownNodeNamesInTheConfigAreReported) {

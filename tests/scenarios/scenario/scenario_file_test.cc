@@ -81,6 +81,43 @@ TEST(ScenarioFile, AFaultOnANodeThatDoesNotExistListsTheNodes) {
       << e;
 }
 
+TEST(ScenarioFile, AnIsolationOfAnUnknownNodeIsAnErrorAtItsNodeField) {
+  const std::string e = only_error(
+      std::string(kValid) + "faults { at: \"1m\" duration: \"1m\" isolation { node: \"wms\" } }\n");
+  EXPECT_EQ(e.rfind("s.textproto:5:46: faults[0].isolation.node: \"wms\" is not a node of this "
+                    "world (its nodes: ",
+                    0),
+            0u)
+      << e;
+}
+
+TEST(ScenarioFile, AnIsolationWithoutADurationSaysItIsMissing) {
+  const std::string e =
+      only_error(std::string(kValid) + "faults { at: \"1m\" isolation { node: \"erp\" } }\n");
+  EXPECT_NE(e.find("faults[0].duration: is missing: how long does the fault last?"),
+            std::string::npos)
+      << e;
+}
+
+TEST(ScenarioFile, AnIsolationCutsItsNodeFromEveryOtherAndIsAFaultWindow) {
+  const LoadedScenario loaded = parse_scenario_text(
+      "s.textproto", std::string(kValid) +
+                         "faults { at: \"2m\" duration: \"30s\" isolation { node: \"erp\" "
+                         "one_way: true } }\n");
+  ASSERT_TRUE(loaded.ok()) << testing::PrintToString(loaded.errors);
+  const BuiltWorld built = build_world(loaded.file);
+  ASSERT_TRUE(built.ok()) << testing::PrintToString(built.errors);
+  ASSERT_EQ(built.spec.network.partitions.size(), 1u);
+  const sim::ScheduledPartition& p = built.spec.network.partitions[0];
+  EXPECT_EQ(p.side_a, std::vector<std::string>{"erp"});
+  EXPECT_TRUE(p.side_b.empty()) << "empty: every other node";
+  EXPECT_TRUE(p.one_way);
+  EXPECT_EQ(p.start, sim::kTimeZero + sim::minutes(2));
+  EXPECT_EQ(p.duration, sim::seconds(30));
+  ASSERT_EQ(built.fault_windows.size(), 1u);
+  EXPECT_EQ(built.fault_windows[0].what, "isolation erp (one way)");
+}
+
 TEST(ScenarioFile, APartitionOfAnUnknownPlantIsAnError) {
   const std::string e = only_error(
       std::string(kValid) + "faults { at: \"1m\" duration: \"1m\" wan_partition: \"P900\" }\n");

@@ -73,6 +73,88 @@ design { unsafe { ack_before_commit: true } }
   EXPECT_TRUE(same_check_failed) << r.check;
 }
 
+// fails_alone writes the result as a file, loads it and runs it with its own seed; it returns
+// whether the check the shrink kept failing fails again.
+bool fails_alone(const ShrinkResult& r, std::uint64_t seed) {
+  const LoadedScenario again =
+      parse_scenario_text("minimal.textproto", shrunk_text(r, "s.textproto", seed));
+  EXPECT_TRUE(again.ok()) << testing::PrintToString(again.errors);
+  if (!again.ok()) return false;
+  const BuiltWorld built = build_world(again.file);
+  EXPECT_TRUE(built.ok()) << testing::PrintToString(built.errors);
+  if (!built.ok()) return false;
+  const ScenarioRun run = run_scenario(again.file, built);
+  for (const Check& c : run.checks) {
+    if (c.name == r.check && !c.passed) return true;
+  }
+  return false;
+}
+
+// A legacy ERP (no idempotency keys) and a poster that retries without asking it first: a
+// reply lost because the link went down after the ERP committed is a posting made twice.
+constexpr const char* kBlindRetries =
+    R"(story: "Blind retries against a legacy ERP while the network fails at random."
+production: "10m"
+plants { events_per_second_per_line: 1 }
+erp { flavor: LEGACY }
+design {
+  poster { erp_honours_idempotency_keys: false }
+  unsafe { retry_without_reconciliation: true }
+}
+)";
+
+TEST(Shrink, TurnsRandomLinkOutagesIntoTheFewScheduledOnesThatMatterAndTheFileFailsAlone) {
+  const LoadedScenario loaded = parse_scenario_text(
+      "s.textproto", std::string("name: \"outages\"\n") + kBlindRetries +
+                         "network { default_link { outage_mean_up: \"2m\" outage_mean_down: "
+                         "\"10s\" } }\n");
+  ASSERT_TRUE(loaded.ok()) << testing::PrintToString(loaded.errors);
+  constexpr std::uint64_t kSeed = 1;
+  const ShrinkResult r = shrink(loaded.file, kSeed, 120, [](const std::string&) {});
+  ASSERT_TRUE(r.failed_at_start);
+  EXPECT_EQ(r.check, "exactly_once");
+  ASSERT_FALSE(r.kept.empty());
+  EXPECT_EQ(r.kept.front().rfind("turn the random link outages into the ", 0), 0u)
+      << testing::PrintToString(r.kept);
+  EXPECT_TRUE(r.minimal.network().default_link().outage_mean_up().empty())
+      << "no random outage process is left";
+  ASSERT_GE(r.minimal.faults_size(), 1);
+  EXPECT_LE(r.faults_left, 2);
+  for (const auto& f : r.minimal.faults()) {
+    ASSERT_TRUE(f.has_link_outage());
+    EXPECT_EQ(f.link_outage().a(), "middleware") << "the outage that matters cuts the ERP off";
+    EXPECT_EQ(f.link_outage().b(), "erp");
+  }
+  EXPECT_EQ(r.minimal.seed(), kSeed);
+  EXPECT_TRUE(fails_alone(r, kSeed)) << r.check;
+}
+
+TEST(Shrink, TurnsRandomPartitionsIntoTheFewScheduledIsolationsThatMatterAndTheFileFailsAlone) {
+  const LoadedScenario loaded = parse_scenario_text(
+      "s.textproto", std::string("name: \"partitions\"\n") + kBlindRetries +
+                         "network { partition_mean_interval: \"1m\" partition_mean_duration: "
+                         "\"10s\" }\n");
+  ASSERT_TRUE(loaded.ok()) << testing::PrintToString(loaded.errors);
+  constexpr std::uint64_t kSeed = 2;
+  const ShrinkResult r = shrink(loaded.file, kSeed, 120, [](const std::string&) {});
+  ASSERT_TRUE(r.failed_at_start);
+  EXPECT_EQ(r.check, "exactly_once");
+  ASSERT_FALSE(r.kept.empty());
+  EXPECT_EQ(r.kept.front().rfind("turn the random partitions into the ", 0), 0u)
+      << testing::PrintToString(r.kept);
+  EXPECT_TRUE(r.minimal.network().partition_mean_interval().empty())
+      << "no random partition process is left";
+  ASSERT_GE(r.minimal.faults_size(), 1);
+  EXPECT_LE(r.faults_left, 2);
+  for (const auto& f : r.minimal.faults()) {
+    ASSERT_TRUE(f.has_isolation());
+    EXPECT_TRUE(f.isolation().node() == "erp" || f.isolation().node() == "middleware")
+        << f.isolation().node();
+  }
+  EXPECT_EQ(r.minimal.seed(), kSeed);
+  EXPECT_TRUE(fails_alone(r, kSeed)) << r.check;
+}
+
 TEST(Shrink, DropsOneEmissionFaultAndKeepsItsNeighbourThatCausesTheFailure) {
   const LoadedScenario loaded = parse_scenario_text("s.textproto", R"(name: "dup_posts_twice"
 story: "Duplicates with dedup off post twice; reordering and malformed events are beside the point."
