@@ -429,6 +429,15 @@ class Builder {
     return false;
   }
 
+  // disk_node checks that a disk fault names a node that keeps a store on its disk.
+  bool disk_node(const Reader& r, const std::string& name) {
+    if (!node_name(r, "node", name)) return false;
+    if (name == "middleware" || name.starts_with("edge-")) return true;
+    r.error("node", "\"" + name + "\" keeps nothing on disk: disk faults are for the middleware "
+                    "and the edges (\"edge-<plant>\")");
+    return false;
+  }
+
   void fault(const sp::Fault& f, const Locator& at) {
     const Reader r(f, at);
     if (f.at().empty()) r.error("at", "is missing: when does the fault start?");
@@ -523,10 +532,30 @@ class Builder {
              start, start + d});
         break;
       }
+      case sp::Fault::kDiskErrors: {
+        const Reader dr(f.disk_errors(), at.nested(f, "disk_errors"));
+        const sim::Duration d = required_duration();
+        const bool node = disk_node(dr, f.disk_errors().node());
+        const double p = dr.probability("probability", f.disk_errors().probability());
+        if (p == 0) dr.error("probability", "must be above 0: how often does an I/O call fail?");
+        if (!node || p == 0) break;
+        out_.spec.disk_faults.push_back({f.disk_errors().node(), start, d, p, std::nullopt});
+        out_.fault_windows.push_back({"disk errors " + f.disk_errors().node(), start, start + d});
+        break;
+      }
+      case sp::Fault::kDiskFull: {
+        const Reader dr(f.disk_full(), at.nested(f, "disk_full"));
+        const sim::Duration d = required_duration();
+        if (!disk_node(dr, f.disk_full().node())) break;
+        out_.spec.disk_faults.push_back(
+            {f.disk_full().node(), start, d, 0, f.disk_full().headroom_bytes()});
+        out_.fault_windows.push_back({"disk full " + f.disk_full().node(), start, start + d});
+        break;
+      }
       case sp::Fault::WHAT_NOT_SET:
         at.error_here(
             "says when but not what: set one of erp_outage, wan_partition, crash, "
-            "posting_period_closed, link_outage, isolation");
+            "posting_period_closed, link_outage, isolation, disk_errors, disk_full");
         break;
     }
   }

@@ -24,13 +24,15 @@ bool has_random_outages(const sp::Scenario& s) {
   return false;
 }
 
-constexpr std::array<std::pair<const char*, sp::Fault::WhatCase>, 6> kFaultFamilies = {{
+constexpr std::array<std::pair<const char*, sp::Fault::WhatCase>, 8> kFaultFamilies = {{
     {"ERP outage", sp::Fault::kErpOutage},
     {"WAN partition", sp::Fault::kWanPartition},
     {"crash", sp::Fault::kCrash},
     {"closed period", sp::Fault::kPostingPeriodClosed},
     {"link outage", sp::Fault::kLinkOutage},
     {"isolation", sp::Fault::kIsolation},
+    {"disk errors", sp::Fault::kDiskErrors},
+    {"full disk", sp::Fault::kDiskFull},
 }};
 
 // whole_us rounds `d` down to whole microseconds, the finest unit a scenario file writes.
@@ -326,6 +328,17 @@ std::vector<ShrinkCandidate> shrink_candidates(const sp::Scenario& s,
     out.push_back(zero_knob<sp::Plant>(at + "no restamped resends", plant,
                                        &sp::Plant::restamped_resend_probability,
                                        &sp::Plant::set_restamped_resend_probability));
+  }
+  for (int i = 0; i < s.faults_size(); ++i) {
+    if (!s.faults(i).has_disk_errors()) continue;
+    out.push_back({"halve faults[" + std::to_string(i) + "].disk_errors.probability",
+                   [i](sp::Scenario& c) {
+                     if (i >= c.faults_size() || !c.faults(i).has_disk_errors()) return false;
+                     auto* e = c.mutable_faults(i)->mutable_disk_errors();
+                     if (e->probability() <= 0.001) return false;
+                     e->set_probability(e->probability() / 2);
+                     return true;
+                   }});
   }
   out.push_back({"halve the production time", [](sp::Scenario& c) {
                    if (c.production().empty()) c.set_production("1h");

@@ -85,7 +85,8 @@ const std::vector<std::string> kSwarmFamilies = {"bursts",
                                                  "link_corruption",
                                                  "link_flaps",
                                                  "units_recorded_in_reverse",
-                                                 "master_data_late"};
+                                                 "master_data_late",
+                                                 "disk_faults"};
 
 mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& options) {
   sp::Scenario s;
@@ -305,6 +306,41 @@ mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& op
     r->set_middleware_mean_up(secs(rng.uniform_range(90, 600)));
     r->set_middleware_mean_down(secs(rng.uniform_range(1, 30)));
     r->set_power_loss_probability(per_mille(rng, 0, 1000));
+  }
+
+  // The disks of the nodes that keep a store: the middleware's and the edges'. Each gets I/O
+  // errors at a rate, a full disk, or both, in windows that end (the world must drain).
+  if (w.family("disk_faults", kOn, rng)) {
+    std::vector<std::string> nodes = {"middleware"};
+    for (int i : edges) nodes.push_back("edge-" + plant_code(i));
+    bool any = false;
+    for (std::size_t k = 0; k < nodes.size(); ++k) {
+      // The middleware's disk most often; at least one disk when on.
+      const bool last = k + 1 == nodes.size();
+      if (!rng.bernoulli(k == 0 ? 0.8 : 0.5) && !(last && !any)) continue;
+      any = true;
+      const int windows = static_cast<int>(rng.uniform_range(1, 3));
+      for (int n = 0; n < windows; ++n) {
+        const std::int64_t kind = rng.uniform_range(0, 2);  // errors, full, both
+        const std::string at = secs(draw_at(rng));
+        const std::string duration = secs(rng.uniform_range(5, 180));
+        if (kind != 1) {
+          sp::Fault* f = s.add_faults();
+          f->set_at(at);
+          f->set_duration(duration);
+          f->mutable_disk_errors()->set_node(nodes[k]);
+          f->mutable_disk_errors()->set_probability(per_mille(rng, 5, 300));
+        }
+        if (kind != 0) {
+          sp::Fault* f = s.add_faults();
+          f->set_at(at);
+          f->set_duration(duration);
+          f->mutable_disk_full()->set_node(nodes[k]);
+          f->mutable_disk_full()->set_headroom_bytes(
+              static_cast<std::uint64_t>(rng.uniform_range(0, 64)) * 1024);
+        }
+      }
+    }
   }
 
   // The network: WAN cuts of a plant, random partitions, and what every link does.

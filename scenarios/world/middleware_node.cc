@@ -13,10 +13,19 @@ void MiddlewareProcess::open() {
   auto core =
       core::Core::open(options_.config, runtime_, "middleware.db", node_.volume().vfs_name());
   if (core.is_ok()) {
-    core_ = std::move(core.value());
-    const core::Status s = core_->set_master_data(options_.master);
+    // The deployment loads the master data at every start. If its transaction fails (a disk
+    // error), the core must not run on what the store had before (nothing, at the first
+    // start: every event would be dead-lettered as unknown): start again a second later.
+    const core::Status s = core.value()->set_master_data(options_.master);
     node_.trace("middleware.open",
-                {{"ok", 1}, {"master_data", s.is_ok() ? "loaded" : s.error().message}});
+                {{"ok", s.is_ok() ? 1 : 0}, {"master_data", s.is_ok() ? "loaded" : s.error().message}});
+    if (s.is_ok()) {
+      core_ = std::move(core.value());
+      return;
+    }
+    core.value().reset();
+    if (runtime_.fenced()) return;
+    node_.after(sim::seconds(1), [this] { open(); });
     return;
   }
   if (runtime_.fenced()) return;  // a crash point fired during recovery: the node is going down

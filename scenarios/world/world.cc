@@ -15,6 +15,7 @@
 #include "fakes/wms/wms_process.h"
 #include "properties/oracles/erp_terms.h"
 #include "properties/oracles/oracles.h"
+#include "scenarios/world/disk_faults.h"
 #include "sim/check.h"
 
 namespace mw::scen {
@@ -125,6 +126,7 @@ void World::schedule_faults_and_actions() {
   for (const NodeCrash& c : spec_.crashes) {
     sim_->schedule_crash(sim_->network().find(c.node), c.at, c.downtime, c.kind);
   }
+  schedule_disk_faults(*sim_, spec_.disk_faults);
   for (const OperatorAction& a : spec_.operator_actions) {
     sim_->scheduler().schedule_at(a.at, [this, a] { operator_action(a); });
   }
@@ -189,6 +191,7 @@ sim::Time World::settle_point() const {
   sim::Time t = sim::kTimeZero + spec_.production;
   auto later = [&t](sim::Time x) { t = std::max(t, x); };
   for (const NodeCrash& c : spec_.crashes) later(c.at + c.downtime);
+  for (const DiskFault& d : spec_.disk_faults) later(d.at + d.duration);
   for (const sim::ScheduledOutage& o : spec_.network.outages) later(o.start + o.duration);
   for (const sim::ScheduledPartition& p : spec_.network.partitions) later(p.start + p.duration);
   for (const fakes::ErpOutage& o : spec_.erp.outages) later(o.start + o.duration);

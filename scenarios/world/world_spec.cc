@@ -61,6 +61,17 @@ std::vector<std::string> validate_world_spec(const WorldSpec& spec) {
     if (!nodes.contains(c.node)) out.push_back(prefix + "node: no node '" + c.node + "'");
     if (c.downtime <= sim::Duration::zero()) out.push_back(prefix + "downtime: must be positive");
   }
+  for (std::size_t i = 0; i < spec.disk_faults.size(); ++i) {
+    const DiskFault& d = spec.disk_faults[i];
+    const std::string prefix = "disk_faults[" + std::to_string(i) + "].";
+    if (d.node != "middleware" && !(d.node.starts_with("edge-") && nodes.contains(d.node)))
+      out.push_back(prefix + "node: '" + d.node + "' keeps no store: the middleware or an edge");
+    if (d.duration <= sim::Duration::zero()) out.push_back(prefix + "duration: must be positive");
+    if (!(d.error_probability >= 0 && d.error_probability <= 1))
+      out.push_back(prefix + "error_probability: outside [0, 1]");
+    if (d.error_probability == 0 && !d.headroom_bytes)
+      out.push_back(prefix + "does nothing: set error_probability or headroom_bytes");
+  }
   for (const auto& [node, crashes] : spec.random_crashes) {
     const std::string prefix = "random_crashes[" + node + "]: ";
     if (node == "middleware")

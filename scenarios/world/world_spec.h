@@ -43,6 +43,21 @@ struct NodeCrash {
   sim::CrashKind kind = sim::CrashKind::kProcessCrash;
 };
 
+// DiskFault: the disk of `node` ("middleware" or "edge-<plant>": the nodes that keep a store)
+// misbehaves during [at, at + duration), then recovers.
+//   - error_probability > 0: each read, write, truncate and sync fails with this probability
+//     (Volume::set_io_error_probability);
+//   - headroom_bytes set: the disk is full, taking no more than this many bytes beyond what its
+//     files hold at `at` (Volume::set_quota_bytes).
+// Overlapping faults on one node combine: the highest error probability, the smallest quota.
+struct DiskFault {
+  std::string node;
+  sim::Time at{};
+  sim::Duration duration = sim::seconds(30);
+  double error_probability = 0;
+  std::optional<std::uint64_t> headroom_bytes;
+};
+
 // OperatorAction: what an operator does on the middleware at `at`: replay every parked dead
 // letter (after fixing the cause, e.g. reopening a posting period). If the middleware is down
 // then, the operator tries again every second.
@@ -85,6 +100,7 @@ struct WorldSpec {
   std::map<std::string, sim::RandomCrashes> random_crashes;
 
   std::vector<NodeCrash> crashes;
+  std::vector<DiskFault> disk_faults;
   std::vector<OperatorAction> operator_actions;
   // Crash points of the middleware core (situations.h); they fire only during production.
   CrashPointsSpec crash_points;

@@ -44,7 +44,9 @@ int x_close(sqlite3_file* file) {
 int x_read(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
   File& f = file_of(file);
   VolumeState& v = *f.volume;
-  if (fenced(v, *f.handle) || !begin_io(v)) return SQLITE_IOERR_READ;
+  if (fenced(v, *f.handle) || !begin_io(v) || io_error(v, IoKind::kRead)) {
+    return SQLITE_IOERR_READ;
+  }
   const auto want = static_cast<std::uint64_t>(amount);
   const std::uint64_t got =
       read_at(v, *f.handle->inode, static_cast<std::uint64_t>(offset), out, want);
@@ -57,7 +59,11 @@ int x_read(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
 int x_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
   File& f = file_of(file);
   VolumeState& v = *f.volume;
-  if (fenced(v, *f.handle) || !begin_io(v)) return SQLITE_IOERR_WRITE;
+  if (fenced(v, *f.handle) || !begin_io(v) || io_error(v, IoKind::kWrite)) {
+    return SQLITE_IOERR_WRITE;
+  }
+  const auto end = static_cast<std::uint64_t>(offset) + static_cast<std::uint64_t>(amount);
+  if (over_quota(v, *f.handle, end)) return SQLITE_FULL;
   write_at(v, *f.handle->inode, static_cast<std::uint64_t>(offset), data,
            static_cast<std::uint64_t>(amount));
   return SQLITE_OK;
@@ -66,7 +72,11 @@ int x_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offs
 int x_truncate(sqlite3_file* file, sqlite3_int64 size) {
   File& f = file_of(file);
   VolumeState& v = *f.volume;
-  if (fenced(v, *f.handle) || !begin_io(v)) return SQLITE_IOERR_TRUNCATE;
+  if (fenced(v, *f.handle) || !begin_io(v) || io_error(v, IoKind::kTruncate)) {
+    return SQLITE_IOERR_TRUNCATE;
+  }
+  // Growing a file by truncate takes space as a write does.
+  if (over_quota(v, *f.handle, static_cast<std::uint64_t>(size))) return SQLITE_FULL;
   truncate_to(v, *f.handle->inode, static_cast<std::uint64_t>(size));
   return SQLITE_OK;
 }
@@ -74,7 +84,9 @@ int x_truncate(sqlite3_file* file, sqlite3_int64 size) {
 int x_sync(sqlite3_file* file, int /*flags: every kind of sync makes the whole file durable*/) {
   File& f = file_of(file);
   VolumeState& v = *f.volume;
-  if (fenced(v, *f.handle) || !begin_io(v)) return SQLITE_IOERR_FSYNC;
+  if (fenced(v, *f.handle) || !begin_io(v) || io_error(v, IoKind::kSync)) {
+    return SQLITE_IOERR_FSYNC;
+  }
   sync(v, *f.handle->inode);
   return SQLITE_OK;
 }

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -62,7 +63,8 @@ struct VolumeState {
         options(opts),
         clock(sim_clock),
         loss_rng(rng.fork("power_loss")),
-        random_rng(rng.fork("randomness")) {}
+        random_rng(rng.fork("randomness")),
+        error_rng(rng.fork("io_errors")) {}
 
   std::string name;
   std::string vfs_name;
@@ -70,6 +72,9 @@ struct VolumeState {
   const Scheduler* clock = nullptr;
   Rng loss_rng;    // Power-loss draws.
   Rng random_rng;  // xRandomness; a separate stream so SQLite's calls never shift the losses.
+  Rng error_rng;   // I/O error draws, only while io_error_probability > 0.
+  double io_error_probability = 0;
+  std::optional<std::uint64_t> quota_bytes;
   VolumeStats stats;
   std::map<std::string, std::shared_ptr<Inode>, std::less<>> files;
   std::map<std::uint64_t, std::unique_ptr<Handle>> handles;  // Owns every open handle.
@@ -86,6 +91,16 @@ inline bool fenced(const VolumeState& v, const Handle& h) { return h.boot != v.b
 // begin_io counts one I/O call against the armed fault. It returns false if the fault struck
 // now: the Volume has crashed or lost power, and the call must fail without doing anything.
 bool begin_io(VolumeState& v);
+// IoKind names the call an I/O error strikes, for its SQLite code and the stats.
+enum class IoKind { kRead, kWrite, kTruncate, kSync };
+// io_error draws whether this call fails with an I/O error (counting it if so). No draw is
+// made while the probability is zero.
+bool io_error(VolumeState& v, IoKind kind);
+// over_quota says whether growing `f` to `new_size` bytes would pass the quota (counting the
+// refusal if so). Files without a name in the namespace are never over quota.
+bool over_quota(VolumeState& v, const Handle& h, std::uint64_t new_size);
+// used_bytes sums the sizes of the named files.
+std::uint64_t used_bytes(const VolumeState& v);
 // read_at copies up to `n` bytes at `offset` into `out` and returns how many it copied.
 std::uint64_t read_at(VolumeState& v, const Inode& f, std::uint64_t offset, void* out,
                       std::uint64_t n);

@@ -93,6 +93,43 @@ bool begin_io(VolumeState& v) {
   return false;
 }
 
+bool io_error(VolumeState& v, IoKind kind) {
+  if (v.io_error_probability <= 0) return false;
+  if (!v.error_rng.bernoulli(v.io_error_probability)) return false;
+  ++v.stats.io_errors;
+  switch (kind) {
+    case IoKind::kRead:
+      ++v.stats.read_errors;
+      break;
+    case IoKind::kWrite:
+      ++v.stats.write_errors;
+      break;
+    case IoKind::kSync:
+      ++v.stats.sync_errors;
+      break;
+    case IoKind::kTruncate:
+      break;
+  }
+  return true;
+}
+
+std::uint64_t used_bytes(const VolumeState& v) {
+  std::uint64_t total = 0;
+  for (const auto& [path, inode] : v.files) total += inode->content.size();
+  return total;
+}
+
+bool over_quota(VolumeState& v, const Handle& h, std::uint64_t new_size) {
+  if (!v.quota_bytes || h.path.empty()) return false;
+  const std::uint64_t size = h.inode->content.size();
+  if (new_size <= size) return false;
+  // A file deleted while open (no longer in the namespace) still holds its blocks, as after
+  // unlink(2), but it is not counted: SQLite never writes to one.
+  if (used_bytes(v) + (new_size - size) <= *v.quota_bytes) return false;
+  ++v.stats.full_errors;
+  return true;
+}
+
 std::uint64_t read_at(VolumeState& v, const Inode& f, std::uint64_t offset, void* out,
                       std::uint64_t n) {
   ++v.stats.reads;
@@ -263,6 +300,14 @@ void Volume::crash_after_io(std::uint64_t n) {
 
 void Volume::disarm_fault() { state_->fault = disk_internal::Fault::kNone; }
 bool Volume::fault_armed() const { return state_->fault != disk_internal::Fault::kNone; }
+
+void Volume::set_io_error_probability(double p) {
+  state_->io_error_probability = std::clamp(p, 0.0, 1.0);
+}
+double Volume::io_error_probability() const { return state_->io_error_probability; }
+void Volume::set_quota_bytes(std::optional<std::uint64_t> bytes) { state_->quota_bytes = bytes; }
+std::optional<std::uint64_t> Volume::quota_bytes() const { return state_->quota_bytes; }
+std::uint64_t Volume::used_bytes() const { return disk_internal::used_bytes(*state_); }
 
 const VolumeStats& Volume::stats() const { return state_->stats; }
 

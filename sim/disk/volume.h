@@ -18,9 +18,19 @@
 //     mounted with dirsync. (SQLite's VFS has no rename, so the Volume offers none.)
 //   - power_loss_after_io(n) / crash_after_io(n) make the fault strike inside the (n+1)-th
 //     I/O call from now, so a test can stop a workload at any point of a commit or checkpoint.
+//   - set_io_error_probability(p): while p > 0, each read, write, truncate and sync fails with
+//     probability p, with the SQLite code the unix VFS gives for a failed read, write, ftruncate
+//     or fsync (SQLITE_IOERR_READ, _WRITE, _TRUNCATE, _FSYNC), and changes nothing: the data,
+//     what is synced and the process are as before the call. The disk is not damaged: the
+//     next call may succeed.
+//   - set_quota_bytes(q): a full disk. A write that would make the files in the namespace hold
+//     more than q bytes in all fails with SQLITE_FULL and changes nothing; writes within the
+//     current size of a file, truncates, syncs and reads still work. Lifting the quota
+//     (nullopt) ends it. Temporary files (no name) are not counted.
 //
 // Determinism: every random draw comes from the Rng given at construction, in a fixed order
-// (files in path order). The VFS name is unique in the process but never influences behaviour.
+// (files in path order). I/O errors draw from a stream of their own, and only while their
+// probability is positive, so arming them never shifts the power-loss draws. The VFS name is unique in the process but never influences behaviour.
 // SQLite's own PRNG is process-wide and seeded from the default VFS, not from this one; it
 // only picks WAL salts and temporary names, so database files are reproducible but WAL files
 // may differ between runs in their salt bytes.
@@ -68,6 +78,11 @@ struct VolumeStats {
   std::uint64_t truncates = 0;
   std::uint64_t power_losses = 0;  // power_loss() calls, armed ones included.
   std::uint64_t crashes = 0;       // crash() calls, armed ones included; not power losses.
+  std::uint64_t io_errors = 0;     // Calls failed by set_io_error_probability (all kinds).
+  std::uint64_t read_errors = 0;   // Of which reads, writes, syncs (truncates are the rest).
+  std::uint64_t write_errors = 0;
+  std::uint64_t sync_errors = 0;
+  std::uint64_t full_errors = 0;   // Writes refused with SQLITE_FULL by the quota.
 };
 
 class Volume {
@@ -104,6 +119,19 @@ class Volume {
   // disarmed once it strikes.
   void disarm_fault();
   bool fault_armed() const;
+
+  // set_io_error_probability makes each later read, write, truncate and sync fail with
+  // probability `p` (clamped to [0, 1]); 0 ends the errors. A failed call changes nothing. An
+  // armed crash or power loss is counted and strikes before an error is drawn.
+  void set_io_error_probability(double p);
+  double io_error_probability() const;
+  // set_quota_bytes caps the bytes the named files may hold in all; nullopt lifts the cap. A
+  // write that would grow them past it fails with SQLITE_FULL. Setting a quota below what the
+  // files already hold shrinks nothing: only growth is refused.
+  void set_quota_bytes(std::optional<std::uint64_t> bytes);
+  std::optional<std::uint64_t> quota_bytes() const;
+  // used_bytes is what the named files hold now, synced or not.
+  std::uint64_t used_bytes() const;
 
   const VolumeStats& stats() const;
 

@@ -306,3 +306,49 @@ TEST(ScenarioFile, CrashPointsAndRequiredProbesAreReadAndUnknownNamesAreErrorsAt
 
 }  // namespace
 }  // namespace mw::scen
+
+namespace mw::scen {
+namespace {
+
+TEST(ScenarioFile, DiskFaultsOnTheMiddlewareAndAnEdgeAreBuilt) {
+  const LoadedScenario loaded = parse_scenario_text(
+      "s.textproto",
+      std::string(kValid) +
+          "plants { edge: true }\n"
+          "faults { at: \"1m\" duration: \"30s\" disk_errors { node: \"middleware\" probability: "
+          "0.1 } }\n"
+          "faults { at: \"2m\" duration: \"1m\" disk_full { node: \"edge-P200\" headroom_bytes: "
+          "4096 } }\n");
+  ASSERT_TRUE(loaded.ok()) << testing::PrintToString(loaded.errors);
+  const BuiltWorld built = build_world(loaded.file);
+  ASSERT_TRUE(built.ok()) << testing::PrintToString(built.errors);
+  ASSERT_EQ(built.spec.disk_faults.size(), 2u);
+  EXPECT_EQ(built.spec.disk_faults[0].node, "middleware");
+  EXPECT_EQ(built.spec.disk_faults[0].error_probability, 0.1);
+  EXPECT_FALSE(built.spec.disk_faults[0].headroom_bytes.has_value());
+  EXPECT_EQ(built.spec.disk_faults[1].node, "edge-P200");
+  EXPECT_EQ(built.spec.disk_faults[1].at, sim::kTimeZero + sim::minutes(2));
+  EXPECT_EQ(built.spec.disk_faults[1].duration, sim::minutes(1));
+  EXPECT_EQ(built.spec.disk_faults[1].headroom_bytes, 4096u);
+}
+
+TEST(ScenarioFile, DiskFaultsNeedANodeWithAStoreADurationAndARate) {
+  const std::string erp = only_error(
+      std::string(kValid) +
+      "faults { at: \"1m\" duration: \"1m\" disk_full { node: \"erp\" } }\n");
+  EXPECT_EQ(erp.rfind("s.textproto:5:46: faults[0].disk_full.node: \"erp\" keeps nothing on disk",
+                      0),
+            0u)
+      << erp;
+  const std::string endless = only_error(
+      std::string(kValid) + "faults { at: \"1m\" disk_full { node: \"middleware\" } }\n");
+  EXPECT_EQ(endless.rfind("s.textproto:5:1: faults[0].duration: is missing", 0), 0u) << endless;
+  const std::string rate = only_error(
+      std::string(kValid) +
+      "faults { at: \"1m\" duration: \"1m\" disk_errors { node: \"middleware\" } }\n");
+  EXPECT_NE(rate.find("faults[0].disk_errors.probability: must be above 0"), std::string::npos)
+      << rate;
+}
+
+}  // namespace
+}  // namespace mw::scen

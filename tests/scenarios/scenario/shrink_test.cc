@@ -42,6 +42,19 @@ TEST(Shrink, RemovesWhatDoesNotMatterAndKeepsTheFailure) {
   EXPECT_TRUE(parse_scenario_text("shrunk.textproto", text).ok()) << "the written file loads again";
 }
 
+TEST(Shrink, DropsDiskFaultsThatDoNotMatter) {
+  const std::string text = std::string(kFailing) +
+                           "faults { at: \"1m\" duration: \"1m\" disk_errors { node: "
+                           "\"middleware\" probability: 0.05 } }\n"
+                           "faults { at: \"4m\" duration: \"1m\" disk_full { node: "
+                           "\"middleware\" } }\n";
+  const LoadedScenario loaded = parse_scenario_text("s.textproto", text);
+  ASSERT_TRUE(loaded.ok());
+  const ShrinkResult r = shrink(loaded.file, 3, 60, [](const std::string&) {});
+  ASSERT_TRUE(r.failed_at_start);
+  EXPECT_EQ(r.minimal.faults_size(), 0) << "no disk fault is needed for the reordering";
+}
+
 TEST(Shrink, TurnsRandomCrashesIntoTheFewScheduledOnesThatMatterAndWritesTheFailingSeed) {
   const LoadedScenario loaded = parse_scenario_text("s.textproto", R"(name: "acked_then_lost"
 story: "Acked before stored, under random middleware crashes."
