@@ -4,7 +4,7 @@
 // world is built and judged the way `mwsim run` does, so a counterexample's seed is a scenario
 // file away from a replay: `mwsim swarm --seeds N..N` writes it.
 //
-// Cases per run: RC_PARAMS. ctest sets max_success=12 and a fixed seed, so `make test` is quick
+// Cases per run: RC_PARAMS. ctest sets max_success=6 and a fixed seed, so `make test` is quick
 // and the same on every machine; search further with another seed and more cases, e.g.
 // RC_PARAMS="max_success=500 seed=7" build/release/properties/properties_safe_design_test.
 #include <gtest/gtest.h>
