@@ -370,6 +370,8 @@ int cmd_run(const Args& args, bool with_trace) {
   const mw::scen::ScenarioRun run =
       mw::scen::run_scenario(loaded.file, built, sink.sinks.empty() ? nullptr : &sink);
   std::cout.flush();
+  std::printf("effective configuration (a scenario file: `mwsim run` of it gives this run):\n%s\n",
+              run.effective_configuration.c_str());
   std::fputs(mw::scen::format_summary(run).c_str(), stdout);
   std::fflush(stdout);  // the summary first, then where the reports went
   bool written = true;

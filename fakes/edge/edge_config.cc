@@ -22,25 +22,4 @@ std::vector<std::string> validate_edge_config(const EdgeConfig& c) {
   return problems;
 }
 
-std::string describe_edge_config(const EdgeConfig& c) {
-  std::string out;
-  auto add = [&out](const char* key, const std::string& value) {
-    out += "edge.";
-    out += key;
-    out += '=';
-    out += value;
-    out += '\n';
-  };
-  add("target", c.target);
-  add("db_path", c.db_path);
-  add("max_batch_events", std::to_string(c.max_batch_events));
-  add("max_batches_in_flight", std::to_string(c.max_batches_in_flight));
-  add("flush_interval", sim::format_duration(c.flush_interval));
-  add("resend_after", sim::format_duration(c.resend_after));
-  add("reopen_interval", sim::format_duration(c.reopen_interval));
-  add("max_backlog_events", std::to_string(c.max_backlog_events));
-  add("dedup_memory", sim::format_duration(c.dedup_memory));
-  return out;
-}
-
 }  // namespace mw::fakes

@@ -50,7 +50,5 @@ struct EdgeConfig {
 // validate_edge_config returns one message per problem in `config`; empty means valid.
 std::vector<std::string> validate_edge_config(const EdgeConfig& config);
 
-// describe_edge_config renders `config` one "edge.key=value" a line, for run reports.
-std::string describe_edge_config(const EdgeConfig& config);
 
 }  // namespace mw::fakes

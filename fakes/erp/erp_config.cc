@@ -1,19 +1,9 @@
 #include "fakes/erp/erp_config.h"
 
-#include <cstdio>
-
-#include "fakes/common/config_lines.h"
-
 namespace mw::fakes {
 namespace {
 
 bool is_probability(double p) { return p >= 0 && p <= 1; }  // false for NaN too
-
-const char* flavor_name(ErpFlavor f) { return f == ErpFlavor::kCloud ? "cloud" : "legacy"; }
-const char* mode_name(OutageMode m) {
-  return m == OutageMode::kUnavailable ? "unavailable" : "silent";
-}
-const char* action_name(PeriodAction a) { return a == PeriodAction::kClose ? "close" : "reopen"; }
 
 }  // namespace
 
@@ -64,36 +54,6 @@ std::vector<std::string> validate_erp_config(const ErpConfig& c) {
     problems.push_back("erp.transport_duplicate_memory must be >= 1 when ignoring duplicates");
   }
   return problems;
-}
-
-std::string describe_erp_config(const ErpConfig& c) {
-  std::string out;
-  auto add = [&out](const char* fmt, auto... args) { append_line(out, fmt, args...); };
-  add("erp.flavor=%s", flavor_name(c.flavor));
-  add("erp.latency_median=%s", sim::format_duration(c.latency_median).c_str());
-  add("erp.latency_sigma=%.17g", c.latency_sigma);
-  add("erp.latency_max=%s", sim::format_duration(c.latency_max).c_str());
-  add("erp.throttle_requests_per_second=%u", c.throttle_requests_per_second);
-  add("erp.throttle_burst=%u", c.throttle_burst);
-  add("erp.internal_error_probability=%.17g", c.internal_error_probability);
-  add("erp.lost_reply_probability=%.17g", c.lost_reply_probability);
-  add("erp.internal_error_after_commit_probability=%.17g",
-      c.internal_error_after_commit_probability);
-  for (const ErpOutage& o : c.outages) {
-    add("erp.outage=%s+%s %s", sim::format_time(o.start).c_str(),
-        sim::format_duration(o.duration).c_str(), mode_name(o.mode));
-  }
-  for (const PeriodEvent& e : c.period_schedule) {
-    add("erp.period_event=%s %s %s", sim::format_time(e.at).c_str(), action_name(e.action),
-        e.period.c_str());
-  }
-  add("erp.allow_negative_stock=%s", c.allow_negative_stock ? "true" : "false");
-  std::string materials;
-  for (const std::string& m : c.known_materials) materials += (materials.empty() ? "" : ",") + m;
-  out += "erp.known_materials=" + (materials.empty() ? std::string("(all)") : materials) + "\n";
-  add("erp.ignore_transport_duplicates=%s", c.ignore_transport_duplicates ? "true" : "false");
-  add("erp.transport_duplicate_memory=%zu", c.transport_duplicate_memory);
-  return out;
 }
 
 const ErpOutage* outage_at(const ErpConfig& config, sim::Time t) {

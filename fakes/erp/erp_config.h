@@ -106,8 +106,6 @@ struct ErpConfig {
 // validate_erp_config returns one message per problem in `config`; empty means valid.
 std::vector<std::string> validate_erp_config(const ErpConfig& config);
 
-// describe_erp_config renders `config` one "erp.key=value" a line, for run reports.
-std::string describe_erp_config(const ErpConfig& config);
 
 // outage_at returns the outage window that covers `t`, or nullptr.
 const ErpOutage* outage_at(const ErpConfig& config, sim::Time t);

@@ -1,12 +1,10 @@
 #include "fakes/mes/mes_config.h"
 
 #include <cmath>
-#include <cstdio>
 #include <map>
 #include <set>
 #include <string_view>
 
-#include "fakes/common/config_lines.h"
 #include "fakes/mes/units.h"
 
 namespace mw::fakes {
@@ -239,63 +237,6 @@ std::vector<std::string> validate_mes_config(const MesConfig& c) {
   }
   for (std::string& s : validate_sender_config(c.sender, "mes.sender.")) p.add(std::move(s));
   return p.take();
-}
-
-std::string describe_mes_config(const MesConfig& c) {
-  std::string out;
-  auto add = [&out](const char* fmt, auto... args) { append_line(out, fmt, args...); };
-  auto text = [&out](const std::string& key, const std::string& value) {
-    out += "mes." + key + "=" + value + "\n";
-  };
-  text("plant", c.plant);
-  add("mes.lines=%u", c.lines);
-  for (const Product& p : c.products) {
-    std::string s = p.material + " uom=" + p.uom + " sloc=" + p.storage_location + " routing=";
-    for (std::size_t i = 0; i < p.routing.size(); ++i) {
-      s += (i ? "," : "") + p.routing[i].operation + "@" + p.routing[i].work_center;
-    }
-    s += " bom=";
-    for (std::size_t i = 0; i < p.bom.size(); ++i) {
-      const BomLine& b = p.bom[i];
-      s += (i ? "," : "") + b.material + ":" + std::to_string(b.milli_per_unit) + b.uom + "@" +
-           (b.operation.empty() ? "first" : b.operation);
-    }
-    text("product", s);
-  }
-  add("mes.work_order_units=%u..%u", c.work_order_units_min, c.work_order_units_max);
-  add("mes.consumption_per_unit=%s", c.consumption_per_unit ? "true" : "false");
-  text("first_work_order", std::to_string(c.first_work_order));
-  for (const OpeningLot& l : c.opening_stock) {
-    text("opening_lot", l.plant + "/" + l.material + "/" + l.lot + "@" + l.storage_location + " " +
-                            std::to_string(l.milli) + " " + l.uom);
-  }
-  text("stock_wait", sim::format_duration(c.stock_wait));
-  add("mes.events_per_second_per_line=%.17g", c.events_per_second_per_line);
-  text("shift_length", sim::format_duration(c.shift_length));
-  text("shift_burst_duration", sim::format_duration(c.shift_burst_duration));
-  add("mes.shift_burst_multiplier=%.17g", c.shift_burst_multiplier);
-  for (const QuietPeriod& qp : c.quiet_periods) {
-    text("quiet_period", sim::format_time(qp.start) + ".." + sim::format_time(qp.end));
-  }
-  add("mes.scrap_probability=%.17g", c.scrap_probability);
-  add("mes.scrap_units_max=%u", c.scrap_units_max);
-  text("scrap_reason_code", c.scrap_reason_code);
-  text("format", source_format_name(c.format));
-  text("clock_skew", (c.clock_skew < sim::Duration::zero() ? "-" : "") +
-                         sim::format_duration(c.clock_skew < sim::Duration::zero() ? -c.clock_skew
-                                                                                   : c.clock_skew));
-  text("epoch_unix_ns", std::to_string(c.epoch_unix_ns));
-  add("mes.malformed_probability=%.17g", c.malformed_probability);
-  add("mes.restamped_resend_probability=%.17g", c.restamped_resend_probability);
-  const SenderConfig& s = c.sender;
-  text("sender.target", s.target);
-  add("mes.sender.max_batch_events=%zu", s.max_batch_events);
-  add("mes.sender.max_batches_per_flush=%zu", s.max_batches_per_flush);
-  text("sender.flush_interval", sim::format_duration(s.flush_interval));
-  text("sender.resend_after", sim::format_duration(s.resend_after));
-  add("mes.sender.duplicate_probability=%.17g", s.duplicate_probability);
-  add("mes.sender.reorder_probability=%.17g", s.reorder_probability);
-  return out;
 }
 
 }  // namespace mw::fakes

@@ -134,8 +134,6 @@ struct MesConfig {
 // validate_mes_config returns one message per problem in `config`; empty means valid.
 std::vector<std::string> validate_mes_config(const MesConfig& config);
 
-// describe_mes_config renders `config` one "mes.key=value" a line, for run reports.
-std::string describe_mes_config(const MesConfig& config);
 
 // material_stock_units returns the unit each material is kept in: its product's unit, else the
 // unit of its first opening lot. Materials with neither are absent.

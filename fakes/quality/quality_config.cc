@@ -1,10 +1,8 @@
 #include "fakes/quality/quality_config.h"
 
-#include <cstdio>
 #include <set>
 #include <tuple>
 
-#include "fakes/common/config_lines.h"
 
 namespace mw::fakes {
 namespace {
@@ -63,36 +61,6 @@ std::vector<std::string> validate_quality_config(const QualityConfig& c) {
     problems.push_back(std::move(p));
   }
   return problems;
-}
-
-std::string describe_quality_config(const QualityConfig& c) {
-  std::string out;
-  auto add = [&out](const char* fmt, auto... args) { append_line(out, fmt, args...); };
-  for (const QualityAction& a : c.schedule) {
-    out += "quality.action=" + sim::format_time(a.at) + " " + lot_name(a.lot) + " " +
-           proto::LotStatus_Name(a.status) + " (" + a.reason + ")\n";
-  }
-  const RandomHolds& r = c.random;
-  add("quality.random.mean_time_between_holds=%s",
-      sim::format_duration(r.mean_time_between_holds).c_str());
-  for (const QualityLot& l : r.lots) out += "quality.random.lot=" + lot_name(l) + "\n";
-  add("quality.random.start=%s", sim::format_time(r.start).c_str());
-  add("quality.random.until=%s",
-      r.until == sim::kTimeMax ? "never" : sim::format_time(r.until).c_str());
-  add("quality.random.hold_median=%s", sim::format_duration(r.hold_median).c_str());
-  add("quality.random.hold_sigma=%.17g", r.hold_sigma);
-  add("quality.random.hold_max=%s", sim::format_duration(r.hold_max).c_str());
-  add("quality.random.block_probability=%.17g", r.block_probability);
-  add("quality.epoch_unix_ns=%lld", static_cast<long long>(c.epoch_unix_ns));
-  const SenderConfig& s = c.sender;
-  add("quality.sender.target=%s", s.target.c_str());
-  add("quality.sender.max_batch_events=%zu", s.max_batch_events);
-  add("quality.sender.max_batches_per_flush=%zu", s.max_batches_per_flush);
-  add("quality.sender.flush_interval=%s", sim::format_duration(s.flush_interval).c_str());
-  add("quality.sender.resend_after=%s", sim::format_duration(s.resend_after).c_str());
-  add("quality.sender.duplicate_probability=%.17g", s.duplicate_probability);
-  add("quality.sender.reorder_probability=%.17g", s.reorder_probability);
-  return out;
 }
 
 }  // namespace mw::fakes

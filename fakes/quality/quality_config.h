@@ -68,7 +68,5 @@ struct QualityConfig {
 // validate_quality_config returns one message per problem in `config`; empty means valid.
 std::vector<std::string> validate_quality_config(const QualityConfig& config);
 
-// describe_quality_config renders `config` one "quality.key=value" a line, for run reports.
-std::string describe_quality_config(const QualityConfig& config);
 
 }  // namespace mw::fakes

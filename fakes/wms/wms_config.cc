@@ -1,10 +1,8 @@
 #include "fakes/wms/wms_config.h"
 
-#include <cstdio>
 #include <set>
 #include <tuple>
 
-#include "fakes/common/config_lines.h"
 
 namespace mw::fakes {
 
@@ -47,29 +45,6 @@ std::vector<std::string> validate_wms_config(const WmsConfig& c) {
     problems.push_back(std::move(p));
   }
   return problems;
-}
-
-std::string describe_wms_config(const WmsConfig& c) {
-  std::string out;
-  auto add = [&out](const char* fmt, auto... args) { append_line(out, fmt, args...); };
-  for (const ReplenishmentRule& r : c.replenishment) {
-    out += "wms.replenishment=" + r.erp_plant + "/" + r.erp_material + " at " + r.line_location +
-           " from " + r.warehouse_location + ": below " + std::to_string(r.reorder_point_milli) +
-           " add " + std::to_string(r.replenish_milli) + " " + r.uom + " (plant " + r.plant +
-           " material " + r.plant_material + ")\n";
-  }
-  add("wms.replenishment_timeout=%s", sim::format_duration(c.replenishment_timeout).c_str());
-  add("wms.max_held_notifications=%zu", c.max_held_notifications);
-  add("wms.epoch_unix_ns=%lld", static_cast<long long>(c.epoch_unix_ns));
-  const SenderConfig& s = c.sender;
-  add("wms.sender.target=%s", s.target.c_str());
-  add("wms.sender.max_batch_events=%zu", s.max_batch_events);
-  add("wms.sender.max_batches_per_flush=%zu", s.max_batches_per_flush);
-  add("wms.sender.flush_interval=%s", sim::format_duration(s.flush_interval).c_str());
-  add("wms.sender.resend_after=%s", sim::format_duration(s.resend_after).c_str());
-  add("wms.sender.duplicate_probability=%.17g", s.duplicate_probability);
-  add("wms.sender.reorder_probability=%.17g", s.reorder_probability);
-  return out;
 }
 
 }  // namespace mw::fakes

@@ -66,7 +66,5 @@ struct WmsConfig {
 // validate_wms_config returns one message per problem in `config`; empty means valid.
 std::vector<std::string> validate_wms_config(const WmsConfig& config);
 
-// describe_wms_config renders `config` one "wms.key=value" a line, for run reports.
-std::string describe_wms_config(const WmsConfig& config);
 
 }  // namespace mw::fakes

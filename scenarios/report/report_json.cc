@@ -28,6 +28,7 @@ scenario::Report make_report(const ScenarioRun& run) {
   out.set_replay_command(replay_command(run.path, run.seed));
   out.set_wall_seconds(run.wall_seconds);
   out.set_simulated_seconds(seconds(r.ended_at));
+  out.set_effective_configuration(run.effective_configuration);
 
   scenario::Figures& f = *out.mutable_figures();
   for (std::string_view probe : core::probes::kProbes) {

@@ -67,6 +67,10 @@ std::string junit_xml(const std::vector<const ScenarioRun*>& runs) {
              xml_escape(c.detail + "\nreplay: " + replay_command(run->path, run->seed)) +
              "</failure>\n    </testcase>\n";
     }
+    if (!run->effective_configuration.empty()) {
+      out += "    <system-out>effective configuration:\n" +
+             xml_escape(run->effective_configuration) + "</system-out>\n";
+    }
     out += "  </testsuite>\n";
   }
   out += "</testsuites>\n";
@@ -95,6 +99,11 @@ std::string sweep_junit_xml(const scenario::SweepReport& report) {
     out += ">\n      <failure message=\"" + xml_escape(failure_group(r)) + "\">" +
            xml_escape(r.detail() + "\nreplay: " + replay_command(report.path(), r.seed())) +
            "</failure>\n    </testcase>\n";
+  }
+  if (!report.effective_configuration().empty()) {
+    out += "    <system-out>effective configuration (seed " + std::to_string(report.first_seed()) +
+           "; the other seeds differ in the seed only):\n" +
+           xml_escape(report.effective_configuration()) + "</system-out>\n";
   }
   out += "  </testsuite>\n</testsuites>\n";
   return out;

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "middleware/probes.h"
+#include "scenarios/model/effective_scenario.h"
 #include "scenarios/scenario/duration_text.h"
 #include "scenarios/world/world.h"
 #include "sim/trace.h"
@@ -127,6 +128,7 @@ ScenarioRun run_scenario(const ScenarioFile& file, const BuiltWorld& built, sim:
   run.path = file.path;
   run.seed = built.spec.seed;
   run.fault_windows = built.fault_windows;
+  run.effective_configuration = effective_configuration_text(file.scenario, built.spec);
   const auto start = std::chrono::steady_clock::now();  // wall time for the report only
   World world(built.spec);
   world.simulation().tracer().set_sink(trace);

@@ -27,6 +27,8 @@ struct ScenarioRun {
   double wall_seconds = 0;
   std::vector<Check> checks;
   std::vector<FaultWindow> fault_windows;
+  // The configuration the world ran with, as a scenario file (model/effective_scenario.h).
+  std::string effective_configuration;
   bool passed() const;
 };
 

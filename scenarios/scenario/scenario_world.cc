@@ -6,105 +6,24 @@
 
 #include "middleware/config_defaults.h"
 #include "middleware/probes.h"
+#include "scenarios/model/disk_model.h"
+#include "scenarios/model/erp_model.h"
+#include "scenarios/model/field_reader.h"
+#include "scenarios/model/network_model.h"
+#include "scenarios/model/plant_model.h"
+#include "scenarios/model/quality_model.h"
+#include "scenarios/model/wms_model.h"
 #include "scenarios/scenario/duration_text.h"
 #include "scenarios/world/reference_world.h"
 
 namespace mw::scen {
 namespace {
 
-using google::protobuf::Message;
 namespace sp = ::mw::scenario;
+using Reader = FieldReader;
 
 constexpr sim::Duration kMaxProduction = sim::hours(24 * 7);
 constexpr std::uint32_t kMaxPlants = 64;
-constexpr std::uint32_t kMaxLines = 32;
-
-// Reader checks and converts the fields of one message, reporting against its locator.
-class Reader {
- public:
-  Reader(const Message& m, Locator at) : m_(m), at_(std::move(at)) {}
-
-  // duration reads a duration field; `fallback` when the field is empty.
-  sim::Duration duration(std::string_view field, const std::string& text, sim::Duration fallback,
-                         bool allow_zero = false, bool allow_negative = false) const {
-    if (text.empty()) return fallback;
-    auto d = parse_duration_text(text, allow_negative);
-    if (!d) {
-      at_.error(m_, field, "\"" + text + "\" is not a duration (" + kDurationSyntax + ")");
-      return fallback;
-    }
-    if (*d == sim::Duration::zero() && !allow_zero) {
-      at_.error(m_, field, "must be longer than zero");
-      return fallback;
-    }
-    return *d;
-  }
-  std::optional<sim::Duration> optional_duration(std::string_view field,
-                                                 const std::string& text) const {
-    if (text.empty()) return std::nullopt;
-    return duration(field, text, sim::Duration::zero());
-  }
-  double probability(std::string_view field, double p, double max = 1.0) const {
-    if (!(p >= 0 && p <= max)) {
-      at_.error(m_, field,
-                "must be a probability between 0 and " + format_number(max) + ", not " +
-                    format_number(p));
-      return 0;
-    }
-    return p;
-  }
-  double positive(std::string_view field, double v, double fallback, double max) const {
-    if (v == 0) return fallback;
-    if (!(v > 0 && v <= max)) {
-      at_.error(m_, field,
-                "must be above 0 and at most " + format_number(max) + ", not " + format_number(v));
-      return fallback;
-    }
-    return v;
-  }
-  std::uint32_t count(std::string_view field, std::uint32_t v, std::uint32_t fallback,
-                      std::uint32_t max) const {
-    if (v == 0) return fallback;
-    if (v > max) {
-      at_.error(m_, field, "must be at most " + std::to_string(max) + ", not " + std::to_string(v));
-      return fallback;
-    }
-    return v;
-  }
-  void error(std::string_view field, const std::string& what) const { at_.error(m_, field, what); }
-  const Locator& at() const { return at_; }
-
-  static std::string format_number(double v) {
-    std::string s = std::to_string(v);
-    while (s.size() > 1 && s.back() == '0') s.pop_back();
-    if (!s.empty() && s.back() == '.') s.pop_back();
-    return s;
-  }
-
- private:
-  const Message& m_;
-  Locator at_;
-};
-
-sim::LinkConfig read_link(const sp::Link& l, const Reader& r, sim::Time until) {
-  sim::LinkConfig c;
-  c.latency.base =
-      r.duration("latency_base", l.latency_base(), c.latency.base, /*allow_zero=*/true);
-  c.latency.jitter_median =
-      r.duration("latency_jitter", l.latency_jitter(), c.latency.jitter_median, true);
-  if (l.latency_sigma() != 0)
-    c.latency.jitter_sigma = r.positive("latency_sigma", l.latency_sigma(), 1.0, 5.0);
-  c.loss_probability = r.probability("loss_probability", l.loss_probability(), 0.5);
-  c.duplicate_probability = r.probability("duplicate_probability", l.duplicate_probability(), 0.5);
-  c.corrupt_probability = r.probability("corrupt_probability", l.corrupt_probability(), 0.5);
-  if (!l.outage_mean_up().empty()) {
-    c.random_outages.mean_up = r.duration("outage_mean_up", l.outage_mean_up(), sim::hours(1));
-    c.random_outages.mean_down =
-        r.duration("outage_mean_down", l.outage_mean_down(), c.random_outages.mean_down);
-    c.random_outages.until = until;
-  }
-  return c;
-}
 
 // Builder holds what the sections share: the spec, the node names, the errors.
 class Builder {
@@ -124,8 +43,8 @@ class Builder {
     const sim::Duration drain = top_.duration("drain_bound", s.drain_bound(), sim::minutes(15));
     plants(s, seed.value_or(s.seed() == 0 ? 1 : s.seed()));
     out_.spec.drain_bound = drain;
-    if (s.has_network()) network(s.network(), top_.at().nested(s, "network"));
-    erp(s.erp(), top_.at().nested(s, "erp"));
+    if (s.has_network()) network(s.network(), top_.nested(s.network(), "network"));
+    read_erp_model(s.erp(), top_.nested(s.erp(), "erp"), out_.spec.erp);
     out_.spec.design = s.design();
     design(s);
     for (int i = 0; i < s.faults_size(); ++i) fault(s.faults(i), top_.at().nested(s, "faults", i));
@@ -169,7 +88,7 @@ class Builder {
   // (erp.design_may_contradict_flavor), as an experiment on the wrong design does.
   void design_for_flavor(const sp::Scenario& s, const Locator& at) {
     if (s.erp().design_may_contradict_flavor()) return;
-    if (s.erp().flavor() == sp::Erp::CLOUD) {
+    if (s.erp().flavor() == model::Erp::CLOUD) {
       out_.spec.design.mutable_poster()->set_erp_honours_idempotency_keys(true);
     } else if (s.design().poster().erp_honours_idempotency_keys()) {
       at.nested(s.design(), "poster")
@@ -213,7 +132,7 @@ class Builder {
 
   void plants(const sp::Scenario& s, std::uint64_t seed) {
     std::uint32_t total = 0;
-    for (const sp::Plant& p : s.plants()) total += p.copies() == 0 ? 1 : p.copies();
+    for (const model::Plant& p : s.plants()) total += p.copies() == 0 ? 1 : p.copies();
     if (s.plants_size() == 0) top_.at().error_here("needs at least one entry in plants");
     if (total > kMaxPlants)
       top_.error("plants", "come to " + std::to_string(total) + " plants; at most " +
@@ -240,141 +159,43 @@ class Builder {
 
     std::size_t index = 0;
     for (int i = 0; i < s.plants_size(); ++i) {
-      const sp::Plant& p = s.plants(i);
-      const Reader r(p, top_.at().nested(s, "plants", i));
+      const model::Plant& p = s.plants(i);
+      const Reader r = top_.nested(p, "plants", i);
       const std::uint32_t copies = r.count("copies", p.copies(), 1, kMaxPlants);
       for (std::uint32_t c = 0; c < copies && index < out_.spec.plants.size(); ++c, ++index) {
         plant(p, r, out_.spec.plants[index]);
       }
     }
-    if (s.has_wms()) {
-      const Reader r(s.wms(), top_.at().nested(s, "wms"));
-      if (!s.wms().replenishment_timeout().empty()) {
-        out_.spec.wms->replenishment_timeout =
-            r.duration("replenishment_timeout", s.wms().replenishment_timeout(),
-                       out_.spec.wms->replenishment_timeout);
-      }
-    }
-    if (s.has_quality()) {
-      const Reader r(s.quality(), top_.at().nested(s, "quality"));
-      out_.spec.quality->random.mean_time_between_holds =
-          r.duration("mean_time_between_holds", s.quality().mean_time_between_holds(),
-                     out_.spec.quality->random.mean_time_between_holds);
-      out_.spec.quality->random.block_probability =
-          r.probability("block_probability", s.quality().block_probability());
-    }
+    if (s.has_wms()) read_wms_model(s.wms(), top_.nested(s.wms(), "wms"), *out_.spec.wms);
+    if (s.has_quality())
+      read_quality_model(s.quality(), top_.nested(s.quality(), "quality"), *out_.spec.quality);
+    if (s.has_disk()) read_disk_model(s.disk(), top_.nested(s.disk(), "disk"), out_.spec.disk);
   }
 
-  void plant(const sp::Plant& p, const Reader& r, PlantSpec& out) {
-    fakes::MesConfig& mes = out.mes;
-    const std::string code = mes.plant;
+  void plant(const model::Plant& p, const Reader& r, PlantSpec& out) {
+    const std::string code = out.mes.plant;
     nodes_.insert("mes-" + code);
     plant_codes_.insert(code);
-    mes.lines = r.count("lines", p.lines(), mes.lines, kMaxLines);
-    mes.events_per_second_per_line =
-        r.positive("events_per_second_per_line", p.events_per_second_per_line(),
-                   mes.events_per_second_per_line, 100);
-    if (p.format() == proto::VENDOR_KV) {
-      mes.format = proto::VENDOR_KV;
-      // The line controller knows KG, EA, M and L only: the FG-600 BOM is written in KG.
-      for (fakes::Product& product : mes.products) {
-        for (fakes::BomLine& line : product.bom) {
-          if (line.uom == "G") {
-            line.uom = "KG";
-            line.milli_per_unit /= 1000;
-          }
-        }
-      }
-    } else if (p.format() != proto::CANONICAL_PROTO &&
-               p.format() != proto::SOURCE_FORMAT_UNSPECIFIED) {
-      r.error("format", "must be CANONICAL_PROTO or VENDOR_KV");
-    }
-    mes.clock_skew = r.duration("clock_skew", p.clock_skew(), sim::Duration::zero(), true,
-                                /*allow_negative=*/true);
-    if (std::chrono::abs(mes.clock_skew) > sim::hours(24))
-      r.error("clock_skew", "must be within a day either way");
-    if (p.has_shift()) {
-      const Reader sr(p.shift(), r.at().nested(p, "shift"));
-      mes.shift_length = sr.duration("length", p.shift().length(), mes.shift_length);
-      mes.shift_burst_duration =
-          sr.duration("burst", p.shift().burst(), mes.shift_burst_duration, true);
-      if (mes.shift_burst_duration > mes.shift_length)
-        sr.error("burst", "must not be longer than the shift");
-      mes.shift_burst_multiplier = sr.positive("burst_multiplier", p.shift().burst_multiplier(),
-                                               mes.shift_burst_multiplier, 100);
-    }
-    sim::Time previous_end = sim::kTimeZero;
-    for (int q = 0; q < p.quiet_periods_size(); ++q) {
-      const sp::Window& w = p.quiet_periods(q);
-      const Reader wr(w, r.at().nested(p, "quiet_periods", q));
-      const sim::Time start =
-          sim::kTimeZero + wr.duration("start", w.start(), sim::Duration::zero(), true);
-      const sim::Duration length = wr.duration("duration", w.duration(), sim::Duration::zero());
-      if (w.duration().empty()) wr.error("duration", "is missing");
-      if (start < previous_end)
-        wr.error("start", "must not be before the end of the previous quiet period");
-      previous_end = start + length;
-      mes.quiet_periods.push_back({start, start + length});
-    }
-    out.edge = p.edge();
+    read_plant_model(p, r, out);
     if (out.edge) nodes_.insert("edge-" + code);
-    mes.sender.duplicate_probability =
-        r.probability("duplicate_probability", p.duplicate_probability(), 0.9);
-    mes.sender.reorder_probability = r.probability("reorder_probability", p.reorder_probability());
-    mes.malformed_probability =
-        r.probability("malformed_probability", p.malformed_probability(), 0.5);
-    mes.restamped_resend_probability =
-        r.probability("restamped_resend_probability", p.restamped_resend_probability(), 0.5);
-    mes.work_order_units_max = r.count("work_order_units_max", p.work_order_units_max(),
-                                       mes.work_order_units_max, 100'000);
-    if (mes.work_order_units_max < mes.work_order_units_min) {
-      r.error("work_order_units_max",
-              "must be at least " + std::to_string(mes.work_order_units_min) +
-                  " (the smallest work order)");
-      mes.work_order_units_max = mes.work_order_units_min;
-    }
-    mes.consumption_per_unit = p.consumption_per_unit();
-    if (p.scrap_probability() != 0)
-      mes.scrap_probability = r.probability("scrap_probability", p.scrap_probability());
-    mes.sender.flush_interval =
-        r.duration("flush_interval", p.flush_interval(), mes.sender.flush_interval);
-    mes.sender.resend_after = r.duration("resend_after", p.resend_after(), mes.sender.resend_after);
   }
 
-  void network(const sp::Network& n, const Locator& at) {
-    const Reader r(n, at);
-    if (n.has_default_link())
-      out_.spec.network.default_link =
-          read_link(n.default_link(), Reader(n.default_link(), at.nested(n, "default_link")),
-                    sim::kTimeZero + production_);
-    if (out_.spec.network.default_link.random_outages.mean_up > sim::Duration::zero()) {
-      out_.fault_windows.push_back(
-          {"random link outages", sim::kTimeZero, sim::kTimeZero + production_});
+  void network(const model::Network& n, const Reader& r) {
+    const sim::Time end = sim::kTimeZero + production_;
+    sim::NetworkConfig& c = out_.spec.network;
+    read_network_model(n, r, end,
+                       [this](const Reader& lr, std::string_view field, const std::string& name) {
+                         return node_name(lr, field, name);
+                       },
+                       c);
+    if (c.default_link.random_outages.mean_up > sim::Duration::zero())
+      out_.fault_windows.push_back({"random link outages", sim::kTimeZero, end});
+    for (const sim::LinkOverride& l : c.links) {
+      if (l.config.random_outages.mean_up > sim::Duration::zero())
+        out_.fault_windows.push_back({"random outages " + l.from + " - " + l.to, sim::kTimeZero, end});
     }
-    for (int i = 0; i < n.links_size(); ++i) {
-      const sp::LinkOverride& l = n.links(i);
-      const Reader lr(l, at.nested(n, "links", i));
-      node_name(lr, "a", l.a());
-      node_name(lr, "b", l.b());
-      if (!l.link().outage_mean_up().empty()) {
-        out_.fault_windows.push_back({"random outages " + l.a() + " - " + l.b(), sim::kTimeZero,
-                                      sim::kTimeZero + production_});
-      }
-      out_.spec.network.links.push_back(
-          {l.a(), l.b(), true,
-           read_link(l.link(), Reader(l.link(), lr.at().nested(l, "link")),
-                     sim::kTimeZero + production_)});
-    }
-    if (!n.partition_mean_interval().empty()) {
-      out_.spec.network.random_partitions.mean_interval =
-          r.duration("partition_mean_interval", n.partition_mean_interval(), sim::Duration::zero());
-      out_.spec.network.random_partitions.mean_duration =
-          r.duration("partition_mean_duration", n.partition_mean_duration(),
-                     out_.spec.network.random_partitions.mean_duration);
-      out_.spec.network.random_partitions.until = sim::kTimeZero + production_;
-      out_.fault_windows.push_back(
-          {"random network partitions", sim::kTimeZero, sim::kTimeZero + production_});
-    }
+    if (c.random_partitions.mean_interval > sim::Duration::zero())
+      out_.fault_windows.push_back({"random network partitions", sim::kTimeZero, end});
   }
 
   void withheld_master_data(const sp::MasterData& m, const Locator& at) {
@@ -401,27 +222,7 @@ class Builder {
     out_.fault_windows.push_back({"master data withheld", sim::kTimeZero, sim::kTimeZero + *until});
   }
 
-  void erp(const sp::Erp& e, const Locator& at) {
-    const Reader r(e, at);
-    fakes::ErpConfig& c = out_.spec.erp;
-    c.flavor = e.flavor() == sp::Erp::LEGACY ? fakes::ErpFlavor::kLegacy : fakes::ErpFlavor::kCloud;
-    c.latency_median = r.duration("latency_median", e.latency_median(), c.latency_median);
-    if (e.latency_sigma() != 0)
-      c.latency_sigma = r.positive("latency_sigma", e.latency_sigma(), c.latency_sigma, 5);
-    c.latency_max = r.duration("latency_max", e.latency_max(), c.latency_max);
-    c.throttle_requests_per_second = e.throttle_requests_per_second();
-    c.throttle_burst = r.count("throttle_burst", e.throttle_burst(), c.throttle_burst, 100'000);
-    c.internal_error_probability =
-        r.probability("internal_error_probability", e.internal_error_probability(), 0.9);
-    c.lost_reply_probability =
-        r.probability("lost_reply_probability", e.lost_reply_probability(), 0.9);
-    c.internal_error_after_commit_probability =
-        r.probability("internal_error_after_commit_probability",
-                      e.internal_error_after_commit_probability(), 0.9);
-    c.allow_negative_stock = e.allow_negative_stock();
-  }
-
-  bool node_name(const Reader& r, std::string_view field, const std::string& name) {
+  bool node_name(const Reader& r, std::string_view field, const std::string& name) const {
     if (nodes_.count(name) != 0) return true;
     std::string known;
     for (const std::string& n : nodes_) known += (known.empty() ? "" : ", ") + n;

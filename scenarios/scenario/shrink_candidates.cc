@@ -18,7 +18,7 @@ bool has_random_crashes(const sp::Scenario& s) {
 
 bool has_random_outages(const sp::Scenario& s) {
   if (!s.network().default_link().outage_mean_up().empty()) return true;
-  for (const sp::LinkOverride& o : s.network().links()) {
+  for (const model::LinkOverride& o : s.network().links()) {
     if (!o.link().outage_mean_up().empty()) return true;
   }
   return false;
@@ -115,7 +115,7 @@ std::vector<ShrinkCandidate> shrink_candidates(const sp::Scenario& s,
                      auto* n = c.mutable_network();
                      n->mutable_default_link()->clear_outage_mean_up();
                      n->mutable_default_link()->clear_outage_mean_down();
-                     for (sp::LinkOverride& o : *n->mutable_links()) {
+                     for (model::LinkOverride& o : *n->mutable_links()) {
                        o.mutable_link()->clear_outage_mean_up();
                        o.mutable_link()->clear_outage_mean_down();
                      }
@@ -287,17 +287,17 @@ std::vector<ShrinkCandidate> shrink_candidates(const sp::Scenario& s,
   }
   // One knob at a time, once the grouped steps above are done with: a family that does not
   // matter goes even when its neighbours do.
-  const std::function<sp::Link*(sp::Scenario&)> default_link = [](sp::Scenario& c) {
+  const std::function<model::Link*(sp::Scenario&)> default_link = [](sp::Scenario& c) {
     return c.mutable_network()->mutable_default_link();
   };
-  out.push_back(zero_knob<sp::Link>("no link loss", default_link, &sp::Link::loss_probability,
-                                    &sp::Link::set_loss_probability));
-  out.push_back(zero_knob<sp::Link>("no link duplication", default_link,
-                                    &sp::Link::duplicate_probability,
-                                    &sp::Link::set_duplicate_probability));
-  out.push_back(zero_knob<sp::Link>("no link corruption", default_link,
-                                    &sp::Link::corrupt_probability,
-                                    &sp::Link::set_corrupt_probability));
+  out.push_back(zero_knob<model::Link>("no link loss", default_link, &model::Link::loss_probability,
+                                    &model::Link::set_loss_probability));
+  out.push_back(zero_knob<model::Link>("no link duplication", default_link,
+                                    &model::Link::duplicate_probability,
+                                    &model::Link::set_duplicate_probability));
+  out.push_back(zero_knob<model::Link>("no link corruption", default_link,
+                                    &model::Link::corrupt_probability,
+                                    &model::Link::set_corrupt_probability));
   out.push_back({"no random link outages", [](sp::Scenario& c) {
                    auto* l = c.mutable_network()->mutable_default_link();
                    if (l->outage_mean_up().empty()) return false;
@@ -305,29 +305,29 @@ std::vector<ShrinkCandidate> shrink_candidates(const sp::Scenario& s,
                    l->clear_outage_mean_down();
                    return true;
                  }});
-  const std::function<sp::Erp*(sp::Scenario&)> erp = [](sp::Scenario& c) {
+  const std::function<model::Erp*(sp::Scenario&)> erp = [](sp::Scenario& c) {
     return c.mutable_erp();
   };
-  out.push_back(zero_knob<sp::Erp>("no ERP 500s after commit", erp,
-                                   &sp::Erp::internal_error_after_commit_probability,
-                                   &sp::Erp::set_internal_error_after_commit_probability));
+  out.push_back(zero_knob<model::Erp>("no ERP 500s after commit", erp,
+                                   &model::Erp::internal_error_after_commit_probability,
+                                   &model::Erp::set_internal_error_after_commit_probability));
   for (int i = 0; i < s.plants_size(); ++i) {
     const std::string at = "plants[" + std::to_string(i) + "]: ";
-    const std::function<sp::Plant*(sp::Scenario&)> plant = [i](sp::Scenario& c) {
+    const std::function<model::Plant*(sp::Scenario&)> plant = [i](sp::Scenario& c) {
       return i < c.plants_size() ? c.mutable_plants(i) : nullptr;
     };
-    out.push_back(zero_knob<sp::Plant>(at + "no duplicates", plant,
-                                       &sp::Plant::duplicate_probability,
-                                       &sp::Plant::set_duplicate_probability));
-    out.push_back(zero_knob<sp::Plant>(at + "no reordering", plant,
-                                       &sp::Plant::reorder_probability,
-                                       &sp::Plant::set_reorder_probability));
-    out.push_back(zero_knob<sp::Plant>(at + "no malformed events", plant,
-                                       &sp::Plant::malformed_probability,
-                                       &sp::Plant::set_malformed_probability));
-    out.push_back(zero_knob<sp::Plant>(at + "no restamped resends", plant,
-                                       &sp::Plant::restamped_resend_probability,
-                                       &sp::Plant::set_restamped_resend_probability));
+    out.push_back(zero_knob<model::Plant>(at + "no duplicates", plant,
+                                       &model::Plant::duplicate_probability,
+                                       &model::Plant::set_duplicate_probability));
+    out.push_back(zero_knob<model::Plant>(at + "no reordering", plant,
+                                       &model::Plant::reorder_probability,
+                                       &model::Plant::set_reorder_probability));
+    out.push_back(zero_knob<model::Plant>(at + "no malformed events", plant,
+                                       &model::Plant::malformed_probability,
+                                       &model::Plant::set_malformed_probability));
+    out.push_back(zero_knob<model::Plant>(at + "no restamped resends", plant,
+                                       &model::Plant::restamped_resend_probability,
+                                       &model::Plant::set_restamped_resend_probability));
   }
   for (int i = 0; i < s.faults_size(); ++i) {
     if (!s.faults(i).has_disk_errors()) continue;
@@ -353,18 +353,18 @@ int fault_count(const sp::Scenario& s) {
     n += s.random_faults().middleware_mean_up().empty() ? 0 : 1;
     n += s.random_faults().node_crashes_size();
   }
-  const auto link = [&n](const sp::Link& l) {
+  const auto link = [&n](const model::Link& l) {
     n += (l.loss_probability() > 0) + (l.duplicate_probability() > 0) +
          (l.corrupt_probability() > 0) + !l.outage_mean_up().empty();
   };
   link(s.network().default_link());
-  for (const sp::LinkOverride& o : s.network().links()) link(o.link());
+  for (const model::LinkOverride& o : s.network().links()) link(o.link());
   n += !s.network().partition_mean_interval().empty();
   n += s.has_crash_points();
   n += (s.erp().internal_error_probability() > 0) + (s.erp().lost_reply_probability() > 0) +
        (s.erp().throttle_requests_per_second() > 0) +
        (s.erp().internal_error_after_commit_probability() > 0);
-  for (const sp::Plant& p : s.plants()) {
+  for (const model::Plant& p : s.plants()) {
     n += (p.duplicate_probability() > 0) + (p.reorder_probability() > 0) +
          (p.malformed_probability() > 0) + (p.restamped_resend_probability() > 0);
   }

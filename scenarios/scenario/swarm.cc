@@ -105,7 +105,7 @@ mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& op
   const int plant_count = static_cast<int>(rng.uniform_range(1, 3));
   std::int64_t tenths_per_second = 0;  // the mean rate of the whole world, outside bursts
   for (int i = 0; i < plant_count; ++i) {
-    sp::Plant* p = s.add_plants();
+    model::Plant* p = s.add_plants();
     const std::int64_t lines = rng.uniform_range(1, 3);
     const std::int64_t tenths = rng.uniform_range(2, 15);
     p->set_lines(static_cast<std::uint32_t>(lines));
@@ -117,8 +117,8 @@ mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& op
   auto draw_at = [production](sim::Rng& r) { return r.uniform_range(0, production - 60); };
 
   if (w.family("bursts", kOn, rng)) {
-    for (sp::Plant& p : *s.mutable_plants()) {
-      sp::Shift* shift = p.mutable_shift();
+    for (model::Plant& p : *s.mutable_plants()) {
+      model::Shift* shift = p.mutable_shift();
       shift->set_burst(secs(rng.uniform_range(60, 5 * 60)));
       shift->set_burst_multiplier(static_cast<double>(rng.uniform_range(15, 40)) / 10.0);
     }
@@ -130,7 +130,7 @@ mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& op
   // on a legacy ERP after a restart each of them is reconciled first (a query, then the
   // posting), so under link loss a key of a thousand events takes hours: the bound says so.
   if (w.family("long_keys", kOn, rng)) {
-    for (sp::Plant& p : *s.mutable_plants()) {
+    for (model::Plant& p : *s.mutable_plants()) {
       p.set_consumption_per_unit(true);
       p.set_work_order_units_max(static_cast<std::uint32_t>(rng.uniform_range(100, 1000)));
     }
@@ -139,27 +139,27 @@ mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& op
 
   // The MES interface: each emission fault a family of its own, the value per plant.
   if (w.family("mes_duplicates", kOn, rng)) {
-    for (sp::Plant& p : *s.mutable_plants()) p.set_duplicate_probability(per_mille(rng, 10, 300));
+    for (model::Plant& p : *s.mutable_plants()) p.set_duplicate_probability(per_mille(rng, 10, 300));
   }
   if (w.family("mes_reordering", kOn, rng)) {
-    for (sp::Plant& p : *s.mutable_plants()) p.set_reorder_probability(per_mille(rng, 50, 500));
+    for (model::Plant& p : *s.mutable_plants()) p.set_reorder_probability(per_mille(rng, 50, 500));
   }
   if (w.family("mes_malformed", kOn, rng)) {
-    for (sp::Plant& p : *s.mutable_plants()) p.set_malformed_probability(per_mille(rng, 1, 50));
+    for (model::Plant& p : *s.mutable_plants()) p.set_malformed_probability(per_mille(rng, 1, 50));
   }
   if (w.family("mes_restamped_resends", kOn, rng)) {
-    for (sp::Plant& p : *s.mutable_plants()) {
+    for (model::Plant& p : *s.mutable_plants()) {
       p.set_restamped_resend_probability(per_mille(rng, 1, 30));
     }
   }
   if (w.family("clock_skew", kOn, rng)) {
-    for (sp::Plant& p : *s.mutable_plants()) {
+    for (model::Plant& p : *s.mutable_plants()) {
       const std::int64_t skew = rng.uniform_range(-300, 300);
       if (skew != 0) p.set_clock_skew(format_duration_text(sim::seconds(skew)));
     }
   }
   if (w.family("vendor_format", kOn, rng)) {
-    for (sp::Plant& p : *s.mutable_plants()) {
+    for (model::Plant& p : *s.mutable_plants()) {
       if (rng.bernoulli(0.5)) p.set_format(mw::proto::VENDOR_KV);
     }
   }
@@ -206,7 +206,7 @@ mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& op
 
   // The ERP: its flavour decides the design (a legacy ERP has no idempotency keys).
   const bool legacy = w.family("legacy_erp", kOn, rng);
-  if (legacy) s.mutable_erp()->set_flavor(sp::Erp::LEGACY);
+  if (legacy) s.mutable_erp()->set_flavor(model::Erp::LEGACY);
   s.mutable_design()->mutable_poster()->set_erp_honours_idempotency_keys(!legacy);
   // The longest the ERP processes a request is a property of the ERP (a work process is
   // killed after it); the design asks about an unknown outcome only after that plus the
@@ -268,7 +268,7 @@ mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& op
   if (w.family("wms", kOn, rng)) {
     s.mutable_wms();
     if (w.family("wms_slow", kOn, rng)) {
-      sp::LinkOverride* l = s.mutable_network()->add_links();
+      model::LinkOverride* l = s.mutable_network()->add_links();
       l->set_a("middleware");
       l->set_b("wms");
       l->mutable_link()->set_latency_base(millis(rng.uniform_range(50, 1500)));
@@ -357,7 +357,7 @@ mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& op
     s.mutable_network()->set_partition_mean_interval(secs(rng.uniform_range(120, 600)));
     s.mutable_network()->set_partition_mean_duration(secs(rng.uniform_range(5, 60)));
   }
-  sp::Link link;
+  model::Link link;
   if (w.family("link_loss", kOn, rng)) link.set_loss_probability(per_mille(rng, 1, 50));
   if (w.family("link_duplication", kOn, rng)) link.set_duplicate_probability(per_mille(rng, 1, 50));
   if (w.family("link_jitter", kOn, rng)) {
@@ -375,7 +375,7 @@ mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& op
     // posts twice whatever the middleware does, which is a world no design survives. Real
     // links to it are TCP, which never delivers a duplicate; the rest of the network keeps
     // duplicating.
-    sp::LinkOverride* to_erp = s.mutable_network()->add_links();
+    model::LinkOverride* to_erp = s.mutable_network()->add_links();
     to_erp->set_a("middleware");
     to_erp->set_b("erp");
     *to_erp->mutable_link() = link;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "middleware/probes.h"
+#include "scenarios/model/effective_scenario.h"
 #include "scenarios/report/report_json.h"
 #include "scenarios/scenario/decimal_text.h"
 #include "scenarios/scenario/scenario_run.h"
@@ -133,6 +134,8 @@ scenario::SweepReport run_sweep(
   report.set_last_seed(range.last);
   report.set_shard_index(shard.index);
   report.set_shard_count(shard.count);
+  report.set_effective_configuration(
+      effective_configuration_text(file.scenario, build_world(file, range.first).spec));
   report.set_wall_seconds(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   for (scenario::SeedResult& r : results) *report.add_runs() = std::move(r);
@@ -149,11 +152,19 @@ scenario::SweepReport merge_sweeps(const std::vector<scenario::SweepReport>& par
   out.set_last_seed(parts.front().last_seed());
   out.set_shard_index(0);
   out.set_shard_count(1);
+  out.set_effective_configuration(parts.front().effective_configuration());
   std::map<std::uint64_t, scenario::SeedResult> by_seed;
   for (const scenario::SweepReport& p : parts) {
     if (p.scenario() != out.scenario()) {
       errors.push_back("a shard of scenario '" + p.scenario() + "' cannot merge with '" +
                        out.scenario() + "'");
+      continue;
+    }
+    if (p.effective_configuration() != out.effective_configuration()) {
+      errors.push_back("a shard of scenario '" + p.scenario() + "' (seeds " +
+                       std::to_string(p.first_seed()) + ".." + std::to_string(p.last_seed()) +
+                       ") ran another configuration than the first shard: the scenario file or "
+                       "the build differs");
       continue;
     }
     out.set_first_seed(std::min(out.first_seed(), p.first_seed()));

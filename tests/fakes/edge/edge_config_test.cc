@@ -41,16 +41,6 @@ TEST(EdgeConfig, ValidateNamesEveryBadKnob) {
   }
 }
 
-TEST(EdgeConfig, DescribeWritesEveryKnobAsOneEdgeKeyValueLine) {
-  const std::string text = describe_edge_config(EdgeConfig{});
-  EXPECT_NE(text.find("edge.target=middleware\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("edge.max_batch_events=100\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("edge.max_batches_in_flight=4\n"), std::string::npos) << text;
-  int lines = 0;
-  for (char ch : text) lines += ch == '\n' ? 1 : 0;
-  EXPECT_EQ(lines, 9);
-}
-
 TEST(EdgeEventKey, ReadsTheIdOfACanonicalEnvelope) {
   const proto::SourceEvent e = testing::canonical_event("ev-42", 7);
   EXPECT_EQ(peek_event_id(e.format(), e.payload()), "ev-42");

@@ -93,24 +93,6 @@ TEST(MesConfig, VendorFormatNeedsUnitsTheLineControllerCanCarry) {
   EXPECT_TRUE(mentions(validate_mes_config(c), "has no line-controller unit code"));
 }
 
-TEST(MesConfig, DescribeRendersEveryKnobOnePerLine) {
-  MesConfig c = sample_config();
-  c.quiet_periods = {{sim::kTimeZero + sim::hours(1), sim::kTimeZero + sim::hours(2)}};
-  c.clock_skew = -sim::seconds(90);
-  const std::string d = describe_mes_config(c);
-  for (const char* line :
-       {"mes.plant=P100\n", "mes.lines=2\n",
-        "mes.product=FG-100 uom=EA sloc=FG01 routing=0010@WC-ASSY,0020@WC-TEST "
-        "bom=RM-100:2000KG@0010,RM-200:1000EA@first,PK-300:1000EA@0020\n",
-        "mes.work_order_units=10..100\n", "mes.opening_lot=P100/RM-100/L1@SL01 200000000000 KG\n",
-        "mes.events_per_second_per_line=2\n", "mes.quiet_period=01:00:00", "mes.format=canonical\n",
-        "mes.clock_skew=-", "mes.epoch_unix_ns=1767571200000000000\n",
-        "mes.malformed_probability=0\n", "mes.sender.target=middleware\n",
-        "mes.sender.reorder_probability=0\n"}) {
-    EXPECT_NE(d.find(line), std::string::npos) << "missing " << line << " in\n" << d;
-  }
-}
-
 TEST(MesUnits, ConvertsExactlyWithinAKindOnly) {
   EXPECT_EQ(convert_milli(1100000, "G", "KG"), 1100);
   EXPECT_EQ(convert_milli(1100, "KG", "G"), 1100000);

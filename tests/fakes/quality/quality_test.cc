@@ -269,19 +269,5 @@ TEST(QualityConfigTest, ValidationNamesEveryProblem) {
             std::string::npos);
 }
 
-TEST(QualityConfigTest, DescribeListsEveryKnob) {
-  QualityConfig c = random_config();
-  c.schedule = {action(sim::seconds(1), "L1", LOT_STATUS_QUALITY_HOLD, "pH")};
-  const std::string text = describe_quality_config(c);
-  for (const char* knob :
-       {"quality.action=00:00:01.000000000 P100/RM-100/L1 LOT_STATUS_QUALITY_HOLD (pH)",
-        "quality.random.mean_time_between_holds=00:02:00.000000000",
-        "quality.random.lot=P100/RM-100/L4", "quality.random.until=04:00:00.000000000",
-        "quality.random.block_probability=0.20000000000000001",
-        "quality.epoch_unix_ns=1767571200000000000", "quality.sender.target=middleware"}) {
-    EXPECT_NE(text.find(knob), std::string::npos) << knob << "\n" << text;
-  }
-}
-
 }  // namespace
 }  // namespace mw::fakes

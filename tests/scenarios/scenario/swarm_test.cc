@@ -90,7 +90,7 @@ TEST(Swarm, ALegacyErpComesWithADesignThatDoesNotTrustIdempotencyKeys) {
   for (std::uint64_t seed = 1; seed <= 50; ++seed) {
     const mw::scenario::Scenario s = swarm_scenario(seed);
     EXPECT_EQ(s.design().poster().erp_honours_idempotency_keys(),
-              s.erp().flavor() != mw::scenario::Erp::LEGACY)
+              s.erp().flavor() != mw::model::Erp::LEGACY)
         << "seed " << seed;
   }
 }
