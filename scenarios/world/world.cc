@@ -13,6 +13,7 @@
 #include "fakes/mes/mes_process.h"
 #include "fakes/quality/quality_process.h"
 #include "fakes/wms/wms_process.h"
+#include "middleware/config_defaults.h"
 #include "properties/oracles/erp_terms.h"
 #include "properties/oracles/oracles.h"
 #include "scenarios/world/disk_faults.h"
@@ -241,6 +242,33 @@ bool World::drained(std::string& backlog) {
   return backlog.empty();
 }
 
+std::string World::progress_signature(const std::string& backlog) const {
+  return backlog + "|erp requests " + std::to_string(erp_.stats().requests) + "|postings " +
+         std::to_string(erp_.postings().size()) + "|notifications applied " +
+         std::to_string(wms_ ? wms_->applied().size() : 0) + "|middleware life " +
+         std::to_string(sim_->node(middleware_id_).incarnation());
+}
+
+std::string World::stalled_note(const StallWatch& stall) {
+  return " (stalled: nothing moved for " + sim::format_duration(stall.window()) +
+         ", so the world stopped there)";
+}
+
+sim::Duration World::longest_timer() const {
+  const proto::Config d = core::with_defaults(spec_.design);
+  const std::uint32_t ms = std::max(
+      {d.sequencer().gap_timeout_ms(), d.poster().request_timeout_ms(),
+       d.poster().backoff_max_ms(), d.poster().breaker_open_ms(), d.poster().in_doubt_wait_ms(),
+       d.publisher().retry_ms(), d.publisher().ack_record_delay_ms()});
+  sim::Duration longest = sim::milliseconds(ms);
+  for (const PlantSpec& p : spec_.plants) {
+    longest = std::max({longest, p.mes.sender.resend_after, p.mes.stock_wait,
+                        p.edge_config.resend_after, p.edge_config.reopen_interval});
+  }
+  if (spec_.wms) longest = std::max(longest, spec_.wms->replenishment_timeout);
+  return longest;
+}
+
 WorldResult World::run() {
   WorldResult result;
   sim::Scheduler& s = sim_->scheduler();
@@ -248,6 +276,7 @@ WorldResult World::run() {
   s.run_until(settle);
   const sim::Time deadline = settle + spec_.drain_bound;
   std::string backlog;
+  StallWatch stall(longest_timer());
   for (;;) {
     if (drained(backlog)) {
       result.drained = true;
@@ -255,6 +284,10 @@ WorldResult World::run() {
       break;
     }
     if (s.now() >= deadline) break;
+    if (stall.stalled(progress_signature(backlog), s.now())) {
+      backlog += stalled_note(stall);
+      break;
+    }
     s.run_until(std::min(deadline, s.now() + kDrainPoll));
   }
   sim_->tracer().record(s.now(), "world", "world.end",
@@ -315,6 +348,7 @@ props::Verdict World::operator_phase() {
   std::optional<sim::Time> last_replay;
   std::string backlog;
   bool done = false;
+  StallWatch stall(longest_timer());
   for (;;) {
     if (core::Core* c = core()) {
       undo_world_causes();
@@ -336,6 +370,10 @@ props::Verdict World::operator_phase() {
       backlog = "the middleware is down";
     }
     if (s.now() >= deadline) break;
+    if (stall.stalled(progress_signature(backlog), s.now())) {
+      backlog += stalled_note(stall);
+      break;
+    }
     s.run_until(std::min(deadline, s.now() + kOperatorPoll));
   }
   sim_->tracer().record(s.now(), "world", "world.operator_phase_end",

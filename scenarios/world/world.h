@@ -29,6 +29,7 @@
 #include "properties/oracles/oracle_input.h"
 #include "scenarios/world/metrics_scraper.h"
 #include "scenarios/world/middleware_node.h"
+#include "scenarios/world/stall_watch.h"
 #include "scenarios/world/world_result.h"
 #include "scenarios/world/world_spec.h"
 #include "sim/simulation.h"
@@ -71,6 +72,11 @@ class World {
   sim::RandomCrashes random_crashes_of(const std::string& node) const;
   // drained tells whether nothing is in flight anywhere; if not, `backlog` says what is.
   bool drained(std::string& backlog);
+  // progress_signature is what changes while a draining world moves (stall_watch.h).
+  std::string progress_signature(const std::string& backlog) const;
+  static std::string stalled_note(const StallWatch& stall);
+  // longest_timer is the longest wait of the world after which something may still move.
+  sim::Duration longest_timer() const;
   props::OracleInput collect();
   // scrape takes one metrics sample and schedules the next.
   void scrape();

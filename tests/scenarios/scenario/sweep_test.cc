@@ -78,6 +78,22 @@ TEST(Sweep, MergingShardsGivesTheWholeSweepAndCatchesDisagreeingRuns) {
   EXPECT_NE(errors[0].find("ran twice with different digests"), std::string::npos);
 }
 
+TEST(Sweep, MergeRefusesAShardThatRanAnotherConfiguration) {
+  const ScenarioFile file = small_scenario();
+  ScenarioFile edited = file;
+  edited.scenario.mutable_erp()->set_lost_reply_probability(0.1);  // same name, other file
+  const auto ignore = [](const scenario::SeedResult&, std::size_t) {};
+  const scenario::SweepReport a = run_sweep(file, {1, 2}, {0, 2}, 1, ignore);
+  const scenario::SweepReport b = run_sweep(edited, {1, 2}, {1, 2}, 1, ignore);
+  EXPECT_NE(a.effective_configuration().find("lost_reply_probability: 0\n"), std::string::npos);
+  std::vector<std::string> errors;
+  const scenario::SweepReport merged = merge_sweeps({a, b}, errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("ran another configuration than the first shard"), std::string::npos)
+      << errors[0];
+  EXPECT_EQ(merged.runs_size(), 1) << "the other configuration's runs are not merged in";
+}
+
 TEST(Sweep, SummaryGroupsFailuresAndListsReplayCommands) {
   scenario::SweepReport r;
   r.set_scenario("t");
