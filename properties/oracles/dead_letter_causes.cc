@@ -15,13 +15,6 @@ bool erp_rejected(const OracleInput& in, const std::string& event_id, proto::Rej
   return false;
 }
 
-bool some_quantity_unmappable(const core::MasterData& master, const fakes::EmittedEvent& e) {
-  for (const fakes::PhysicalEffect& x : e.effects) {
-    if (!to_erp_terms(master, x.plant, x.material, x.milli, x.uom)) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 const DeadLetterCauses::BySequence& DeadLetterCauses::key_events(const std::string& key) {

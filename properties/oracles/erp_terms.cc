@@ -39,4 +39,11 @@ std::optional<ErpTerms> to_erp_terms(const core::MasterData& master, const std::
   return ErpTerms{p->second.erp_plant, m->second.erp_material, *base};
 }
 
+bool some_quantity_unmappable(const core::MasterData& master, const fakes::EmittedEvent& e) {
+  for (const fakes::PhysicalEffect& x : e.effects) {
+    if (!to_erp_terms(master, x.plant, x.material, x.milli, x.uom)) return true;
+  }
+  return false;
+}
+
 }  // namespace mw::props

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "fakes/common/source_log.h"
 #include "middleware/enrich/master_data.h"
 
 namespace mw::props {
@@ -24,5 +25,9 @@ struct ErpTerms {
 std::optional<ErpTerms> to_erp_terms(const core::MasterData& master, const std::string& plant,
                                      const std::string& material, std::int64_t milli,
                                      const std::string& uom);
+
+// some_quantity_unmappable tells whether one of the physical effects of `e` has no ERP terms
+// under `master`: the event cannot be posted as it is.
+bool some_quantity_unmappable(const core::MasterData& master, const fakes::EmittedEvent& e);
 
 }  // namespace mw::props

@@ -146,6 +146,10 @@ class Builder {
     o.wms = s.has_wms();
     o.quality = s.has_quality();
     out_.spec = reference_world(o);
+    if (s.master_data().packaging_kept_in_kg()) {
+      out_.spec.master.materials.at("PK-300").base_uom = "KG";
+      out_.spec.master.conversions[{"EA", "KG"}] = core::UomConversion{1, 80};  // 12.5 g a piece
+    }
     if (s.master_data().conversions_recorded_in_reverse()) {
       std::map<std::pair<std::string, std::string>, core::UomConversion> reversed;
       for (const auto& [units, factor] : out_.spec.master.conversions)

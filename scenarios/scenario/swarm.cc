@@ -86,7 +86,8 @@ const std::vector<std::string> kSwarmFamilies = {"bursts",
                                                  "link_flaps",
                                                  "units_recorded_in_reverse",
                                                  "master_data_late",
-                                                 "disk_faults"};
+                                                 "disk_faults",
+                                                 "inexact_conversions"};
 
 mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& options) {
   sp::Scenario s;
@@ -202,6 +203,13 @@ mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& op
     sp::MasterData* m = s.mutable_master_data();
     m->add_withheld_materials(rng.bernoulli(0.5) ? "RM-200" : "PK-300");
     if (rng.bernoulli(0.5)) m->set_withheld_until(secs(draw_at(rng)));
+  }
+
+  // Quantities that do not convert: the ERP keeps the packaging in KG while the plants count
+  // pieces, so an odd number of pieces dead-letters (unit_conversion) and the operator
+  // discards it after the run.
+  if (w.family("inexact_conversions", kOn, rng)) {
+    s.mutable_master_data()->set_packaging_kept_in_kg(true);
   }
 
   // The ERP: its flavour decides the design (a legacy ERP has no idempotency keys).

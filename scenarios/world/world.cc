@@ -342,6 +342,25 @@ void World::undo_world_causes() {
   }
 }
 
+void World::discard_unpostable(core::Core& c) {
+  auto parked = c.dead_letters(/*parked_only=*/true);
+  if (!parked.is_ok()) return;
+  for (const core::DeadLetterRow& d : parked.value()) {
+    const fakes::EmittedEvent* e = sources_.find(d.event_id);
+    // Whatever class it was parked with (a material released late first dead-letters as
+    // unknown_material), an event the full master data cannot convert never posts.
+    if (e == nullptr || !props::some_quantity_unmappable(spec_.master, *e)) {
+      continue;
+    }
+    const core::Status st =
+        c.discard(d.event_id, "its quantity does not convert exactly; booked by hand", "operator");
+    sim_->tracer().record(sim_->scheduler().now(), "world", "operator.discard",
+                          {{"event", d.event_id},
+                           {"ok", st.is_ok() ? 1 : 0},
+                           {"error", st.is_ok() ? "" : st.error().message}});
+  }
+}
+
 props::Verdict World::operator_phase() {
   sim::Scheduler& s = sim_->scheduler();
   const sim::Time deadline = s.now() + spec_.drain_bound;
@@ -352,6 +371,7 @@ props::Verdict World::operator_phase() {
   for (;;) {
     if (core::Core* c = core()) {
       undo_world_causes();
+      discard_unpostable(*c);
       auto parked = c->dead_letters(/*parked_only=*/true);
       const bool any_parked = !parked.is_ok() || !parked.value().empty();
       if (any_parked && (!last_replay || s.now() - *last_replay >= kOperatorReplayInterval)) {

@@ -66,6 +66,10 @@ class World {
   // undo_world_causes reopens every closed posting period and releases every lot the ERP
   // holds as not released (what an ERP user does by hand before replaying).
   void undo_world_causes();
+  // discard_unpostable discards, as an operator does, the parked dead letters no fix of the
+  // world can post: a quantity the full master data cannot convert exactly to the ERP's unit.
+  // The operator books those by hand; the oracles accept them as discarded only then.
+  void discard_unpostable(core::Core& c);
   // release_master_data gives the middleware the master data the world withheld, once.
   void release_master_data();
   sim::Time settle_point() const;

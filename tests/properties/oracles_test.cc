@@ -231,6 +231,30 @@ TEST(Oracles, OperatorPhaseFiresForAnEventStillParkedOrNeverPostedAfterTheReplay
   EXPECT_NE(check_operator_phase(r.in).describe().find("not drained"), std::string::npos);
 }
 
+TEST(Oracles, OperatorPhaseAcceptsADiscardOnlyForAQuantityNoMasterDataConvertsExactly) {
+  HandBuiltRun r;
+  r.consume("e1", 1, 1'500, "G");  // 1.5 G is 1.5 milli-KG: no exact conversion
+  r.core_state("e1", 1, "discarded");
+  r.in.dead_letters.push_back(core::DeadLetterRow{1, "e1", kKey, 1, "", "unit_conversion",
+                                                  "not exact", 0, "discarded"});
+  r.consume("e2", 2);
+  r.core_state("e2", 2, "posted");
+  r.post("e2");
+  r.applied("e2", 1);  // the publisher numbers a key's notifications: the first is 1
+  EXPECT_TRUE(check_operator_phase(r.in).held()) << check_operator_phase(r.in).describe();
+  EXPECT_TRUE(r.verdict("no_loss").held()) << r.verdict("no_loss").describe();
+
+  HandBuiltRun exact;  // 2 G converts: discarding it gave up on a postable event
+  exact.consume("e1", 1, 2'000, "G");
+  exact.core_state("e1", 1, "discarded");
+  exact.in.dead_letters.push_back(core::DeadLetterRow{1, "e1", kKey, 1, "", "unit_conversion",
+                                                      "not exact", 0, "discarded"});
+  const Verdict v = check_operator_phase(exact.in);
+  ASSERT_FALSE(v.held());
+  EXPECT_NE(v.describe().find("still discarded"), std::string::npos) << v.describe();
+  EXPECT_FALSE(exact.verdict("no_loss").held()) << "and no_loss finds the dead letter unexplained";
+}
+
 TEST(Oracles, OperatorPhaseFiresForAReplayPostedOutOfOrder) {
   HandBuiltRun r;
   r.consume("e1", 1);
