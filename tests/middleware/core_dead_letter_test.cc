@@ -20,6 +20,18 @@ TEST(CoreDeadLetter, UnknownMaterialIsDeadLetteredAtItsTurnAndParksLaterEventsOf
   EXPECT_EQ(m.held_behind_dead_letters, 1u);  // e2 waits for an operator
 }
 
+TEST(CoreDeadLetter, HeldBehindDeadLettersCountsOnlyLaterEventsOfKeysThatHaveOne) {
+  CoreHarness h;
+  // wo:1 parks at its first event, so its two later events are held; wo:2 has no dead letter,
+  // so its unfinished event (in flight at the ERP) is not held.
+  h.send_events({consumption("e1", "wo:1", 1, 1000, "RM-999"), consumption("e2", "wo:1", 2),
+                 consumption("e3", "wo:1", 3), consumption("e4", "wo:2", 1)});
+  ASSERT_EQ(h.core().dead_letters().value().size(), 1u);
+  const MetricsSnapshot m = h.core().metrics();
+  EXPECT_EQ(m.held_behind_dead_letters, 2u);
+  EXPECT_EQ(m.waiting + m.queued, 3u);
+}
+
 TEST(CoreDeadLetter, ReplayAfterFixingMasterDataPostsInKeyOrder) {
   CoreHarness h;
   h.send_events({consumption("e1", "wo:1", 1, 1000, "RM-999"), consumption("e2", "wo:1", 2)});
