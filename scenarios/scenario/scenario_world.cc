@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <map>
-#include <cmath>
 
+#include "fakes/erp/erp_config.h"
 #include "middleware/config_defaults.h"
 #include "middleware/probes.h"
 #include "scenarios/model/disk_model.h"
@@ -295,11 +295,7 @@ class Builder {
       }
       case sp::Fault::kPostingPeriodClosed: {
         const std::string& period = f.posting_period_closed();
-        const bool ok = period.size() == 7 && period[4] == '-' &&
-                        std::all_of(period.begin(), period.begin() + 4, ::isdigit) &&
-                        std::isdigit(period[5]) && std::isdigit(period[6]) &&
-                        std::stoi(period.substr(5)) >= 1 && std::stoi(period.substr(5)) <= 12;
-        if (!ok) {
+        if (!fakes::is_period_name(period)) {
           r.error("posting_period_closed",
                   "\"" + period + "\" is not a period: write YYYY-MM, e.g. 2026-01");
           break;

@@ -91,6 +91,14 @@ TEST(ScenarioFile, AnIsolationOfAnUnknownNodeIsAnErrorAtItsNodeField) {
       << e;
 }
 
+TEST(ScenarioFile, AClosedPeriodThatIsNotAMonthIsAnErrorAtItsField) {
+  const std::string e = only_error(std::string(kValid) +
+                                   "faults { at: \"1m\" posting_period_closed: \"2026-13\" }\n");
+  EXPECT_NE(e.find("faults[0].posting_period_closed: \"2026-13\" is not a period: write YYYY-MM"),
+            std::string::npos)
+      << e;
+}
+
 TEST(ScenarioFile, AnIsolationWithoutADurationSaysItIsMissing) {
   const std::string e =
       only_error(std::string(kValid) + "faults { at: \"1m\" isolation { node: \"erp\" } }\n");
