@@ -77,6 +77,7 @@ const std::vector<std::string> kSwarmFamilies = {"bursts",
                                                  "wms_crashes",
                                                  "middleware_crashes",
                                                  "middleware_random_crashes",
+                                                 "crash_points",
                                                  "wan_partitions",
                                                  "random_partitions",
                                                  "link_loss",
@@ -314,6 +315,19 @@ mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& op
     r->set_middleware_mean_up(secs(rng.uniform_range(90, 600)));
     r->set_middleware_mean_down(secs(rng.uniform_range(1, 30)));
     r->set_power_loss_probability(per_mille(rng, 0, 1000));
+  }
+
+  // Crash points (FoundationDB's BUGGIFY): the middleware dies at the moments its core names,
+  // which random crashes almost never hit. A point is reached from a few times a run (during
+  // recovery) to thousands (each ERP request), so the chance per reach spans two decades.
+  if (w.family("crash_points", kOn, rng)) {
+    sp::CrashPoints* c = s.mutable_crash_points();
+    c->set_enable_probability(per_mille(rng, 300, 1000));
+    static constexpr int kFirePerMille[] = {2, 10, 50, 200};
+    c->set_fire_probability(kFirePerMille[rng.uniform_range(0, 3)] / 1000.0);
+    c->set_power_loss_probability(per_mille(rng, 0, 1000));
+    c->set_max_crashes(static_cast<std::uint32_t>(rng.uniform_range(1, 4)));
+    c->set_downtime(secs(rng.uniform_range(1, 30)));
   }
 
   // The disks of the nodes that keep a store: the middleware's and the edges'. Each gets I/O

@@ -221,6 +221,7 @@ bool World::drained(std::string& backlog) {
   core::Core* c = core();
   if (c == nullptr) {
     backlog = "the middleware is down";
+    lasting_backlog_ = backlog;
     return false;
   }
   const core::MetricsSnapshot m = c->metrics();
@@ -228,7 +229,6 @@ bool World::drained(std::string& backlog) {
                  m.waiting + m.queued - m.held_behind_dead_letters);
   append_backlog(backlog, "middleware ERP requests in flight", m.in_flight);
   append_backlog(backlog, "middleware notifications unacked", m.notifications_pending);
-  append_backlog(backlog, "middleware steps awaiting their commit", m.uncommitted_steps);
   for (std::size_t i = 0; i < spec_.plants.size(); ++i) {
     const std::string& code = spec_.plants[i].mes.plant;
     append_backlog(backlog, mes_node(code) + " outbox", mes_[i]->outbox().size());
@@ -239,11 +239,15 @@ bool World::drained(std::string& backlog) {
     append_backlog(backlog, "wms held notifications", wms_->held_count());
   }
   if (quality_) append_backlog(backlog, "quality outbox", quality_->outbox().size());
+  // Steps wait for their group commit for milliseconds: a world that retries the same work
+  // forever shows them at one poll and not the next, which is no progress (stall_watch.h).
+  lasting_backlog_ = backlog;
+  append_backlog(backlog, "middleware steps awaiting their commit", m.uncommitted_steps);
   return backlog.empty();
 }
 
-std::string World::progress_signature(const std::string& backlog) const {
-  return backlog + "|erp requests " + std::to_string(erp_.stats().requests) + "|postings " +
+std::string World::progress_signature() const {
+  return lasting_backlog_ + "|erp requests " + std::to_string(erp_.stats().requests) + "|postings " +
          std::to_string(erp_.postings().size()) + "|notifications applied " +
          std::to_string(wms_ ? wms_->applied().size() : 0) + "|middleware life " +
          std::to_string(sim_->node(middleware_id_).incarnation());
@@ -284,7 +288,7 @@ WorldResult World::run() {
       break;
     }
     if (s.now() >= deadline) break;
-    if (stall.stalled(progress_signature(backlog), s.now())) {
+    if (stall.stalled(progress_signature(), s.now())) {
       backlog += stalled_note(stall);
       break;
     }
@@ -390,7 +394,7 @@ props::Verdict World::operator_phase() {
       backlog = "the middleware is down";
     }
     if (s.now() >= deadline) break;
-    if (stall.stalled(progress_signature(backlog), s.now())) {
+    if (stall.stalled(progress_signature(), s.now())) {
       backlog += stalled_note(stall);
       break;
     }

@@ -76,8 +76,9 @@ class World {
   sim::RandomCrashes random_crashes_of(const std::string& node) const;
   // drained tells whether nothing is in flight anywhere; if not, `backlog` says what is.
   bool drained(std::string& backlog);
-  // progress_signature is what changes while a draining world moves (stall_watch.h).
-  std::string progress_signature(const std::string& backlog) const;
+  // progress_signature is what changes while a draining world moves (stall_watch.h): the
+  // lasting part of the last backlog drained() saw, and what the ERP and WMS received.
+  std::string progress_signature() const;
   static std::string stalled_note(const StallWatch& stall);
   // longest_timer is the longest wait of the world after which something may still move.
   sim::Duration longest_timer() const;
@@ -98,6 +99,7 @@ class World {
   std::int64_t master_released_ns_ = 0;  // in the core's clock
   sim::NodeId middleware_id_{};
   MetricsScraper scraper_;
+  std::string lasting_backlog_;  // drained()'s last backlog without its momentary part
   std::unique_ptr<Situations> situations_;
   // Last, so that it is destroyed first: its processes refer to everything above.
   std::unique_ptr<sim::Simulation> sim_;
