@@ -69,14 +69,19 @@ inline constexpr std::string_view kBeforePostedMarkCommits = "before_posted_mark
 inline constexpr std::string_view kInsideGroupCommit = "inside_group_commit";
 // A notification has just been sent to a subscriber; its ack is not recorded.
 inline constexpr std::string_view kAfterNotificationSent = "after_notification_sent";
+// An ack watermark committed while notifications of its subscribers are still outstanding:
+// a restart here resends exactly what lies above the watermark, so a watermark one too high
+// loses a notification for good.
+inline constexpr std::string_view kAfterAckWatermarkCommits = "after_ack_watermark_commits";
 // A batch committed; the ack to its sender has not been sent.
 inline constexpr std::string_view kAfterBatchCommitBeforeAck = "after_batch_commit_before_ack";
 // Recovery rebuilt the posting queues from the store and has not resumed posting.
 inline constexpr std::string_view kDuringRecovery = "during_recovery";
 
-inline constexpr std::array<std::string_view, 6> kCrashPoints = {
-    kAfterErpRequestSent,   kBeforePostedMarkCommits,   kInsideGroupCommit,
-    kAfterNotificationSent, kAfterBatchCommitBeforeAck, kDuringRecovery,
+inline constexpr std::array<std::string_view, 7> kCrashPoints = {
+    kAfterErpRequestSent,       kBeforePostedMarkCommits,   kInsideGroupCommit,
+    kAfterNotificationSent,     kAfterAckWatermarkCommits,  kAfterBatchCommitBeforeAck,
+    kDuringRecovery,
 };
 
 // is_probe / is_crash_point tell whether `name` is in the list.

@@ -270,6 +270,7 @@ void Publisher::record_acks() {
           std::int64_t& stored = watermarks_[subscriber];
           stored = std::max(stored, mark);
         }
+        if (!pending_.empty()) ctx_.runtime.crash_point(probes::kAfterAckWatermarkCommits);
       },
       [this](const Error&) { arm_ack_timer(); });  // try again later; a restart only resends
 }

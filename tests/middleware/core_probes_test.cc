@@ -133,5 +133,21 @@ TEST(CoreProbes, AnEventsPathPassesEveryCrashPoint) {
   EXPECT_EQ(h.rt.crash_points(probes::kAfterNotificationSent), 1u);
 }
 
+TEST(CoreProbes, AWatermarkCommittedBelowAnOutstandingNotificationIsACrashPoint) {
+  proto::Config c;
+  c.mutable_publisher()->set_ack_record_delay_ms(1000);
+  CoreHarness h(c);
+  h.send_events({consumption("e1", "wo:1", 1), consumption("e2", "wo:2", 1)});
+  for (const auto& r : h.erp_requests()) h.reply_success(r);
+  const std::vector<proto::Frame> sent = h.frames("wms");
+  ASSERT_EQ(sent.size(), 2u);
+  h.ack_notification(sent[0]);
+  h.rt.advance(milliseconds(1000));  // the watermark passes the first; the second is out
+  EXPECT_EQ(h.rt.crash_points(probes::kAfterAckWatermarkCommits), 1u);
+  h.ack_notification(sent[1]);
+  h.rt.advance(milliseconds(1000));  // nothing outstanding any more: not the point
+  EXPECT_EQ(h.rt.crash_points(probes::kAfterAckWatermarkCommits), 1u);
+}
+
 }  // namespace
 }  // namespace mw::core::testing
