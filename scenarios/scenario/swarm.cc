@@ -4,8 +4,11 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
+#include "middleware/probes.h"
 #include "scenarios/scenario/duration_text.h"
 #include "sim/rng.h"
 
@@ -319,10 +322,22 @@ mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& op
 
   // Crash points (FoundationDB's BUGGIFY): the middleware dies at the moments its core names,
   // which random crashes almost never hit. A point is reached from a few times a run (during
-  // recovery) to thousands (each ERP request), so the chance per reach spans two decades.
+  // recovery) to thousands (each ERP request), so the chance per reach spans two decades, and
+  // a world arms one to three points only: with all of them armed, the points reached most
+  // (each group commit) would spend the crashes before a rare one (a watermark committed
+  // below an outstanding notification) came up.
   if (w.family("crash_points", kOn, rng)) {
     sp::CrashPoints* c = s.mutable_crash_points();
-    c->set_enable_probability(per_mille(rng, 300, 1000));
+    std::vector<std::string_view> points(core::probes::kCrashPoints.begin(),
+                                         core::probes::kCrashPoints.end());
+    const int armed = static_cast<int>(rng.uniform_range(1, 3));
+    for (int k = 0; k < armed; ++k) {
+      const auto pick = static_cast<std::size_t>(
+          rng.uniform_range(k, static_cast<std::int64_t>(points.size()) - 1));
+      std::swap(points[static_cast<std::size_t>(k)], points[pick]);
+      c->add_points(std::string(points[static_cast<std::size_t>(k)]));
+    }
+    c->set_enable_probability(1);
     static constexpr int kFirePerMille[] = {2, 10, 50, 200};
     c->set_fire_probability(kFirePerMille[rng.uniform_range(0, 3)] / 1000.0);
     c->set_power_loss_probability(per_mille(rng, 0, 1000));
