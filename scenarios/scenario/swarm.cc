@@ -285,6 +285,9 @@ mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& op
       l->set_b("wms");
       l->mutable_link()->set_latency_base(millis(rng.uniform_range(50, 1500)));
       l->mutable_link()->set_latency_jitter(millis(rng.uniform_range(1, 300)));
+      // A WMS reached over a site VPN loses some notifications and acks too: the publisher's
+      // resends and its watermark below the oldest outstanding one are what carry them.
+      l->mutable_link()->set_loss_probability(per_mille(rng, 0, 100));
     }
     if (w.family("wms_partitioned", kOn, rng)) {
       sp::Fault* f = s.add_faults();
