@@ -247,8 +247,8 @@ bool World::drained(std::string& backlog) {
 }
 
 std::string World::progress_signature() const {
-  return lasting_backlog_ + "|erp requests " + std::to_string(erp_.stats().requests) + "|postings " +
-         std::to_string(erp_.postings().size()) + "|notifications applied " +
+  return lasting_backlog_ + "|erp requests " + std::to_string(erp_.stats().requests) +
+         "|postings " + std::to_string(erp_.postings().size()) + "|notifications applied " +
          std::to_string(wms_ ? wms_->applied().size() : 0) + "|middleware life " +
          std::to_string(sim_->node(middleware_id_).incarnation());
 }
