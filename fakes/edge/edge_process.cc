@@ -275,20 +275,27 @@ void EdgeProcess::retire(std::uint64_t batch_id) {
   if (retired_.size() > kRememberedBatches) retired_.erase(retired_.begin());
 }
 
-EdgeProcess::Found EdgeProcess::find_member(std::uint64_t hint, std::string_view event_id) {
-  auto search = [event_id](InFlight& f) -> Member* {
-    for (Member& m : f.members) {
-      if (!m.settled && m.event_id == event_id) return &m;
+EdgeProcess::Found EdgeProcess::find_member(std::uint64_t batch_id, std::string_view event_id) {
+  // Only within the composition of the batch the reply names: an id may be in flight twice with
+  // two payloads (a MES that reused it), and a reply about one copy must never settle the other,
+  // which the middleware may not even have seen yet.
+  if (auto it = in_flight_.find(batch_id); it != in_flight_.end()) {
+    for (Member& m : it->second.members) {
+      if (!m.settled && m.event_id == event_id) return {batch_id, &m};
     }
-    return nullptr;
-  };
-  if (auto it = in_flight_.find(hint); it != in_flight_.end()) {
-    if (Member* m = search(it->second)) return {hint, m};
+    return {0, nullptr};
   }
-  for (auto& [id, f] : in_flight_) {
-    if (Member* m = search(f)) return {id, m};
+  // A batch retired for a resend: its unsettled events went on in newer batches.
+  if (auto r = retired_.find(batch_id); r != retired_.end()) {
+    for (const std::int64_t seq : r->second) {
+      auto b = batch_of_.find(seq);
+      if (b == batch_of_.end()) continue;  // settled
+      for (Member& m : in_flight_.at(b->second).members) {
+        if (m.seq == seq && !m.settled && m.event_id == event_id) return {b->second, &m};
+      }
+    }
   }
-  return {0, nullptr};
+  return {0, nullptr};  // settled already, forgotten, or sent by an earlier incarnation
 }
 
 void EdgeProcess::on_ack(const proto::Ack& ack) {

@@ -107,10 +107,11 @@ class EdgeProcess final : public sim::Process {
   void fill_window(bool full_only);
   void resend_due();
   void send_batch(std::vector<EdgeStore::Row>& rows, bool resent);
-  // retire forgets in-flight batch `batch_id`, remembering its composition for late Nacks.
+  // retire forgets in-flight batch `batch_id`, remembering its composition for late replies.
   void retire(std::uint64_t batch_id);
-  // find_member returns the unsettled member with `event_id`, looking in batch `hint` first.
-  Found find_member(std::uint64_t hint, std::string_view event_id);
+  // find_member returns the unsettled member with `event_id` among the events batch `batch_id`
+  // carried (wherever a retired batch's events went on), or none: never another batch's copy.
+  Found find_member(std::uint64_t batch_id, std::string_view event_id);
   // settle commits `settlements` (members already marked settled) and updates the counters.
   bool settle(const std::vector<EdgeStore::Settlement>& settlements,
               const std::vector<std::uint64_t>& batches);

@@ -330,6 +330,70 @@ TEST(EdgeForward, ANonRetryableNackDeletesTheEventAndRecordsItAsRejected) {
   EXPECT_EQ(w.mw_state.arrivals.size(), 1u);
 }
 
+// A MES that reuses an id with another payload: the edge holds the second copy (its key is
+// id and bytes) while the first is settled. The network then repeats the middleware's reply
+// about the first copy's batch; it must not settle the second, which the middleware has not
+// seen and would quarantine as a conflict (swarm seeds 1431, 1708 and 1740 lost it this way).
+class EdgeForwardReusedId : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    w.mw_state.verdict = [this](const std::string&, std::uint32_t) {
+      testing::MiddlewareState::Verdict v;
+      v.answer = w.mw_state.arrivals.empty();  // only the first batch is answered
+      v.nack = nack;
+      v.reason = "rejected by test";
+      return v;
+    };
+    w.start();
+    w.run_for(sim::milliseconds(10));
+    w.emit({testing::canonical_event("ev-1", 1)});
+    w.run_for(sim::seconds(1));
+    ASSERT_EQ(w.mw_state.arrivals.size(), 1u);
+    first_batch = w.mw_state.arrivals[0].batch_id;
+    w.emit({testing::canonical_event("ev-1", 2)});  // same id, other bytes
+    w.run_for(sim::seconds(1));
+    ASSERT_EQ(w.mw_state.arrivals.size(), 2u);
+    ASSERT_EQ(queued_ids(w), (std::vector<std::string>{"ev-1"}));
+  }
+  // repeat_reply hands the edge a copy of the middleware's reply about the first batch.
+  void repeat_reply() {
+    proto::Frame f;
+    if (nack) {
+      f.mutable_nack()->set_batch_id(first_batch);
+      f.mutable_nack()->set_index(0);
+      f.mutable_nack()->set_event_id("ev-1");
+      f.mutable_nack()->set_reason("rejected by test");
+    } else {
+      f.mutable_ack()->set_batch_id(first_batch);
+      f.mutable_ack()->add_event_ids("ev-1");
+    }
+    w.edge_process()->on_message(w.middleware, f.SerializeAsString());
+  }
+  EdgeWorld w;
+  bool nack = false;
+  std::uint64_t first_batch = 0;
+};
+
+TEST_F(EdgeForwardReusedId, ARepeatedAckOfTheFirstCopyLeavesTheSecondHeld) {
+  const std::uint64_t stray = w.book.stats().stray_replies;
+  repeat_reply();
+  EXPECT_EQ(queued_ids(w), (std::vector<std::string>{"ev-1"}));
+  EXPECT_EQ(w.book.stats().acked, 1u);
+  EXPECT_EQ(w.book.stats().stray_replies, stray + 1);
+}
+
+class EdgeForwardReusedIdNacked : public EdgeForwardReusedId {
+ protected:
+  EdgeForwardReusedIdNacked() { nack = true; }
+};
+
+TEST_F(EdgeForwardReusedIdNacked, ARepeatedNackOfTheFirstCopyLeavesTheSecondHeld) {
+  ASSERT_EQ(w.book.stats().rejected, 1u);
+  repeat_reply();
+  EXPECT_EQ(queued_ids(w), (std::vector<std::string>{"ev-1"}));
+  EXPECT_EQ(w.book.stats().rejected, 1u);
+}
+
 TEST(EdgeForward, ALongWanPartitionBuffersEverythingAndDrainsInOrderAfterTheHeal) {
   sim::SimulationOptions options = exact_network(1);
   const sim::Time cut = sim::kTimeZero + sim::seconds(10);
