@@ -40,8 +40,8 @@ inline constexpr std::string_view kKeyPastSequence255 = "key_past_sequence_255";
 inline constexpr std::string_view kRecoveredQueuedWork = "recovered_queued_work";
 // The circuit breaker opened.
 inline constexpr std::string_view kBreakerOpened = "breaker_opened";
-// A reply came for an item already finished (or concluding) while the breaker was half-open:
-// the outcome reaches neither the item nor the breaker (issue 18).
+// The half-open breaker's probe timed out (the breaker opened again) and its reply came after:
+// the reply may still settle its item, but the breaker keeps the timeout as the outcome.
 inline constexpr std::string_view kHalfOpenProbeAnsweredLate = "half_open_probe_answered_late";
 
 inline constexpr std::array<std::string_view, 12> kProbes = {
@@ -79,8 +79,8 @@ inline constexpr std::string_view kAfterBatchCommitBeforeAck = "after_batch_comm
 inline constexpr std::string_view kDuringRecovery = "during_recovery";
 
 inline constexpr std::array<std::string_view, 7> kCrashPoints = {
-    kAfterErpRequestSent,       kBeforePostedMarkCommits,   kInsideGroupCommit,
-    kAfterNotificationSent,     kAfterAckWatermarkCommits,  kAfterBatchCommitBeforeAck,
+    kAfterErpRequestSent,   kBeforePostedMarkCommits,  kInsideGroupCommit,
+    kAfterNotificationSent, kAfterAckWatermarkCommits, kAfterBatchCommitBeforeAck,
     kDuringRecovery,
 };
 

@@ -1,5 +1,7 @@
 #include "fakes/erp/erp_config.h"
 
+#include <algorithm>
+
 namespace mw::fakes {
 namespace {
 
@@ -39,6 +41,13 @@ std::vector<std::string> validate_erp_config(const ErpConfig& c) {
       problems.push_back("erp.outages[" + std::to_string(i) + "].duration is negative");
     }
   }
+  for (std::size_t i = 0; i < c.slowdowns.size(); ++i) {
+    const std::string where = "erp.slowdowns[" + std::to_string(i) + "]";
+    if (c.slowdowns[i].duration < sim::Duration::zero())
+      problems.push_back(where + ".duration is negative");
+    if (c.slowdowns[i].latency < sim::Duration::zero())
+      problems.push_back(where + ".latency is negative");
+  }
   for (std::size_t i = 0; i < c.period_schedule.size(); ++i) {
     const PeriodEvent& e = c.period_schedule[i];
     const std::string where = "erp.period_schedule[" + std::to_string(i) + "]";
@@ -61,6 +70,14 @@ const ErpOutage* outage_at(const ErpConfig& config, sim::Time t) {
     if (t >= o.start && t - o.start < o.duration) return &o;
   }
   return nullptr;
+}
+
+sim::Duration slowdown_latency_at(const ErpConfig& config, sim::Time t) {
+  sim::Duration least = sim::Duration::zero();
+  for (const ErpSlowdown& s : config.slowdowns) {
+    if (t >= s.start && t - s.start < s.duration) least = std::max(least, s.latency);
+  }
+  return least;
 }
 
 }  // namespace mw::fakes

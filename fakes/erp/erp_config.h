@@ -5,7 +5,8 @@
 //                    (ignore_transport_duplicates); an outage window answers UNAVAILABLE at
 //                    once or drops the request (outages); the rate limit answers THROTTLED
 //                    with a retry-after (throttle_*).
-//   processing       the request waits a lognormal processing time (latency_*); a crash of the
+//   processing       the request waits a lognormal processing time (latency_*), at least the
+//                    latency of a slow spell covering its arrival (slowdowns); a crash of the
 //                    ERP node during it loses the request: no posting, no reply.
 //   end of latency   an outage window now also applies; a random 500 answers INTERNAL_ERROR
 //                    and posts nothing (internal_error_probability); then the business decision
@@ -48,6 +49,14 @@ struct ErpOutage {
   OutageMode mode = OutageMode::kUnavailable;
 };
 
+// ErpSlowdown: during [start, start + duration) every request that arrives takes at least
+// `latency` to process (a month-end batch run holding the ERP's locks, a database failover).
+struct ErpSlowdown {
+  sim::Time start{};
+  sim::Duration duration{};
+  sim::Duration latency{};
+};
+
 enum class PeriodAction { kClose, kReopen };
 
 // PeriodEvent: at time `at`, the ERP's accountants close or reopen posting period `period`
@@ -84,6 +93,9 @@ struct ErpConfig {
   // Outage windows, in any order; where they overlap, the first listed one decides the mode.
   std::vector<ErpOutage> outages;
 
+  // Slow spells, in any order; where they overlap, the slowest one decides.
+  std::vector<ErpSlowdown> slowdowns;
+
   // Closes and reopens of posting periods, in non-decreasing time order. The ERP applies each
   // event at its time, even across its own crashes (the books are in the ledger).
   std::vector<PeriodEvent> period_schedule;
@@ -106,9 +118,12 @@ struct ErpConfig {
 // validate_erp_config returns one message per problem in `config`; empty means valid.
 std::vector<std::string> validate_erp_config(const ErpConfig& config);
 
-
 // outage_at returns the outage window that covers `t`, or nullptr.
 const ErpOutage* outage_at(const ErpConfig& config, sim::Time t);
+
+// slowdown_latency_at returns the least processing time of a request arriving at `t`: the
+// latency of the slowest slow spell covering `t`, or zero.
+sim::Duration slowdown_latency_at(const ErpConfig& config, sim::Time t);
 
 // is_period_name tells whether `period` has the form "YYYY-MM" with a month 01..12.
 bool is_period_name(const std::string& period);

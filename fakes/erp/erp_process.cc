@@ -88,8 +88,10 @@ void ErpProcess::on_message(sim::NodeId from, std::string_view bytes) {
     return;
   }
   const ErpConfig& c = *config_;
+  // Drawn whether or not a slow spell covers now, so that a spell changes no other draw.
   const sim::Duration latency =
-      latency_rng_.lognormal_duration(c.latency_median, c.latency_sigma, c.latency_max);
+      std::max(latency_rng_.lognormal_duration(c.latency_median, c.latency_sigma, c.latency_max),
+               slowdown_latency_at(c, node_.now()));
   const std::uint64_t ticket = next_ticket_++;
   in_processing_.emplace(ticket, Pending{from, std::move(request)});
   node_.after(latency, [this, ticket] { finish(ticket); });

@@ -16,6 +16,17 @@ constexpr std::size_t kMaxTimedOutRemembered = 10000;
 // The write-behind delay of the unsafe publish_before_posted_durable setting.
 constexpr int kWriteBehindMs = 50;
 
+// answers_question tells whether `reply` answers what was asked: a query result (or a
+// transient failure) to a query; a success, rejection (or transient failure) to a command. Any
+// other reply (a query result to a command, a posting to a query, no outcome at all) proves
+// nothing and counts as an unknown outcome.
+bool answers_question(bool query, const proto::ErpReply& reply) {
+  const auto outcome = reply.outcome_case();
+  if (outcome == proto::ErpReply::kTransient) return true;
+  return query ? outcome == proto::ErpReply::kQueryResult
+               : outcome == proto::ErpReply::kSuccess || outcome == proto::ErpReply::kRejection;
+}
+
 DeadLetterClass class_of(proto::RejectionCode code) {
   switch (code) {
     case proto::CLOSED_PERIOD:
@@ -185,6 +196,7 @@ void Poster::pump() {
     }
     const Instant token_at = bucket_.next_available(now);
     if (token_at > now) return wake_at(token_at);
+    const bool probe = breaker_.state(now) == CircuitBreaker::State::kHalfOpen;
     if (!breaker_.allow(now)) {
       // Open: wake when it turns half-open. Half-open with its probe out: the probe's outcome
       // pumps again.
@@ -197,12 +209,12 @@ void Poster::pump() {
     bucket_.try_take(now);
     ready_.pop_front();
     ready_set_.erase(key);
-    send(key, *item);
+    send(key, *item, probe);
     if (ctx_.config.unsafe().max_in_flight_per_key() > 1) make_ready(key);
   }
 }
 
-void Poster::send(const std::string& key, Item& item) {
+void Poster::send(const std::string& key, Item& item, bool probe) {
   const std::uint64_t id = next_request_id_++;
   proto::Frame frame;
   proto::ErpRequest* req = frame.mutable_erp_request();
@@ -222,7 +234,7 @@ void Poster::send(const std::string& key, Item& item) {
   const TimerId timer =
       ctx_.runtime.set_timer(std::chrono::milliseconds(ctx_.config.poster().request_timeout_ms()),
                              [this, id] { on_timeout(id); });
-  in_flight_[id] = Flight{key, item.work.event_row, query, timer};
+  in_flight_[id] = Flight{key, item.work.event_row, query, probe, timer};
   ctx_.runtime.send(ctx_.config.erp_endpoint(), frame.SerializeAsString());
   ctx_.runtime.crash_point(probes::kAfterErpRequestSent);
 }
@@ -261,10 +273,15 @@ void Poster::on_reply(const proto::ErpReply& reply) {
     in_flight_.erase(it);
     ctx_.runtime.cancel_timer(flight.timer);
     finish_flight(flight);
+    report_to_breaker(flight, reply);
   } else if (auto late = timed_out_.find(reply.request_id()); late != timed_out_.end()) {
+    // The breaker already counted this request as failed when it timed out: a reply slower
+    // than the design tolerates does not undo that (it would let a slow ERP's late replies
+    // close the breaker while every new request still times out).
     flight = late->second;
     timed_out_.erase(late);
     ctx_.runtime.reached(probes::kLateReply);
+    if (flight.probe) ctx_.runtime.reached(probes::kHalfOpenProbeAnsweredLate);
     // A late reply only helps if it proves the posting exists.
     const bool proves_posting =
         reply.has_success() || (reply.has_query_result() && reply.query_result().found());
@@ -277,26 +294,26 @@ void Poster::on_reply(const proto::ErpReply& reply) {
   pump();
 }
 
-void Poster::handle_outcome(const Flight& flight, const proto::ErpReply& reply) {
-  Item* item = find(flight.key, flight.event_row);
-  if (item == nullptr || item->work.barrier || item->concluding) {  // already finished
-    if (breaker_.state(ctx_.now()) == CircuitBreaker::State::kHalfOpen) {
-      ctx_.runtime.reached(probes::kHalfOpenProbeAnsweredLate);
-    }
+void Poster::report_to_breaker(const Flight& flight, const proto::ErpReply& reply) {
+  if (answers_question(flight.query, reply) && !reply.has_transient()) {
+    breaker_.on_success();  // the ERP answered: a rejection is a healthy ERP saying no
     return;
   }
+  ++ctx_.metrics.transient_failures;
+  failure(ctx_.now());
+  if (reply.has_transient() && reply.transient().kind() == proto::THROTTLED) {
+    ++ctx_.metrics.throttled;
+    bucket_.pause_until(ctx_.now() + std::chrono::milliseconds(reply.transient().retry_after_ms()));
+  }
+}
+
+void Poster::handle_outcome(const Flight& flight, const proto::ErpReply& reply) {
+  Item* item = find(flight.key, flight.event_row);
+  // Already finished (settled by a late reply to an earlier attempt): the breaker has had
+  // this request's outcome, and nothing is left to do for the item.
+  if (item == nullptr || item->work.barrier || item->concluding) return;
   const bool legacy = !ctx_.config.poster().erp_honours_idempotency_keys();
-  const auto outcome = reply.outcome_case();
-  // A reply that does not answer the question asked (a query result to a command, a posting
-  // to a query, no outcome at all) proves nothing: treat it as an unknown outcome.
-  const bool answers =
-      flight.query
-          ? (outcome == proto::ErpReply::kQueryResult || outcome == proto::ErpReply::kTransient)
-          : (outcome == proto::ErpReply::kSuccess || outcome == proto::ErpReply::kRejection ||
-             outcome == proto::ErpReply::kTransient);
-  if (!answers) {
-    ++ctx_.metrics.transient_failures;
-    failure(ctx_.now());
+  if (!answers_question(flight.query, reply)) {
     if (legacy && !ctx_.config.unsafe().retry_without_reconciliation())
       item->needs_reconcile = true;
     return retry_later(flight.key, *item, Duration::zero());
@@ -304,12 +321,10 @@ void Poster::handle_outcome(const Flight& flight, const proto::ErpReply& reply) 
   // The ERP answered the command: it is no longer processing it. (Earlier commands of this
   // item were settled by a query before this one was sent.)
   if (!flight.query) item->in_doubt_until = ctx_.now();
-  switch (outcome) {
+  switch (reply.outcome_case()) {
     case proto::ErpReply::kSuccess:
-      breaker_.on_success();
       return posted(flight.key, *item, reply.success().document_number());
     case proto::ErpReply::kQueryResult:
-      breaker_.on_success();
       if (reply.query_result().found()) {
         ctx_.runtime.reached(probes::kReconcileFound);
         ++ctx_.metrics.reconciled_as_posted;
@@ -319,18 +334,13 @@ void Poster::handle_outcome(const Flight& flight, const proto::ErpReply& reply) 
       item->needs_reconcile = false;  // not posted: the command may be sent again, now
       return;
     case proto::ErpReply::kRejection:
-      breaker_.on_success();
       return rejected(flight.key, *item, reply.rejection());
     default: {
-      ++ctx_.metrics.transient_failures;
-      failure(ctx_.now());
       const auto kind = reply.transient().kind();
-      Duration at_least = Duration::zero();
-      if (kind == proto::THROTTLED) {
-        ++ctx_.metrics.throttled;
-        at_least = std::chrono::milliseconds(reply.transient().retry_after_ms());
-        bucket_.pause_until(ctx_.now() + at_least);
-      }
+      const Duration at_least =
+          kind == proto::THROTTLED
+              ? Duration(std::chrono::milliseconds(reply.transient().retry_after_ms()))
+              : Duration::zero();
       // Unavailable and throttled mean the request was not processed. An internal error may
       // come after a commit, so on an ERP without idempotency keys it is an unknown outcome.
       // A failed query leaves the outcome as unknown as it was.

@@ -80,15 +80,21 @@ class Poster {
     std::string key;
     std::int64_t event_row = 0;
     bool query = false;
+    // probe: sent while the breaker was half-open, as the one request it lets through.
+    bool probe = false;
     TimerId timer = 0;
   };
   using Queue = std::map<std::pair<std::int64_t, std::int64_t>, Item>;  // (sequence, row) -> item
 
   // sendable returns the item of `key` that may be sent now, or null.
   Item* sendable(const std::string& key, Instant now);
-  void send(const std::string& key, Item& item);
+  void send(const std::string& key, Item& item, bool probe);
   void on_timeout(std::uint64_t request_id);
   void finish_flight(Flight& flight);
+  // report_to_breaker gives the breaker the outcome of a request answered before its timeout
+  // (a timeout is reported by on_timeout): each request the breaker let through is reported
+  // exactly once, whatever became of its item. A throttled reply also pauses the bucket.
+  void report_to_breaker(const Flight& flight, const proto::ErpReply& reply);
   void handle_outcome(const Flight& flight, const proto::ErpReply& reply);
   void erase(const std::string& key, const Item& item);
   void retry_later(const std::string& key, Item& item, Duration at_least);

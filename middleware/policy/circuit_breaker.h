@@ -7,8 +7,10 @@
 // again for another `open_for`.
 //
 // Contract with the caller: every request that allow() let through must end in exactly one call
-// of on_success() or on_failure() (a timeout is a failure). A probe whose outcome is never
-// reported keeps the breaker half-open with no further probe allowed.
+// of on_success() or on_failure() (a timeout is a failure), whatever became of the work it
+// carried. A probe whose outcome is never reported keeps the breaker half-open with no further
+// probe allowed. The Poster reports a request's first outcome, its reply or its timeout; a
+// reply after the timeout is not reported again.
 // Time is passed in; the core never reads a clock. Not thread-safe: one owner.
 #pragma once
 
@@ -34,7 +36,7 @@ class CircuitBreaker {
   bool allow(Instant now);
 
   // on_success records a successful request: the peer is healthy, so the breaker closes
-  // (whatever its state, a late success included) and the failure count restarts at zero.
+  // (whatever its state) and the failure count restarts at zero.
   void on_success();
 
   // on_failure records a failed request at "now". Closed: counts it, and opens the breaker at

@@ -187,16 +187,18 @@ class Builder {
   void network(const model::Network& n, const Reader& r) {
     const sim::Time end = sim::kTimeZero + production_;
     sim::NetworkConfig& c = out_.spec.network;
-    read_network_model(n, r, end,
-                       [this](const Reader& lr, std::string_view field, const std::string& name) {
-                         return node_name(lr, field, name);
-                       },
-                       c);
+    read_network_model(
+        n, r, end,
+        [this](const Reader& lr, std::string_view field, const std::string& name) {
+          return node_name(lr, field, name);
+        },
+        c);
     if (c.default_link.random_outages.mean_up > sim::Duration::zero())
       out_.fault_windows.push_back({"random link outages", sim::kTimeZero, end});
     for (const sim::LinkOverride& l : c.links) {
       if (l.config.random_outages.mean_up > sim::Duration::zero())
-        out_.fault_windows.push_back({"random outages " + l.from + " - " + l.to, sim::kTimeZero, end});
+        out_.fault_windows.push_back(
+            {"random outages " + l.from + " - " + l.to, sim::kTimeZero, end});
     }
     if (c.random_partitions.mean_interval > sim::Duration::zero())
       out_.fault_windows.push_back({"random network partitions", sim::kTimeZero, end});
@@ -238,8 +240,9 @@ class Builder {
   bool disk_node(const Reader& r, const std::string& name) {
     if (!node_name(r, "node", name)) return false;
     if (name == "middleware" || name.starts_with("edge-")) return true;
-    r.error("node", "\"" + name + "\" keeps nothing on disk: disk faults are for the middleware "
-                    "and the edges (\"edge-<plant>\")");
+    r.error("node", "\"" + name +
+                        "\" keeps nothing on disk: disk faults are for the middleware "
+                        "and the edges (\"edge-<plant>\")");
     return false;
   }
 
@@ -353,9 +356,32 @@ class Builder {
         out_.fault_windows.push_back({"disk full " + f.disk_full().node(), start, start + d});
         break;
       }
+      case sp::Fault::kErpSlow: {
+        const Reader sr(f.erp_slow(), at.nested(f, "erp_slow"));
+        const sim::Duration d = required_duration();
+        if (f.erp_slow().latency().empty()) {
+          sr.error("latency", "is missing: how long does a request take during the spell?");
+          break;
+        }
+        const sim::Duration latency =
+            sr.duration("latency", f.erp_slow().latency(), sim::Duration::zero());
+        // latency_max is the longest the ERP ever processes a request (a work process is
+        // killed after it); the design's in-doubt wait is set from it, so a spell beyond it
+        // would be an ERP that breaks its own limit.
+        if (latency > out_.spec.erp.latency_max) {
+          sr.error("latency", "must not exceed erp.latency_max (" +
+                                  format_duration_text(out_.spec.erp.latency_max) +
+                                  "), the longest the ERP processes a request");
+          break;
+        }
+        out_.spec.erp.slowdowns.push_back({start, d, latency});
+        out_.fault_windows.push_back(
+            {"erp slow (" + format_duration_text(latency) + ")", start, start + d});
+        break;
+      }
       case sp::Fault::WHAT_NOT_SET:
         at.error_here(
-            "says when but not what: set one of erp_outage, wan_partition, crash, "
+            "says when but not what: set one of erp_outage, erp_slow, wan_partition, crash, "
             "posting_period_closed, link_outage, isolation, disk_errors, disk_full");
         break;
     }

@@ -24,8 +24,9 @@ bool has_random_outages(const sp::Scenario& s) {
   return false;
 }
 
-constexpr std::array<std::pair<const char*, sp::Fault::WhatCase>, 8> kFaultFamilies = {{
+constexpr std::array<std::pair<const char*, sp::Fault::WhatCase>, 9> kFaultFamilies = {{
     {"ERP outage", sp::Fault::kErpOutage},
+    {"ERP slow spell", sp::Fault::kErpSlow},
     {"WAN partition", sp::Fault::kWanPartition},
     {"crash", sp::Fault::kCrash},
     {"closed period", sp::Fault::kPostingPeriodClosed},
@@ -291,13 +292,13 @@ std::vector<ShrinkCandidate> shrink_candidates(const sp::Scenario& s,
     return c.mutable_network()->mutable_default_link();
   };
   out.push_back(zero_knob<model::Link>("no link loss", default_link, &model::Link::loss_probability,
-                                    &model::Link::set_loss_probability));
+                                       &model::Link::set_loss_probability));
   out.push_back(zero_knob<model::Link>("no link duplication", default_link,
-                                    &model::Link::duplicate_probability,
-                                    &model::Link::set_duplicate_probability));
+                                       &model::Link::duplicate_probability,
+                                       &model::Link::set_duplicate_probability));
   out.push_back(zero_knob<model::Link>("no link corruption", default_link,
-                                    &model::Link::corrupt_probability,
-                                    &model::Link::set_corrupt_probability));
+                                       &model::Link::corrupt_probability,
+                                       &model::Link::set_corrupt_probability));
   out.push_back({"no random link outages", [](sp::Scenario& c) {
                    auto* l = c.mutable_network()->mutable_default_link();
                    if (l->outage_mean_up().empty()) return false;
@@ -309,36 +310,36 @@ std::vector<ShrinkCandidate> shrink_candidates(const sp::Scenario& s,
     return c.mutable_erp();
   };
   out.push_back(zero_knob<model::Erp>("no ERP 500s after commit", erp,
-                                   &model::Erp::internal_error_after_commit_probability,
-                                   &model::Erp::set_internal_error_after_commit_probability));
+                                      &model::Erp::internal_error_after_commit_probability,
+                                      &model::Erp::set_internal_error_after_commit_probability));
   for (int i = 0; i < s.plants_size(); ++i) {
     const std::string at = "plants[" + std::to_string(i) + "]: ";
     const std::function<model::Plant*(sp::Scenario&)> plant = [i](sp::Scenario& c) {
       return i < c.plants_size() ? c.mutable_plants(i) : nullptr;
     };
     out.push_back(zero_knob<model::Plant>(at + "no duplicates", plant,
-                                       &model::Plant::duplicate_probability,
-                                       &model::Plant::set_duplicate_probability));
+                                          &model::Plant::duplicate_probability,
+                                          &model::Plant::set_duplicate_probability));
     out.push_back(zero_knob<model::Plant>(at + "no reordering", plant,
-                                       &model::Plant::reorder_probability,
-                                       &model::Plant::set_reorder_probability));
+                                          &model::Plant::reorder_probability,
+                                          &model::Plant::set_reorder_probability));
     out.push_back(zero_knob<model::Plant>(at + "no malformed events", plant,
-                                       &model::Plant::malformed_probability,
-                                       &model::Plant::set_malformed_probability));
+                                          &model::Plant::malformed_probability,
+                                          &model::Plant::set_malformed_probability));
     out.push_back(zero_knob<model::Plant>(at + "no restamped resends", plant,
-                                       &model::Plant::restamped_resend_probability,
-                                       &model::Plant::set_restamped_resend_probability));
+                                          &model::Plant::restamped_resend_probability,
+                                          &model::Plant::set_restamped_resend_probability));
   }
   for (int i = 0; i < s.faults_size(); ++i) {
     if (!s.faults(i).has_disk_errors()) continue;
-    out.push_back({"halve faults[" + std::to_string(i) + "].disk_errors.probability",
-                   [i](sp::Scenario& c) {
-                     if (i >= c.faults_size() || !c.faults(i).has_disk_errors()) return false;
-                     auto* e = c.mutable_faults(i)->mutable_disk_errors();
-                     if (e->probability() <= 0.001) return false;
-                     e->set_probability(e->probability() / 2);
-                     return true;
-                   }});
+    out.push_back(
+        {"halve faults[" + std::to_string(i) + "].disk_errors.probability", [i](sp::Scenario& c) {
+           if (i >= c.faults_size() || !c.faults(i).has_disk_errors()) return false;
+           auto* e = c.mutable_faults(i)->mutable_disk_errors();
+           if (e->probability() <= 0.001) return false;
+           e->set_probability(e->probability() / 2);
+           return true;
+         }});
   }
   out.push_back({"halve the production time", [](sp::Scenario& c) {
                    if (c.production().empty()) c.set_production("1h");

@@ -91,7 +91,8 @@ const std::vector<std::string> kSwarmFamilies = {"bursts",
                                                  "units_recorded_in_reverse",
                                                  "master_data_late",
                                                  "disk_faults",
-                                                 "inexact_conversions"};
+                                                 "inexact_conversions",
+                                                 "erp_slow_spells"};
 
 mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& options) {
   sp::Scenario s;
@@ -144,7 +145,8 @@ mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& op
 
   // The MES interface: each emission fault a family of its own, the value per plant.
   if (w.family("mes_duplicates", kOn, rng)) {
-    for (model::Plant& p : *s.mutable_plants()) p.set_duplicate_probability(per_mille(rng, 10, 300));
+    for (model::Plant& p : *s.mutable_plants())
+      p.set_duplicate_probability(per_mille(rng, 10, 300));
   }
   if (w.family("mes_reordering", kOn, rng)) {
     for (model::Plant& p : *s.mutable_plants()) p.set_reorder_probability(per_mille(rng, 50, 500));
@@ -206,7 +208,9 @@ mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& op
   if (w.family("master_data_late", kOn, rng)) {
     sp::MasterData* m = s.mutable_master_data();
     m->add_withheld_materials(rng.bernoulli(0.5) ? "RM-200" : "PK-300");
-    if (rng.bernoulli(0.5)) m->set_withheld_until(secs(draw_at(rng)));
+    // Released at the earliest one second in: a scenario refuses a release at zero, which would
+    // withhold nothing (swarm seed 1232 drew it).
+    if (rng.bernoulli(0.5)) m->set_withheld_until(secs(std::max<std::int64_t>(1, draw_at(rng))));
   }
 
   // Quantities that do not convert: the ERP keeps the packaging in KG while the plants count
@@ -420,6 +424,21 @@ mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& op
     to_erp->set_b("erp");
     *to_erp->mutable_link() = link;
     to_erp->mutable_link()->clear_duplicate_probability();
+  }
+
+  // Slow spells of the ERP (a month-end batch run): for a few minutes every request takes
+  // up to the ERP's longest processing time, often longer than the design's request timeout
+  // (10 s), so requests time out, the breaker opens and its half-open probes are answered
+  // late. Its own stream, like every family's, so it changes no other family's draws.
+  if (w.family("erp_slow_spells", kOn, rng)) {
+    const int n = static_cast<int>(rng.uniform_range(1, 2));
+    for (int k = 0; k < n; ++k) {
+      sp::Fault* f = s.add_faults();
+      f->set_at(secs(draw_at(rng)));
+      f->set_duration(secs(rng.uniform_range(30, 600)));
+      f->mutable_erp_slow()->set_latency(
+          secs(rng.uniform_range((erp_latency_max + 1) / 2, erp_latency_max)));
+    }
   }
 
   std::string story = "Swarm world of seed " + std::to_string(seed) + ": " +

@@ -127,6 +127,26 @@ TEST(ErpFaults, AnOutageThatStartsDuringProcessingRefusesAtTheEnd) {
   EXPECT_TRUE(w.ledger.postings().empty());
 }
 
+TEST(ErpFaults, ASlowSpellHoldsEveryRequestArrivingInItForItsLatency) {
+  ErpConfig c = fixed_latency(kLatency);
+  c.slowdowns.push_back({sim::kTimeZero + sim::seconds(1), sim::seconds(10), sim::seconds(15)});
+  ErpWorld w(c);
+  const auto before = w.post(confirmation("a", 1));  // arrives before the spell
+  w.run_for(sim::seconds(2));
+  const auto during = w.post(confirmation("b", 1));  // arrives in it
+  w.run_for(sim::seconds(10));
+  const auto after = w.post(confirmation("c", 1));  // arrives after it
+  w.run_for(sim::seconds(10));
+  ASSERT_NE(w.reply_to(before), nullptr);
+  EXPECT_EQ(w.reply_to(before)->at, sim::kTimeZero + kRoundTrip);
+  ASSERT_NE(w.reply_to(during), nullptr);
+  EXPECT_EQ(w.reply_to(during)->at,
+            sim::kTimeZero + sim::seconds(2) + sim::seconds(15) + 2 * kNetworkDelay);
+  EXPECT_TRUE(w.reply_to(during)->reply.has_success());
+  ASSERT_NE(w.reply_to(after), nullptr);
+  EXPECT_EQ(w.reply_to(after)->at, sim::kTimeZero + sim::seconds(12) + kRoundTrip);
+}
+
 TEST(ErpFaults, CrashMidProcessingLosesTheRequestButKeepsEarlierPostings) {
   ErpWorld w(fixed_latency(kLatency));
   const auto earlier = w.post(goods_receipt("r1", "L1", "0001", 1000));

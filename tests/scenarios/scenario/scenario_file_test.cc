@@ -214,7 +214,8 @@ TEST(ScenarioFile, ACloudErpWorldRunsTheDesignThatReliesOnIdempotencyKeys) {
 
 TEST(ScenarioFile, ConversionsRecordedInReverseSayTheSameTheOtherWayRound) {
   const LoadedScenario loaded = parse_scenario_text(
-      "s.textproto", std::string(kValid) + "master_data { conversions_recorded_in_reverse: true }\n");
+      "s.textproto",
+      std::string(kValid) + "master_data { conversions_recorded_in_reverse: true }\n");
   ASSERT_TRUE(loaded.ok()) << testing::PrintToString(loaded.errors);
   const BuiltWorld built = build_world(loaded.file);
   ASSERT_TRUE(built.ok()) << testing::PrintToString(built.errors);
@@ -226,12 +227,12 @@ TEST(ScenarioFile, ConversionsRecordedInReverseSayTheSameTheOtherWayRound) {
 }
 
 TEST(ScenarioFile, AWithheldMaterialMustBeAMaterialOfThePlantsAndIsReportedAtItsPlace) {
-  const std::string e = only_error(std::string(kValid) +
-                                   "master_data { withheld_materials: \"RM-999\" }\n");
+  const std::string e =
+      only_error(std::string(kValid) + "master_data { withheld_materials: \"RM-999\" }\n");
   EXPECT_EQ(e.rfind("s.textproto:5:15: master_data.withheld_materials[0]", 0), 0u) << e;
   EXPECT_NE(e.find("RM-200"), std::string::npos) << "lists the materials there are: " << e;
-  const std::string until_alone = only_error(std::string(kValid) +
-                                             "master_data { withheld_until: \"5m\" }\n");
+  const std::string until_alone =
+      only_error(std::string(kValid) + "master_data { withheld_until: \"5m\" }\n");
   EXPECT_NE(until_alone.find("needs withheld_materials"), std::string::npos) << until_alone;
 }
 
@@ -342,20 +343,50 @@ TEST(ScenarioFile, DiskFaultsOnTheMiddlewareAndAnEdgeAreBuilt) {
 
 TEST(ScenarioFile, DiskFaultsNeedANodeWithAStoreADurationAndARate) {
   const std::string erp = only_error(
-      std::string(kValid) +
-      "faults { at: \"1m\" duration: \"1m\" disk_full { node: \"erp\" } }\n");
-  EXPECT_EQ(erp.rfind("s.textproto:5:46: faults[0].disk_full.node: \"erp\" keeps nothing on disk",
-                      0),
-            0u)
+      std::string(kValid) + "faults { at: \"1m\" duration: \"1m\" disk_full { node: \"erp\" } }\n");
+  EXPECT_EQ(
+      erp.rfind("s.textproto:5:46: faults[0].disk_full.node: \"erp\" keeps nothing on disk", 0), 0u)
       << erp;
   const std::string endless = only_error(
       std::string(kValid) + "faults { at: \"1m\" disk_full { node: \"middleware\" } }\n");
   EXPECT_EQ(endless.rfind("s.textproto:5:1: faults[0].duration: is missing", 0), 0u) << endless;
-  const std::string rate = only_error(
-      std::string(kValid) +
-      "faults { at: \"1m\" duration: \"1m\" disk_errors { node: \"middleware\" } }\n");
+  const std::string rate =
+      only_error(std::string(kValid) +
+                 "faults { at: \"1m\" duration: \"1m\" disk_errors { node: \"middleware\" } }\n");
   EXPECT_NE(rate.find("faults[0].disk_errors.probability: must be above 0"), std::string::npos)
       << rate;
+}
+
+}  // namespace
+}  // namespace mw::scen
+
+namespace mw::scen {
+namespace {
+
+TEST(ScenarioFile, AnErpSlowSpellIsBuiltAsASlowdownOfTheErp) {
+  const LoadedScenario loaded = parse_scenario_text(
+      "s.textproto", std::string(kValid) +
+                         "faults { at: \"2m\" duration: \"3m\" erp_slow { latency: \"15s\" } }\n");
+  ASSERT_TRUE(loaded.ok()) << loaded.errors.front();
+  const BuiltWorld built = build_world(loaded.file);
+  ASSERT_TRUE(built.ok()) << built.errors.front();
+  ASSERT_EQ(built.spec.erp.slowdowns.size(), 1u);
+  EXPECT_EQ(built.spec.erp.slowdowns[0].start, sim::kTimeZero + sim::minutes(2));
+  EXPECT_EQ(built.spec.erp.slowdowns[0].duration, sim::minutes(3));
+  EXPECT_EQ(built.spec.erp.slowdowns[0].latency, sim::seconds(15));
+}
+
+TEST(ScenarioFile, AnErpSlowSpellNeedsALatencyNoLongerThanTheErpsLongest) {
+  const std::string missing =
+      only_error(std::string(kValid) + "faults { at: \"1m\" duration: \"1m\" erp_slow {} }\n");
+  EXPECT_EQ(missing.rfind("s.textproto:5:", 0), 0u) << missing;
+  EXPECT_NE(missing.find("faults[0].erp_slow.latency: is missing"), std::string::npos) << missing;
+  const std::string beyond =
+      only_error(std::string(kValid) + "erp { latency_max: \"20s\" }\n" +
+                 "faults { at: \"1m\" duration: \"1m\" erp_slow { latency: \"21s\" } }\n");
+  EXPECT_NE(beyond.find("faults[0].erp_slow.latency: must not exceed erp.latency_max (20s)"),
+            std::string::npos)
+      << beyond;
 }
 
 }  // namespace
