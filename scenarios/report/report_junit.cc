@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "scenarios/scenario/sweep.h"
+#include "sim/trace.h"
 
 namespace mw::scen {
 
@@ -56,6 +57,9 @@ std::string junit_xml(const std::vector<const ScenarioRun*>& runs) {
     out += "  <testsuite name=\"" + xml_escape(suite) + "\" tests=\"" +
            std::to_string(run->checks.size()) + "\" failures=\"" + std::to_string(run_failures) +
            "\" time=\"" + buf + "\">\n";
+    out += "    <properties>\n      <property name=\"seed\" value=\"" + std::to_string(run->seed) +
+           "\"/>\n      <property name=\"digest\" value=\"" +
+           sim::format_digest(run->result.digest) + "\"/>\n    </properties>\n";
     for (const Check& c : run->checks) {
       out += "    <testcase classname=\"mwsim." + xml_escape(run->name) + "\" name=\"" +
              xml_escape(c.name) + "\"";

@@ -2,6 +2,7 @@
 
 #include <google/protobuf/io/tokenizer.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -20,8 +21,14 @@ class Collector : public google::protobuf::io::ErrorCollector {
       : path_(path), errors_(errors) {}
   void AddError(int line, google::protobuf::io::ColumnNumber column,
                 const std::string& message) override {
+    // The parser quotes the token it choked on; a token can be a megabyte-long string.
+    constexpr std::size_t kMaxMessage = 300;
+    const std::string shown = message.size() <= kMaxMessage
+                                  ? message
+                                  : message.substr(0, kMaxMessage) + "... (" +
+                                        std::to_string(message.size()) + " characters)";
     errors_.push_back(path_ + ":" + std::to_string(line + 1) + ":" + std::to_string(column + 1) +
-                      ": " + message);
+                      ": " + shown);
   }
   void AddWarning(int line, google::protobuf::io::ColumnNumber column,
                   const std::string& message) override {
@@ -51,6 +58,8 @@ std::vector<std::string> parse_text_message(
   google::protobuf::TextFormat::Parser parser;
   parser.RecordErrorsTo(&collector);
   if (locations != nullptr) parser.WriteLocationsTo(locations);
+  // Editors on Windows save UTF-8 with a byte order mark; columns count from after it.
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   if (!parser.ParseFromString(std::string(text), &message) && errors.empty()) {
     errors.push_back(path + ":1:1: the file does not parse as a " +
                      message.GetDescriptor()->name());
@@ -59,6 +68,11 @@ std::vector<std::string> parse_text_message(
 }
 
 bool read_text_file(const std::string& path, std::string& text, std::vector<std::string>& errors) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    errors.push_back(path + ": is a directory, not a file");
+    return false;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     errors.push_back(path + ": cannot open the file (does it exist, and may you read it?)");

@@ -14,6 +14,7 @@
 #include "scenarios/model/quality_model.h"
 #include "scenarios/model/wms_model.h"
 #include "scenarios/scenario/duration_text.h"
+#include "scenarios/scenario/sweep.h"
 #include "scenarios/world/reference_world.h"
 
 namespace mw::scen {
@@ -128,6 +129,14 @@ class Builder {
     if (!name_ok)
       top_.error("name", "must be a non-empty name of a-z, 0-9 and _, not \"" + name + "\"");
     if (s.story().empty()) top_.error("story", "is missing: say what happens, in plant terms");
+    if (!s.seeds().empty()) {
+      const auto range = parse_seed_range(s.seeds());
+      if (!range)
+        top_.error("seeds", "must be A..B with A <= B, or one seed, not \"" + s.seeds() + "\"");
+      else if (range->last - range->first >= kMaxCheckSeeds)
+        top_.error("seeds", "are at most " + std::to_string(kMaxCheckSeeds) + " seeds, not " +
+                                s.seeds() + " (a longer range is a sweep: mwsim sweep)");
+    }
   }
 
   void plants(const sp::Scenario& s, std::uint64_t seed) {

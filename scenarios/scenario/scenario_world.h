@@ -36,6 +36,9 @@ struct BuiltWorld {
   bool ok() const { return errors.empty(); }
 };
 
+// kMaxCheckSeeds bounds a scenario file's `seeds`: what `mwsim check` runs of it in CI.
+inline constexpr std::uint64_t kMaxCheckSeeds = 1000;
+
 // build_world builds the world of `file` with `seed` (nullopt: the scenario's own seed).
 BuiltWorld build_world(const ScenarioFile& file, std::optional<std::uint64_t> seed = std::nullopt);
 

@@ -8,8 +8,10 @@
 #include <utility>
 #include <vector>
 
+#include "middleware/ingest/decode.h"
 #include "middleware/probes.h"
 #include "scenarios/scenario/duration_text.h"
+#include "scenarios/version.h"
 #include "sim/rng.h"
 
 namespace mw::scen {
@@ -465,7 +467,7 @@ mw::scenario::SweepReport run_swarm(
     const std::function<void(const mw::scenario::SeedResult&, std::size_t)>& on_done) {
   const auto start = std::chrono::steady_clock::now();  // wall time, for the figures only
   std::vector<scenario::SeedResult> results = run_seeds(
-      sweep_seeds(range, Shard{}), jobs,
+      SeedList{range, Shard{}}, jobs,
       [&options](std::uint64_t seed) {
         ScenarioFile file;
         file.path = "swarm_" + std::to_string(seed) + ".textproto";
@@ -480,6 +482,10 @@ mw::scenario::SweepReport run_swarm(
   report.set_last_seed(range.last);
   report.set_shard_index(0);
   report.set_shard_count(1);
+  std::string off;
+  for (const std::string& f : options.off) off += f + "\n";
+  report.set_scenario_digest(core::payload_hash_of_bytes(off));
+  report.set_mwsim_version(mwsim_version());
   report.set_wall_seconds(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   for (scenario::SeedResult& r : results) *report.add_runs() = std::move(r);

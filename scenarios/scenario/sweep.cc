@@ -1,5 +1,7 @@
 #include "scenarios/scenario/sweep.h"
 
+#include <google/protobuf/text_format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -8,12 +10,14 @@
 #include <mutex>
 #include <thread>
 
+#include "middleware/ingest/decode.h"
 #include "middleware/probes.h"
 #include "scenarios/model/effective_scenario.h"
 #include "scenarios/report/report_json.h"
 #include "scenarios/scenario/decimal_text.h"
 #include "scenarios/scenario/scenario_run.h"
 #include "scenarios/scenario/scenario_world.h"
+#include "scenarios/version.h"
 #include "sim/trace.h"
 
 namespace mw::scen {
@@ -40,6 +44,12 @@ scenario::SeedResult run_seed(const ScenarioFile& file, std::uint64_t seed) {
     out.add_failed_checks(c.name);
   }
   return out;
+}
+
+std::string scenario_digest(const scenario::Scenario& scenario) {
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(scenario, &text);  // deterministic
+  return core::payload_hash_of_bytes(text);
 }
 
 std::string failure_group(const scenario::SeedResult& r) {
@@ -70,52 +80,49 @@ std::optional<Shard> parse_shard(std::string_view text) {
   return Shard{static_cast<std::uint32_t>(*k), static_cast<std::uint32_t>(*n)};
 }
 
-std::vector<std::uint64_t> sweep_seeds(const SeedRange& range, const Shard& shard) {
-  std::vector<std::uint64_t> out;
-  std::uint64_t i = 0;
-  for (std::uint64_t seed = range.first;; ++seed, ++i) {
-    if (i % shard.count == shard.index) out.push_back(seed);
-    if (seed == range.last) break;
-  }
-  return out;
+std::uint64_t SeedList::size() const {
+  const std::uint64_t span = range.last - range.first;  // seeds in the range, minus one
+  if (shard.index > span) return 0;
+  const std::uint64_t steps = (span - shard.index) / shard.count;
+  return steps == UINT64_MAX ? steps : steps + 1;  // all 2^64 seeds: saturate
 }
 
 std::vector<scenario::SeedResult> run_seeds(
-    const std::vector<std::uint64_t>& seeds, int jobs,
-    const std::function<scenario::SeedResult(std::uint64_t)>& run,
+    const SeedList& seeds, int jobs, const std::function<scenario::SeedResult(std::uint64_t)>& run,
     const std::function<bool()>& keep_starting,
     const std::function<void(const scenario::SeedResult&, std::size_t)>& on_done) {
-  std::vector<scenario::SeedResult> results(seeds.size());
-  std::vector<char> started(seeds.size(), 0);
-  std::atomic<std::size_t> next{0};
+  const std::uint64_t total = seeds.size();
+  std::vector<std::pair<std::uint64_t, scenario::SeedResult>> results;  // by index, as done
+  std::atomic<std::uint64_t> next{0};
   std::mutex done_mutex;
-  std::size_t done = 0;
   auto worker = [&] {
     for (;;) {
-      const std::size_t i = next.fetch_add(1);
-      if (i >= seeds.size()) return;
+      const std::uint64_t i = next.fetch_add(1);
+      if (i >= total) return;
       if (keep_starting) {
         const std::lock_guard<std::mutex> lock(done_mutex);
         if (!keep_starting()) {
-          next.store(seeds.size());
+          next.store(total);
           return;
         }
       }
-      started[i] = 1;
-      results[i] = run(seeds[i]);
+      scenario::SeedResult result = run(seeds.at(i));
       const std::lock_guard<std::mutex> lock(done_mutex);
-      on_done(results[i], ++done);
+      results.emplace_back(i, std::move(result));
+      on_done(results.back().second, results.size());
     }
   };
-  const int threads = std::max(1, std::min<int>(jobs, static_cast<int>(seeds.size())));
+  const int threads =
+      static_cast<int>(std::max<std::uint64_t>(1, std::min<std::uint64_t>(jobs, total)));
   std::vector<std::thread> pool;
   for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
   worker();
   for (std::thread& t : pool) t.join();
+  std::sort(results.begin(), results.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<scenario::SeedResult> out;
-  for (std::size_t i = 0; i < seeds.size(); ++i) {
-    if (started[i] != 0) out.push_back(std::move(results[i]));
-  }
+  out.reserve(results.size());
+  for (auto& [i, r] : results) out.push_back(std::move(r));
   return out;
 }
 
@@ -124,7 +131,7 @@ scenario::SweepReport run_sweep(
     const std::function<void(const scenario::SeedResult&, std::size_t)>& on_done) {
   const auto start = std::chrono::steady_clock::now();  // wall time, for the figures only
   std::vector<scenario::SeedResult> results = run_seeds(
-      sweep_seeds(range, shard), jobs, [&file](std::uint64_t seed) { return run_seed(file, seed); },
+      SeedList{range, shard}, jobs, [&file](std::uint64_t seed) { return run_seed(file, seed); },
       nullptr, on_done);
 
   scenario::SweepReport report;
@@ -136,49 +143,109 @@ scenario::SweepReport run_sweep(
   report.set_shard_count(shard.count);
   report.set_effective_configuration(
       effective_configuration_text(file.scenario, build_world(file, range.first).spec));
+  report.set_scenario_digest(scenario_digest(file.scenario));
+  report.set_mwsim_version(mwsim_version());
   report.set_wall_seconds(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   for (scenario::SeedResult& r : results) *report.add_runs() = std::move(r);
   return report;
 }
 
+namespace {
+
+std::string range_text(const scenario::SweepReport& r) {
+  return std::to_string(r.first_seed()) + ".." + std::to_string(r.last_seed());
+}
+
+// identity_mismatch names what differs between the run identities of `a` and `b`; empty when
+// they are shards of one run.
+std::string identity_mismatch(const scenario::SweepReport& a, const scenario::SweepReport& b) {
+  if (a.scenario() != b.scenario())
+    return "scenario '" + b.scenario() + "', not '" + a.scenario() + "'";
+  if (a.scenario_digest() != b.scenario_digest())
+    return "another scenario file with the same name (content digest " + b.scenario_digest() +
+           ", not " + a.scenario_digest() + ")";
+  if (a.effective_configuration() != b.effective_configuration())
+    return "another configuration (the scenario, a design or the defaults differ)";
+  if (a.mwsim_version() != b.mwsim_version())
+    return "another mwsim (" + b.mwsim_version() + ", not " + a.mwsim_version() + ")";
+  if (a.first_seed() != b.first_seed() || a.last_seed() != b.last_seed())
+    return "seeds " + range_text(b) + ", not " + range_text(a);
+  if (a.shard_count() != b.shard_count())
+    return "a split into " + std::to_string(b.shard_count()) + " shards, not " +
+           std::to_string(a.shard_count());
+  return "";
+}
+
+}  // namespace
+
 scenario::SweepReport merge_sweeps(const std::vector<scenario::SweepReport>& parts,
                                    std::vector<std::string>& errors) {
   scenario::SweepReport out;
-  if (parts.empty()) return out;
-  out.set_scenario(parts.front().scenario());
-  out.set_path(parts.front().path());
-  out.set_first_seed(parts.front().first_seed());
-  out.set_last_seed(parts.front().last_seed());
+  if (parts.empty()) {
+    errors.push_back("no shard reports to merge");
+    return out;
+  }
+  const scenario::SweepReport& first = parts.front();
+  if (first.mwsim_version().empty() || first.scenario_digest().empty()) {
+    errors.push_back(
+        "the first shard carries no run identity (scenario digest, mwsim version): "
+        "it was written by an older mwsim; run the shards again");
+    return out;
+  }
+  out.set_scenario(first.scenario());
+  out.set_path(first.path());
+  out.set_first_seed(first.first_seed());
+  out.set_last_seed(first.last_seed());
   out.set_shard_index(0);
   out.set_shard_count(1);
-  out.set_effective_configuration(parts.front().effective_configuration());
+  out.set_effective_configuration(first.effective_configuration());
+  out.set_scenario_digest(first.scenario_digest());
+  out.set_mwsim_version(first.mwsim_version());
+  const std::uint32_t n = first.shard_count() == 0 ? 1 : first.shard_count();
+  std::map<std::uint32_t, std::size_t> shard_seen;  // shard index -> which part
   std::map<std::uint64_t, scenario::SeedResult> by_seed;
-  for (const scenario::SweepReport& p : parts) {
-    if (p.scenario() != out.scenario()) {
-      errors.push_back("a shard of scenario '" + p.scenario() + "' cannot merge with '" +
-                       out.scenario() + "'");
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const scenario::SweepReport& p = parts[i];
+    const std::string part = "shard report " + std::to_string(i + 1) + " (shard " +
+                             std::to_string(p.shard_index()) + "/" +
+                             std::to_string(p.shard_count()) + ")";
+    if (const std::string differs = identity_mismatch(first, p); !differs.empty()) {
+      errors.push_back(part + " is of another run than the first: " + differs);
       continue;
     }
-    if (p.effective_configuration() != out.effective_configuration()) {
-      errors.push_back("a shard of scenario '" + p.scenario() + "' (seeds " +
-                       std::to_string(p.first_seed()) + ".." + std::to_string(p.last_seed()) +
-                       ") ran another configuration than the first shard: the scenario file or "
-                       "the build differs");
+    if (p.shard_index() >= n) {
+      errors.push_back(part + " names a shard outside 0.." + std::to_string(n - 1));
       continue;
     }
-    out.set_first_seed(std::min(out.first_seed(), p.first_seed()));
-    out.set_last_seed(std::max(out.last_seed(), p.last_seed()));
+    if (const auto [at, fresh] = shard_seen.emplace(p.shard_index(), i); !fresh) {
+      errors.push_back(part + " is shard " + std::to_string(p.shard_index()) +
+                       " again (also shard report " + std::to_string(at->second + 1) + ")");
+      continue;
+    }
+    const SeedList expected{{p.first_seed(), p.last_seed()}, {p.shard_index(), n}};
+    bool complete = static_cast<std::uint64_t>(p.runs_size()) == expected.size();
+    for (int r = 0; complete && r < p.runs_size(); ++r)
+      complete = p.runs(r).seed() == expected.at(static_cast<std::uint64_t>(r));
+    if (!complete) {
+      errors.push_back(part + " holds " + std::to_string(p.runs_size()) + " runs, not the " +
+                       std::to_string(expected.size()) +
+                       " seeds of its shard: it is incomplete or was edited");
+      continue;
+    }
     out.set_wall_seconds(out.wall_seconds() + p.wall_seconds());
-    for (const scenario::SeedResult& r : p.runs()) {
-      auto [it, fresh] = by_seed.emplace(r.seed(), r);
-      if (!fresh && it->second.digest() != r.digest()) {
-        errors.push_back("seed " + std::to_string(r.seed()) +
-                         " ran twice with different digests (" + it->second.digest() + " and " +
-                         r.digest() +
-                         "): the runs are not deterministic, or the shards ran different builds");
-      }
-    }
+    for (const scenario::SeedResult& r : p.runs()) by_seed.emplace(r.seed(), r);
+  }
+  std::string missing;
+  std::uint32_t missing_count = 0;
+  for (std::uint32_t k = 0; k < n; ++k) {
+    if (shard_seen.contains(k)) continue;
+    if (++missing_count <= 10) missing += (missing.empty() ? "" : ", ") + std::to_string(k);
+  }
+  if (missing_count > 0) {
+    errors.push_back(std::to_string(missing_count) + " of " + std::to_string(n) +
+                     " shards are missing (shard " + missing + (missing_count > 10 ? ", ..." : "") +
+                     "): the sweep is not complete");
   }
   for (auto& [seed, r] : by_seed) *out.add_runs() = std::move(r);
   return out;

@@ -29,8 +29,22 @@ struct Shard {
 // parse_shard reads "K/N" with 0 <= K < N.
 std::optional<Shard> parse_shard(std::string_view text);
 
-// sweep_seeds lists the seeds of `range` that belong to `shard`: every N-th, from the K-th.
-std::vector<std::uint64_t> sweep_seeds(const SeedRange& range, const Shard& shard);
+// SeedList: the seeds of `range` that belong to `shard` (every N-th, from the K-th), counted
+// and indexed without being listed, so a range of a billion seeds costs nothing until its
+// seeds run.
+struct SeedList {
+  SeedRange range;
+  Shard shard;
+  // size is how many seeds the shard has.
+  std::uint64_t size() const;
+  // at is the i-th seed of the shard, i < size().
+  std::uint64_t at(std::uint64_t i) const { return range.first + shard.index + i * shard.count; }
+};
+
+// kMaxSeedsPerRun bounds the seeds one sweep, swarm or compare runs in one process: each
+// finished seed keeps its row of the report (about half a kilobyte) until the end. A range
+// longer than this is refused with a clear error; split it with --shard K/N.
+inline constexpr std::uint64_t kMaxSeedsPerRun = 1'000'000;
 
 // run_seed runs `file` with `seed` and sums the run up as one row of a sweep.
 scenario::SeedResult run_seed(const ScenarioFile& file, std::uint64_t seed);
@@ -39,8 +53,9 @@ scenario::SeedResult run_seed(const ScenarioFile& file, std::uint64_t seed);
 // a time; `keep_starting` (may be empty: always) is asked before each seed is started, and
 // seeds not started are left out. `on_done` is called after each seed, one call at a time,
 // with the number done so far. The result is in the order of `seeds` whatever the threads did.
+// Memory grows with the seeds that ran, not with the seeds asked for.
 std::vector<scenario::SeedResult> run_seeds(
-    const std::vector<std::uint64_t>& seeds, int jobs,
+    const SeedList& seeds, int jobs,
     const std::function<scenario::SeedResult(std::uint64_t seed)>& run,
     const std::function<bool()>& keep_starting,
     const std::function<void(const scenario::SeedResult&, std::size_t done)>& on_done);
@@ -52,8 +67,10 @@ scenario::SweepReport run_sweep(
     const ScenarioFile& file, const SeedRange& range, const Shard& shard, int jobs,
     const std::function<void(const scenario::SeedResult&, std::size_t done)>& on_done);
 
-// merge_sweeps combines shard reports of one scenario. Errors (another scenario, a seed run
-// twice with different digests) go to `errors`.
+// merge_sweeps combines the shard reports of one sweep. It refuses (errors in `errors`, and
+// the merged report must not be taken as a result) anything but the complete set: every
+// shard K of 0..N-1 exactly once, each with every seed of its shard, all of one run identity
+// (scenario name and file content, effective configuration, mwsim version, seed range, N).
 scenario::SweepReport merge_sweeps(const std::vector<scenario::SweepReport>& parts,
                                    std::vector<std::string>& errors);
 
@@ -66,6 +83,10 @@ std::string format_probe_coverage(const scenario::SweepReport& report);
 std::string format_sweep_summary(
     const scenario::SweepReport& report,
     const std::function<std::string(std::uint64_t seed)>& replay = nullptr);
+
+// scenario_digest fingerprints a scenario (FNV-1a 64 over its text format, hex): two shards of
+// one sweep have the same, an edited file another.
+std::string scenario_digest(const scenario::Scenario& scenario);
 
 // failure_group names what failed in a run: its failed checks, joined by " + ".
 std::string failure_group(const scenario::SeedResult& result);

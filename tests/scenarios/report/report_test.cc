@@ -13,6 +13,7 @@
 #include "scenarios/report/report_junit.h"
 #include "scenarios/scenario/scenario_file.h"
 #include "scenarios/scenario/scenario_run.h"
+#include "sim/trace.h"
 
 namespace mw::scen {
 namespace {
@@ -58,6 +59,10 @@ TEST(Report, JunitHasACasePerCheckAndAFailureWithTheReplayCommand) {
             std::string::npos)
       << xml;
   EXPECT_NE(xml.find("replay: mwsim replay t.textproto --seed 3"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<property name=\"digest\" value=\"" + sim::format_digest(run.result.digest) +
+                     "\"/>"),
+            std::string::npos)
+      << "each suite carries its trace digest: " << xml;
 }
 
 TEST(Report, HtmlPageIsSelfContainedWithThreeChartsAndTheVerdicts) {

@@ -272,6 +272,45 @@ TEST(ScenarioFile, AMissingFileSaysSo) {
   EXPECT_NE(loaded.errors[0].find("cannot open"), std::string::npos);
 }
 
+TEST(ScenarioFile, ADirectoryIsAnErrorNotAnEmptyFile) {
+  const LoadedScenario loaded = load_scenario_file(testing::TempDir());
+  ASSERT_EQ(loaded.errors.size(), 1u);
+  EXPECT_NE(loaded.errors[0].find("is a directory, not a file"), std::string::npos)
+      << loaded.errors[0];
+}
+
+TEST(ScenarioFile, AUtf8ByteOrderMarkIsAcceptedAndColumnsCountFromAfterIt) {
+  const LoadedScenario bom =
+      parse_scenario_text("s.textproto", "\xEF\xBB\xBF" + std::string(kValid));
+  EXPECT_TRUE(bom.ok()) << testing::PrintToString(bom.errors);
+  // The mark is not a column: the error is where it would be without it.
+  EXPECT_EQ(only_error("\xEF\xBB\xBF"
+                       "colour: 3\n"),
+            only_error("colour: 3\n"));
+}
+
+TEST(ScenarioFile, AnErrorNeverEchoesAMegabyteOfInput) {
+  const std::string huge(1 << 20, 'x');
+  const std::string e = only_error(std::string(kValid) + huge + "\n");
+  EXPECT_LT(e.size(), 600u);
+  EXPECT_EQ(e.rfind("s.textproto:", 0), 0u) << e.substr(0, 200);
+  EXPECT_NE(e.find("has no field named"), std::string::npos) << e.substr(0, 200);
+}
+
+TEST(ScenarioFile, SixtyFivePlantsOrTenThousandAreAnErrorNotAnAbort) {
+  for (const char* copies : {"65", "10000"}) {
+    const std::vector<std::string> errors =
+        errors_of("name: \"x\"\nstory: \"y\"\nplants { copies: " + std::string(copies) + " }\n");
+    ASSERT_FALSE(errors.empty());
+    EXPECT_NE(testing::PrintToString(errors).find("at most 64"), std::string::npos)
+        << testing::PrintToString(errors);
+  }
+  const std::vector<std::string> split =
+      errors_of("name: \"x\"\nstory: \"y\"\nplants { copies: 40 }\nplants { copies: 40 }\n");
+  ASSERT_EQ(split.size(), 1u);
+  EXPECT_NE(split[0].find("come to 80 plants; at most 64"), std::string::npos) << split[0];
+}
+
 TEST(ScenarioFile, PlantCopiesAreNumberedInOrderAndFaultsNameThem) {
   const LoadedScenario loaded = parse_scenario_text(
       "s.textproto", std::string(kValid) +

@@ -25,7 +25,8 @@ TEST(Sweep, ShardsPartitionTheSeedsWithoutGapOrOverlap) {
   const SeedRange range{10, 46};
   std::multiset<std::uint64_t> all;
   for (std::uint32_t k = 0; k < 5; ++k) {
-    for (std::uint64_t seed : sweep_seeds(range, Shard{k, 5})) all.insert(seed);
+    const SeedList shard{range, Shard{k, 5}};
+    for (std::uint64_t i = 0; i < shard.size(); ++i) all.insert(shard.at(i));
   }
   ASSERT_EQ(all.size(), 37u);
   std::uint64_t expected = 10;
@@ -59,39 +60,90 @@ TEST(Sweep, TwoJobsGiveWhatOneJobGivesInSeedOrder) {
   }
 }
 
-TEST(Sweep, MergingShardsGivesTheWholeSweepAndCatchesDisagreeingRuns) {
-  const ScenarioFile file = small_scenario();
-  const auto ignore = [](const scenario::SeedResult&, std::size_t) {};
-  const scenario::SweepReport a = run_sweep(file, {1, 3}, {0, 2}, 1, ignore);
-  const scenario::SweepReport b = run_sweep(file, {1, 3}, {1, 2}, 1, ignore);
+// Shards 0/2 and 1/2 of seeds 1..3 of the small scenario, run once for every merge test.
+const scenario::SweepReport& shard_of_three(std::uint32_t k) {
+  static const auto ignore = [](const scenario::SeedResult&, std::size_t) {};
+  static const scenario::SweepReport shards[2] = {
+      run_sweep(small_scenario(), {1, 3}, {0, 2}, 1, ignore),
+      run_sweep(small_scenario(), {1, 3}, {1, 2}, 1, ignore)};
+  return shards[k];
+}
+
+// merge_error merges `parts` and returns the errors joined, "" when it merged.
+std::string merge_error(const std::vector<scenario::SweepReport>& parts) {
   std::vector<std::string> errors;
-  const scenario::SweepReport merged = merge_sweeps({b, a}, errors);
-  EXPECT_TRUE(errors.empty());
+  merge_sweeps(parts, errors);
+  std::string all;
+  for (const std::string& e : errors) all += e + "\n";
+  return all;
+}
+
+TEST(SweepMerge, EveryShardOnceInAnyOrderGivesTheWholeSweep) {
+  std::vector<std::string> errors;
+  const scenario::SweepReport merged = merge_sweeps({shard_of_three(1), shard_of_three(0)}, errors);
+  EXPECT_TRUE(errors.empty()) << errors.front();
   ASSERT_EQ(merged.runs_size(), 3);
   EXPECT_EQ(merged.runs(0).seed(), 1u);
   EXPECT_EQ(merged.runs(2).seed(), 3u);
-
-  scenario::SweepReport tampered = a;
-  tampered.mutable_runs(0)->set_digest("0000000000000000");
-  merge_sweeps({a, tampered}, errors);
-  ASSERT_EQ(errors.size(), 1u);
-  EXPECT_NE(errors[0].find("ran twice with different digests"), std::string::npos);
+  EXPECT_EQ(merged.shard_count(), 1u);
+  EXPECT_EQ(merged.scenario_digest(), shard_of_three(0).scenario_digest());
+  EXPECT_FALSE(merged.mwsim_version().empty());
 }
 
-TEST(Sweep, MergeRefusesAShardThatRanAnotherConfiguration) {
-  const ScenarioFile file = small_scenario();
-  ScenarioFile edited = file;
-  edited.scenario.mutable_erp()->set_lost_reply_probability(0.1);  // same name, other file
+TEST(SweepMerge, RefusesAMissingShard) {
+  EXPECT_NE(merge_error({shard_of_three(0)}).find("1 of 2 shards are missing (shard 1)"),
+            std::string::npos);
+}
+
+TEST(SweepMerge, RefusesTheSameShardTwice) {
+  const std::string e = merge_error({shard_of_three(0), shard_of_three(0), shard_of_three(1)});
+  EXPECT_NE(e.find("is shard 0 again"), std::string::npos) << e;
+}
+
+TEST(SweepMerge, RefusesAShardWithASeedLeftOut) {
+  scenario::SweepReport cut = shard_of_three(0);
+  cut.mutable_runs()->RemoveLast();
+  const std::string e = merge_error({cut, shard_of_three(1)});
+  EXPECT_NE(e.find("holds 1 runs, not the 2 seeds of its shard"), std::string::npos) << e;
+}
+
+TEST(SweepMerge, RefusesAShardOfAnEditedScenarioWithTheSameName) {
+  ScenarioFile edited = small_scenario();
+  edited.scenario.mutable_erp()->set_lost_reply_probability(0.1);
   const auto ignore = [](const scenario::SeedResult&, std::size_t) {};
-  const scenario::SweepReport a = run_sweep(file, {1, 2}, {0, 2}, 1, ignore);
-  const scenario::SweepReport b = run_sweep(edited, {1, 2}, {1, 2}, 1, ignore);
-  EXPECT_NE(a.effective_configuration().find("lost_reply_probability: 0\n"), std::string::npos);
-  std::vector<std::string> errors;
-  const scenario::SweepReport merged = merge_sweeps({a, b}, errors);
-  ASSERT_EQ(errors.size(), 1u);
-  EXPECT_NE(errors[0].find("ran another configuration than the first shard"), std::string::npos)
-      << errors[0];
-  EXPECT_EQ(merged.runs_size(), 1) << "the other configuration's runs are not merged in";
+  const scenario::SweepReport other = run_sweep(edited, {1, 3}, {1, 2}, 1, ignore);
+  const std::string e = merge_error({shard_of_three(0), other});
+  EXPECT_NE(e.find("another scenario file with the same name"), std::string::npos) << e;
+}
+
+TEST(SweepMerge, RefusesShardsOfAnotherSeedRange) {
+  scenario::SweepReport other = shard_of_three(1);
+  other.set_last_seed(4);
+  const std::string e = merge_error({shard_of_three(0), other});
+  EXPECT_NE(e.find("seeds 1..4, not 1..3"), std::string::npos) << e;
+}
+
+TEST(SweepMerge, RefusesAShardOfAnotherBuild) {
+  scenario::SweepReport other = shard_of_three(1);
+  other.set_mwsim_version("0.0.1 0000000");
+  const std::string e = merge_error({shard_of_three(0), other});
+  EXPECT_NE(e.find("another mwsim (0.0.1 0000000"), std::string::npos) << e;
+}
+
+TEST(SweepMerge, RefusesAReportWithoutRunIdentity) {
+  scenario::SweepReport old = shard_of_three(0);
+  old.clear_mwsim_version();
+  EXPECT_NE(merge_error({old, shard_of_three(1)}).find("carries no run identity"),
+            std::string::npos);
+}
+
+TEST(SweepSeeds, ABillionSeedsAreCountedWithoutListingThem) {
+  const SeedList seeds{{1, 1'000'000'000}, {3, 4}};
+  EXPECT_EQ(seeds.size(), 250'000'000u);
+  EXPECT_EQ(seeds.at(0), 4u);
+  EXPECT_EQ(seeds.at(seeds.size() - 1), 1'000'000'000u);
+  EXPECT_EQ((SeedList{{0, UINT64_MAX}, {}}).size(), UINT64_MAX) << "saturates, no overflow";
+  EXPECT_EQ((SeedList{{5, 6}, {3, 4}}).size(), 0u) << "a shard past the range is empty";
 }
 
 TEST(Sweep, SummaryGroupsFailuresAndListsReplayCommands) {
