@@ -1,5 +1,8 @@
 // shrink: the smallest scenario that still fails the same way. Starting from a failing run
-// (a scenario and a seed), it tries the changes of shrink_candidates one at a time (turn the
+// (a scenario and a seed), it first tries the biggest cuts (no fault at all, then each family
+// of faults alone), each at the failing seed and the two after it, since a world cut that much
+// draws differently; the first cut that still fails is kept with its seed. Then it tries the
+// changes of shrink_candidates one at a time at that seed (turn the
 // random crash, link outage and partition processes into the crashes, outages and isolations
 // that happened; drop a fault family, a fault, a random-fault or emission-fault setting, a
 // plant; halve a duration or the production time)

@@ -348,6 +348,89 @@ std::vector<ShrinkCandidate> shrink_candidates(const sp::Scenario& s,
   return out;
 }
 
+const std::vector<FaultFamily>& fault_families() {
+  static const std::vector<FaultFamily> families = [] {
+    std::vector<FaultFamily> out;
+    for (const auto& [name, which] : kFaultFamilies) {
+      out.push_back({std::string(name) + " faults",
+                     [which = which](const sp::Scenario& s) {
+                       return std::any_of(s.faults().begin(), s.faults().end(),
+                                          [&](const sp::Fault& f) { return f.what_case() == which; });
+                     },
+                     [which = which](sp::Scenario& s) { remove_faults_of(s, which); }});
+    }
+    out.push_back({"random crashes", [](const sp::Scenario& s) { return has_random_crashes(s); },
+                   [](sp::Scenario& s) { s.clear_random_faults(); }});
+    out.push_back({"random partitions",
+                   [](const sp::Scenario& s) {
+                     return !s.network().partition_mean_interval().empty();
+                   },
+                   [](sp::Scenario& s) {
+                     s.mutable_network()->clear_partition_mean_interval();
+                     s.mutable_network()->clear_partition_mean_duration();
+                   }});
+    const auto link_faulty = [](const model::Link& l) {
+      return l.loss_probability() > 0 || l.duplicate_probability() > 0 ||
+             l.corrupt_probability() > 0 || !l.outage_mean_up().empty();
+    };
+    const auto make_reliable = [](model::Link* l) {
+      l->set_loss_probability(0);
+      l->set_duplicate_probability(0);
+      l->set_corrupt_probability(0);
+      l->clear_outage_mean_up();
+      l->clear_outage_mean_down();
+    };
+    out.push_back({"link faults",
+                   [link_faulty](const sp::Scenario& s) {
+                     if (link_faulty(s.network().default_link())) return true;
+                     return std::any_of(
+                         s.network().links().begin(), s.network().links().end(),
+                         [&](const model::LinkOverride& o) { return link_faulty(o.link()); });
+                   },
+                   [make_reliable](sp::Scenario& s) {
+                     make_reliable(s.mutable_network()->mutable_default_link());
+                     for (model::LinkOverride& o : *s.mutable_network()->mutable_links())
+                       make_reliable(o.mutable_link());
+                   }});
+    out.push_back({"ERP faults",
+                   [](const sp::Scenario& s) {
+                     const model::Erp& e = s.erp();
+                     return e.internal_error_probability() > 0 || e.lost_reply_probability() > 0 ||
+                            e.throttle_requests_per_second() > 0 ||
+                            e.internal_error_after_commit_probability() > 0;
+                   },
+                   [](sp::Scenario& s) {
+                     model::Erp* e = s.mutable_erp();
+                     e->set_internal_error_probability(0);
+                     e->set_lost_reply_probability(0);
+                     e->set_internal_error_after_commit_probability(0);
+                     e->clear_throttle_requests_per_second();
+                     e->clear_throttle_burst();
+                   }});
+    out.push_back({"MES emission faults",
+                   [](const sp::Scenario& s) {
+                     return std::any_of(
+                         s.plants().begin(), s.plants().end(), [](const model::Plant& p) {
+                           return p.duplicate_probability() > 0 || p.reorder_probability() > 0 ||
+                                  p.malformed_probability() > 0 ||
+                                  p.restamped_resend_probability() > 0;
+                         });
+                   },
+                   [](sp::Scenario& s) {
+                     for (model::Plant& p : *s.mutable_plants()) {
+                       p.set_duplicate_probability(0);
+                       p.set_reorder_probability(0);
+                       p.set_malformed_probability(0);
+                       p.set_restamped_resend_probability(0);
+                     }
+                   }});
+    out.push_back({"crash points", [](const sp::Scenario& s) { return s.has_crash_points(); },
+                   [](sp::Scenario& s) { s.clear_crash_points(); }});
+    return out;
+  }();
+  return families;
+}
+
 int fault_count(const sp::Scenario& s) {
   int n = s.faults_size();
   if (s.has_random_faults()) {

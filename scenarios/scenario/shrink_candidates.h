@@ -36,6 +36,19 @@ struct RandomFaultsThatHappened {
 std::vector<ShrinkCandidate> shrink_candidates(const mw::scenario::Scenario& s,
                                                const RandomFaultsThatHappened& happened);
 
+// FaultFamily: one kind of harm a scenario can do, as a name, whether `s` does it, and an
+// edit that stops it (scheduled faults of one kind; random crashes; random partitions; link
+// faults; ERP faults; MES emission faults; crash points).
+struct FaultFamily {
+  std::string name;
+  std::function<bool(const mw::scenario::Scenario&)> present;
+  std::function<void(mw::scenario::Scenario&)> clear;
+};
+
+// fault_families lists every family fault_count counts, so that clearing all of them leaves
+// a scenario with no fault at all.
+const std::vector<FaultFamily>& fault_families();
+
 // fault_count counts what a scenario does to its world: each scheduled fault, each random
 // process (crashes per node, link outages, partitions) and each non-zero fault probability
 // (ERP, links, MES emission) or throttling counts one. Shrinking aims to leave few.

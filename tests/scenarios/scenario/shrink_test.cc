@@ -168,6 +168,27 @@ TEST(Shrink, TurnsRandomPartitionsIntoTheFewScheduledIsolationsThatMatterAndTheF
   EXPECT_TRUE(fails_alone(r, kSeed)) << r.check;
 }
 
+TEST(Shrink, KeepsOnlyTheFamilyThatMattersFirstAndTheFileFailsAloneAtTheSeedItCarries) {
+  const LoadedScenario loaded = parse_scenario_text(
+      "s.textproto",
+      std::string("name: \"mixed\"\n") + kBlindRetries +
+          "network { default_link { outage_mean_up: \"2m\" outage_mean_down: \"10s\" } }\n"
+          "plants { duplicate_probability: 0.1 reorder_probability: 0.1 }\n"
+          "faults { at: \"3m\" duration: \"30s\" crash { node: \"middleware\" } }\n"
+          "faults { at: \"6m\" duration: \"1m\" erp_outage {} }\n");
+  ASSERT_TRUE(loaded.ok()) << testing::PrintToString(loaded.errors);
+  const ShrinkResult r = shrink(loaded.file, 1, 120, [](const std::string&) {});
+  ASSERT_TRUE(r.failed_at_start);
+  EXPECT_EQ(r.check, "exactly_once");
+  ASSERT_FALSE(r.kept.empty());
+  EXPECT_EQ(r.kept.front().rfind("keep only the link faults", 0), 0u)
+      << "blind retries post twice when a reply is lost; the link outages are what loses it: "
+      << testing::PrintToString(r.kept);
+  EXPECT_LE(r.faults_left, 2) << testing::PrintToString(r.kept);
+  EXPECT_TRUE(fails_alone(r, 1)) << "the file fails alone with the seed it carries, "
+                                 << r.minimal.seed();
+}
+
 TEST(Shrink, DropsOneEmissionFaultAndKeepsItsNeighbourThatCausesTheFailure) {
   const LoadedScenario loaded = parse_scenario_text("s.textproto", R"(name: "dup_posts_twice"
 story: "Duplicates with dedup off post twice; reordering and malformed events are beside the point."
