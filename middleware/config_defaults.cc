@@ -29,6 +29,8 @@ proto::Config with_defaults(proto::Config c) {
   default_to(sq, &proto::SequencerConfig::gap_timeout_ms,
              &proto::SequencerConfig::set_gap_timeout_ms, 60000);
   if (sq->gap_policy() == proto::GAP_POLICY_UNSPECIFIED) sq->set_gap_policy(proto::HOLD);
+  default_to(sq, &proto::SequencerConfig::max_sequence_jump,
+             &proto::SequencerConfig::set_max_sequence_jump, 1'000'000);
   auto* p = c.mutable_poster();
   default_to(p, &proto::PosterConfig::request_timeout_ms,
              &proto::PosterConfig::set_request_timeout_ms, 10000);
@@ -76,6 +78,7 @@ std::vector<ConfigProblem> config_problems(const proto::Config& c) {
   at_most("ingest.max_batch_events", c.ingest().max_batch_events(), 100'000, "");
   at_most("ingest.dedup_retention_days", c.ingest().dedup_retention_days(), 3'650, " days");
   at_most("sequencer.gap_timeout_ms", c.sequencer().gap_timeout_ms(), 86'400'000, " ms (a day)");
+  at_most("sequencer.max_sequence_jump", c.sequencer().max_sequence_jump(), 1'000'000'000, "");
   if (!proto::GapPolicy_IsValid(c.sequencer().gap_policy())) {
     out.push_back({"sequencer.gap_policy", "must be HOLD, SKIP or DEAD_LETTER"});
   }

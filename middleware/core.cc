@@ -66,10 +66,11 @@ Status Core::recover() {
     WorkItem item = work_item_for(row, &command);
     p_->poster.add(std::move(item), /*recovered=*/true);
   }
-  // Dead letters still park their keys (a sequence regression parks nothing).
+  // Dead letters still park their keys (a sequence regression or an out-of-range number parks
+  // nothing).
   MW_ASSIGN(parked, p_->store.dead_letters(/*parked_only=*/true));
   for (const DeadLetterRow& d : parked) {
-    if (d.dead_letter_class == to_string(DeadLetterClass::kSequenceRegression)) continue;
+    if (!parks_its_key(d.dead_letter_class)) continue;
     MW_ASSIGN(row, p_->store.event_get(d.event_row));
     p_->poster.add(work_item_for(row, nullptr));
   }

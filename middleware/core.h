@@ -58,7 +58,9 @@ class Core {
   const MasterData& master_data() const;
   Result<std::vector<DeadLetterRow>> dead_letters(bool parked_only = true);
   // replay re-enriches a parked dead letter with today's master data and queues it again in
-  // its key's order. Fails (and leaves it parked) if it still cannot be posted.
+  // its key's order. Fails (and leaves it parked) if it still cannot be posted. A dead letter
+  // that parks nothing (a sequence regression) whose event id was posted before is not posted
+  // again: it is finished as discarded, its dead letter marked "already_posted" and audited.
   Status replay(const std::string& event_id, const std::string& actor);
   // replay_all replays every parked dead letter, in key order.
   Status replay_all(const std::string& actor);
@@ -85,6 +87,8 @@ class Core {
   void apply(Effects& fx);
   void on_gap_timeout(const std::string& key);
   void quarantine_frame(std::string_view from, std::string_view bytes, const std::string& reason);
+  Status finish_as_already_posted(const EventRow& row, const Store::PostedRow& posted,
+                                  const DeadLetterRow& dl, const std::string& actor);
 
   std::unique_ptr<Parts> p_;
 };

@@ -55,7 +55,14 @@ Status Core::replay(const std::string& event_id, const std::string& actor) {
   proto::EventEnvelope env;
   if (!env.ParseFromString(row.envelope)) return technical("stored envelope of '" + event_id + "' does not parse");
   MW_ASSIGN(dl, p_->store.dead_letter_of(row.id));
-  const bool was_barrier = dl->dead_letter_class != to_string(DeadLetterClass::kSequenceRegression);
+  const bool was_barrier = parks_its_key(dl->dead_letter_class);
+  if (!was_barrier) {
+    // A regression may be an event posted long ago, sent again after its dedup retention:
+    // posting it again would book it twice (and, through new notification ids, apply it twice
+    // downstream). It is finished as a duplicate instead.
+    MW_ASSIGN(posted, p_->store.posted_row_of(event_id, row.id));
+    if (posted) return finish_as_already_posted(row, *posted, *dl, actor);
+  }
   // Enrichment decides now whether the replay can succeed; ERP rejections are retried by the
   // Poster and dead-lettered again if the cause is still there.
   auto enriched = enrich(env, p_->master);
@@ -82,6 +89,22 @@ Status Core::replay(const std::string& event_id, const std::string& actor) {
     p_->poster.add(fx.work.front());
   }
   p_->poster.pump();
+  return Status::ok();
+}
+
+Status Core::finish_as_already_posted(const EventRow& row, const Store::PostedRow& posted,
+                                      const DeadLetterRow& dl, const std::string& actor) {
+  Transaction tx(*p_->db);
+  MW_TRY(tx.begin());
+  MW_TRY(p_->store.event_finish(row.id, kDiscarded, p_->ctx.now_ns(), ""));
+  MW_TRY(p_->store.dead_letter_set_status(row.id, "already_posted"));
+  MW_TRY(p_->store.audit(p_->ctx.now_ns(), "replay_already_posted", row.event_id,
+                         row.correlation_id, actor,
+                         "class " + dl.dead_letter_class + ": the event was posted as row " +
+                             std::to_string(posted.id) + " (ERP document " + posted.erp_document +
+                             "); not posted again"));
+  MW_TRY(tx.commit());
+  ++p_->metrics.discarded;
   return Status::ok();
 }
 

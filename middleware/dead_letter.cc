@@ -6,7 +6,7 @@
 namespace mw::core {
 namespace {
 
-constexpr std::array<std::pair<DeadLetterClass, std::string_view>, 9> kNames = {{
+constexpr std::array<std::pair<DeadLetterClass, std::string_view>, 10> kNames = {{
     {DeadLetterClass::kUnknownMaterial, "unknown_material"},
     {DeadLetterClass::kUnitConversion, "unit_conversion"},
     {DeadLetterClass::kClosedPeriod, "closed_period"},
@@ -16,6 +16,7 @@ constexpr std::array<std::pair<DeadLetterClass, std::string_view>, 9> kNames = {
     {DeadLetterClass::kInvalidCommand, "invalid_command"},
     {DeadLetterClass::kSequenceGap, "sequence_gap"},
     {DeadLetterClass::kSequenceRegression, "sequence_regression"},
+    {DeadLetterClass::kSequenceOutOfRange, "sequence_out_of_range"},
 }};
 
 }  // namespace
@@ -32,6 +33,15 @@ std::optional<DeadLetterClass> dead_letter_class_from_string(std::string_view s)
     if (name == s) return k;
   }
   return std::nullopt;
+}
+
+bool parks_its_key(DeadLetterClass c) {
+  return c != DeadLetterClass::kSequenceRegression && c != DeadLetterClass::kSequenceOutOfRange;
+}
+
+bool parks_its_key(std::string_view c) {
+  const auto cls = dead_letter_class_from_string(c);
+  return !cls || parks_its_key(*cls);
 }
 
 }  // namespace mw::core

@@ -18,7 +18,14 @@ enum class DeadLetterClass {
   kInvalidCommand,       // ERP: rejected the command as invalid
   kSequenceGap,          // the sequencer gave up waiting for a missing sequence number
   kSequenceRegression,   // a new event id with a sequence number the key already passed
+  kSequenceOutOfRange,   // a sequence number max_sequence_jump or more ahead of its key
 };
+
+// parks_its_key tells whether a dead letter of class `c` holds back the later events of its
+// key until it is replayed or discarded. A regression or an out-of-range number does not:
+// the key has passed it, or will never reach it.
+bool parks_its_key(DeadLetterClass c);
+bool parks_its_key(std::string_view c);
 
 std::string_view to_string(DeadLetterClass c);
 std::optional<DeadLetterClass> dead_letter_class_from_string(std::string_view s);

@@ -29,6 +29,19 @@ Status Sequencer::accept(EventRow& row, const proto::EventEnvelope& envelope, Ef
                                   "' arrived after the key reached " + std::to_string(state.next_sequence),
                               /*park=*/false, fx);
   }
+  // Subtracted, not added: next_sequence + jump could overflow, the difference cannot (both
+  // are at least 1).
+  if (row.sequence - state.next_sequence >=
+      static_cast<std::int64_t>(ctx_.config.sequencer().max_sequence_jump())) {
+    MW_TRY(insert(row, kDeadLettered));
+    return record_dead_letter(
+        row, DeadLetterClass::kSequenceOutOfRange,
+        "sequence " + std::to_string(row.sequence) + " of key '" + row.ordering_key +
+            "' is " + std::to_string(ctx_.config.sequencer().max_sequence_jump()) +
+            " or more ahead of the key's next number " + std::to_string(state.next_sequence) +
+            " (sequencer.max_sequence_jump): a corrupt number, not a gap",
+        /*park=*/false, fx);
+  }
   if (row.sequence > state.next_sequence) {
     ++fx.held;
     fx.mark_waiting(row.ordering_key);

@@ -208,6 +208,18 @@ Result<std::optional<std::int64_t>> Store::event_row_of(std::string_view event_i
   return id;
 }
 
+Result<std::optional<Store::PostedRow>> Store::posted_row_of(std::string_view event_id,
+                                                             std::int64_t except_row) {
+  MW_ASSIGN(st, prep("SELECT id, COALESCE(erp_document, '') FROM events WHERE event_id = ? AND "
+                     "state = 'posted' AND id != ? ORDER BY id LIMIT 1"));
+  st->bind(1, event_id).bind(2, except_row);
+  MW_ASSIGN(row, st->step());
+  std::optional<PostedRow> p;
+  if (row) p = PostedRow{st->column_int(0), st->column_text(1)};
+  st->reset();
+  return p;
+}
+
 Status Store::event_finish(std::int64_t id, std::string_view state, std::int64_t now_ns,
                            std::string_view erp_document) {
   MW_ASSIGN(st,

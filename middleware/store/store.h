@@ -122,6 +122,14 @@ class Store {
   Result<std::int64_t> event_insert(const EventRow& row);
   Result<EventRow> event_get(std::int64_t id);
   Result<std::optional<std::int64_t>> event_row_of(std::string_view event_id);
+  // posted_row_of returns a posted row of `event_id` other than `except_row`, if any (an
+  // earlier copy of an event that came back after its dedup retention).
+  struct PostedRow {
+    std::int64_t id = 0;
+    std::string erp_document;
+  };
+  Result<std::optional<PostedRow>> posted_row_of(std::string_view event_id,
+                                                 std::int64_t except_row);
   Status event_finish(std::int64_t id, std::string_view state, std::int64_t now_ns,
                       std::string_view erp_document);
   Status event_set_state(std::int64_t id, std::string_view state);

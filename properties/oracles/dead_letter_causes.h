@@ -34,6 +34,8 @@ class DeadLetterCauses {
   //     gap was declared;
   //   sequence_regression: the core had already accepted an event of the key with a higher
   //     sequence number, or another event with the same one.
+  // No source of the world corrupts sequence numbers, so sequence_out_of_range is never
+  // explained.
   std::string unexplained(const fakes::EmittedEvent& e, const core::DeadLetterRow& dl);
 
  private:

@@ -2,11 +2,10 @@
 
 #include <algorithm>
 
+#include "middleware/dead_letter.h"
+
 namespace mw::props {
 namespace {
-
-// The dead-letter class of a sequence regression, as the core stores it: it parks nothing.
-constexpr std::string_view kRegression = "sequence_regression";
 
 Fate fate_of_state(std::string_view state) {
   if (state == "posted") return Fate::kPosted;
@@ -74,7 +73,7 @@ EventFates::EventFates(const OracleInput& in) {
   std::map<std::string, std::string> dead_letter_reason;
   for (const core::DeadLetterRow& d : in.dead_letters) {
     dead_letter_reason[d.event_id] = d.dead_letter_class + ": " + d.reason;
-    if (d.status == "parked" && d.dead_letter_class != kRegression) {
+    if (d.status == "parked" && core::parks_its_key(d.dead_letter_class)) {
       parked_[d.ordering_key][d.sequence] = d.event_id;
     }
   }

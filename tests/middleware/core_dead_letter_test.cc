@@ -1,6 +1,8 @@
 // DLQ operations: park, replay in key order, discard; all audited.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tests/middleware/core_harness.h"
 
 namespace mw::core::testing {
@@ -110,6 +112,53 @@ TEST(CoreDeadLetter, UnsafeNoParkingLetsLaterEventsOvertakeADeadLetter) {
   auto reqs = h.erp_requests();
   ASSERT_EQ(reqs.size(), 1u);
   EXPECT_EQ(reqs[0].command().source_event_id(), "e2");
+}
+
+TEST(CoreDeadLetter, AReplayedRegressionOfAnEventPostedBeforeIsNotPostedAgain) {
+  proto::Config c;
+  c.mutable_ingest()->set_dedup_retention_days(1);
+  CoreHarness h(c);
+  h.send_events({consumption("e1", "wo:1", 1)});
+  auto reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  h.reply_success(reqs[0]);
+  h.rt.advance(std::chrono::hours(49));  // past the dedup retention: e1 is new to the inbox
+  h.send_events({consumption("e1", "wo:1", 1)}, 2);
+  auto dl = h.core().dead_letters();
+  ASSERT_EQ(dl.value().size(), 1u);
+  EXPECT_EQ(dl.value()[0].dead_letter_class, "sequence_regression");
+  ASSERT_TRUE(h.core().replay_all("op").is_ok());
+  h.rt.advance(std::chrono::seconds(10));
+  EXPECT_TRUE(h.erp_requests().empty()) << "posted once already; a second posting books it twice";
+  EXPECT_TRUE(h.core().dead_letters().value().empty()) << "no longer parked";
+  const auto all = h.core().dead_letters(/*parked_only=*/false).value();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].status, "already_posted");
+  const auto audit = h.core().audit_log().value();
+  const auto it = std::find_if(audit.begin(), audit.end(), [](const AuditRow& a) {
+    return a.action == "replay_already_posted";
+  });
+  ASSERT_NE(it, audit.end());
+  EXPECT_EQ(it->event_id, "e1");
+  EXPECT_NE(it->detail.find("4900000001"), std::string::npos) << it->detail;
+}
+
+TEST(CoreDeadLetter, AReplayedRegressionOfAnEventNeverPostedIsPosted) {
+  proto::Config c;
+  c.mutable_sequencer()->set_gap_timeout_ms(1000);
+  c.mutable_sequencer()->set_gap_policy(proto::SKIP);
+  CoreHarness h(c);
+  h.send_events({consumption("e2", "wo:1", 2)});
+  h.rt.advance(std::chrono::seconds(1));  // SKIP passes 1
+  auto reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  h.reply_success(reqs[0]);
+  h.send_events({consumption("e1", "wo:1", 1)}, 2);
+  ASSERT_EQ(h.core().dead_letters().value().size(), 1u);
+  ASSERT_TRUE(h.core().replay("e1", "op").is_ok());
+  reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 1u) << "a late predecessor was never posted: the replay posts it";
+  EXPECT_EQ(reqs[0].command().source_event_id(), "e1");
 }
 
 }  // namespace

@@ -211,6 +211,48 @@ TEST(CoreIngest, GapTimeoutWithSkipReleasesHeldEventsInOrder) {
   EXPECT_EQ(h.erp_requests().at(0).command().source_event_id(), "e4");
 }
 
+// The largest sequence number validation accepts, 2^63-1: SKIP once jumped to it and added one
+// (signed overflow), and every later event of the key became a regression.
+constexpr std::uint64_t kHugeSequence = 9'223'372'036'854'775'807ULL;
+
+TEST(CoreIngest, ASequenceFarAheadOfItsKeyIsDeadLetteredAtOnceAndParksNothingUnderSkip) {
+  proto::Config c;
+  c.mutable_sequencer()->set_gap_timeout_ms(1000);
+  c.mutable_sequencer()->set_gap_policy(proto::SKIP);
+  CoreHarness h(c);
+  h.send_events({consumption("e1", "wo:1", 1), consumption("bad", "wo:1", kHugeSequence),
+                 consumption("e3", "wo:1", 3)});
+  auto dl = h.core().dead_letters();
+  ASSERT_EQ(dl.value().size(), 1u);
+  EXPECT_EQ(dl.value()[0].event_id, "bad");
+  EXPECT_EQ(dl.value()[0].dead_letter_class, "sequence_out_of_range");
+  EXPECT_NE(dl.value()[0].reason.find("max_sequence_jump"), std::string::npos);
+  auto reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  h.reply_success(reqs[0]);
+  h.rt.advance(seconds(1));  // the gap at 2 times out: SKIP jumps to 3, not to 2^63-1
+  reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].command().source_event_id(), "e3");
+  h.reply_success(reqs[0]);
+  h.send_events({consumption("e4", "wo:1", 4)}, 2);
+  reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 1u) << "the key goes on in order after the corrupt number";
+  EXPECT_EQ(reqs[0].command().source_event_id(), "e4");
+}
+
+TEST(CoreIngest, ASequenceJustUnderTheJumpLimitIsAGapNotADeadLetter) {
+  proto::Config c;
+  c.mutable_sequencer()->set_max_sequence_jump(10);
+  CoreHarness h(c);
+  h.send_events({consumption("e10", "wo:1", 10)});
+  EXPECT_TRUE(h.core().dead_letters().value().empty()) << "9 ahead of 1: held for the gap";
+  h.send_events({consumption("e12", "wo:2", 11)}, 2);
+  auto dl = h.core().dead_letters();
+  ASSERT_EQ(dl.value().size(), 1u) << "10 ahead of 1: out of range";
+  EXPECT_EQ(dl.value()[0].event_id, "e12");
+}
+
 TEST(CoreIngest, GapTimeoutWithDeadLetterParksTheKeyUntilReplay) {
   proto::Config c;
   c.mutable_sequencer()->set_gap_timeout_ms(1000);
