@@ -25,6 +25,14 @@ proto::Config with_defaults(proto::Config c) {
              500);
   default_to(in, &proto::IngestConfig::dedup_retention_days,
              &proto::IngestConfig::set_dedup_retention_days, 30);
+  default_to(in, &proto::IngestConfig::max_frame_bytes, &proto::IngestConfig::set_max_frame_bytes,
+             32u << 20);
+  default_to(in, &proto::IngestConfig::quarantine_kept_bytes,
+             &proto::IngestConfig::set_quarantine_kept_bytes, 65536);
+  default_to(in, &proto::IngestConfig::quarantine_retention_days,
+             &proto::IngestConfig::set_quarantine_retention_days, 30);
+  default_to(in, &proto::IngestConfig::quarantine_max_rows,
+             &proto::IngestConfig::set_quarantine_max_rows, 100'000);
   auto* sq = c.mutable_sequencer();
   default_to(sq, &proto::SequencerConfig::gap_timeout_ms,
              &proto::SequencerConfig::set_gap_timeout_ms, 60000);
@@ -77,6 +85,13 @@ std::vector<ConfigProblem> config_problems(const proto::Config& c) {
   at_most("ingest.max_event_bytes", c.ingest().max_event_bytes(), 16u << 20, " bytes");
   at_most("ingest.max_batch_events", c.ingest().max_batch_events(), 100'000, "");
   at_most("ingest.dedup_retention_days", c.ingest().dedup_retention_days(), 3'650, " days");
+  // A frame is held in memory whole and its size handed to protobuf as an int.
+  at_most("ingest.max_frame_bytes", c.ingest().max_frame_bytes(), 256u << 20, " bytes");
+  at_most("ingest.quarantine_kept_bytes", c.ingest().quarantine_kept_bytes(), 16u << 20,
+          " bytes");
+  at_most("ingest.quarantine_retention_days", c.ingest().quarantine_retention_days(), 3'650,
+          " days");
+  at_most("ingest.quarantine_max_rows", c.ingest().quarantine_max_rows(), 100'000'000, " rows");
   at_most("sequencer.gap_timeout_ms", c.sequencer().gap_timeout_ms(), 86'400'000, " ms (a day)");
   at_most("sequencer.max_sequence_jump", c.sequencer().max_sequence_jump(), 1'000'000'000, "");
   if (!proto::GapPolicy_IsValid(c.sequencer().gap_policy())) {

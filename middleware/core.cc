@@ -85,6 +85,13 @@ Status Core::recover() {
 }
 
 void Core::on_message(std::string_view from, std::string_view bytes) {
+  const std::uint32_t max_frame = p_->config.ingest().max_frame_bytes();
+  if (bytes.size() > max_frame) {
+    return quarantine_frame(from, bytes,
+                            "frame of " + std::to_string(bytes.size()) +
+                                " bytes is larger than ingest.max_frame_bytes (" +
+                                std::to_string(max_frame) + "); not parsed");
+  }
   proto::Frame frame;
   if (!frame.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return quarantine_frame(from, bytes, "not a protobuf Frame");
@@ -107,8 +114,7 @@ void Core::quarantine_frame(std::string_view from, std::string_view bytes,
                             const std::string& reason) {
   ++p_->metrics.frames_malformed;
   p_->commits.flush();  // the row commits on its own: a non-retryable nack needs it durable
-  QuarantineRow row{0, p_->ctx.now_ns(), std::string(from), "", 0, std::string(bytes), reason};
-  const Status kept = p_->store.quarantine_put(row);
+  const Status kept = quarantine_put(from, "", 0, bytes, reason);
   if (kept.is_ok()) ++p_->metrics.quarantined;
   proto::Frame nack;
   // Only bytes that are kept may be refused for good; otherwise the sender must send them again.
@@ -117,6 +123,27 @@ void Core::quarantine_frame(std::string_view from, std::string_view bytes,
       (kept.is_ok() ? "" : "; not stored (" + kept.error().message + "), resend"));
   nack.mutable_nack()->set_retryable(!kept.is_ok());
   p_->runtime.send(from, nack.SerializeAsString());
+}
+
+Status Core::quarantine_put(std::string_view from, const std::string& event_id, int format,
+                            std::string_view raw, const std::string& reason) {
+  const proto::IngestConfig& in = p_->config.ingest();
+  const std::int64_t now = p_->ctx.now_ns();
+  const QuarantineRow row{0,
+                          now,
+                          std::string(from),
+                          event_id,
+                          format,
+                          std::string(raw.substr(0, in.quarantine_kept_bytes())),
+                          reason,
+                          static_cast<std::int64_t>(raw.size()),
+                          payload_hash_of_bytes(raw)};
+  MW_TRY(p_->store.quarantine_put(row));
+  const std::int64_t cutoff =
+      now - static_cast<std::int64_t>(in.quarantine_retention_days()) * 86'400'000'000'000LL;
+  MW_ASSIGN(dropped, p_->store.quarantine_prune(cutoff, in.quarantine_max_rows()));
+  p_->metrics.quarantine_dropped += static_cast<std::uint64_t>(dropped);
+  return Status::ok();
 }
 
 void Core::on_batch(std::string_view from, const proto::EventBatch& batch) {
@@ -164,8 +191,7 @@ void Core::ingest(std::string_view from, const proto::EventBatch& batch, bool se
   auto quarantine = [&](const proto::SourceEvent& raw, const std::string& event_id,
                         const std::string& reason) {
     ++counts.quarantined;
-    return p_->store.quarantine_put(
-        QuarantineRow{0, now, std::string(from), event_id, raw.format(), raw.payload(), reason});
+    return quarantine_put(from, event_id, raw.format(), raw.payload(), reason);
   };
 
   Status failure = p_->commits.begin();
@@ -173,12 +199,15 @@ void Core::ingest(std::string_view from, const proto::EventBatch& batch, bool se
     const proto::SourceEvent& raw = batch.events(i);
     ++counts.events_received;
     if (static_cast<std::uint32_t>(i) >= in.max_batch_events()) {
+      // One nack for all of the rest, however many: index and count say which.
       p_->runtime.reached(probes::kRetryableNack);
       nack(i, "",
            "batch holds " + std::to_string(batch.events_size()) + " events; at most " +
                std::to_string(in.max_batch_events()) + " are taken per batch: resend the rest",
            true);
-      continue;
+      nacks.back().set_count(static_cast<std::uint32_t>(batch.events_size() - i));
+      counts.events_received += static_cast<std::uint64_t>(batch.events_size() - i - 1);
+      break;
     }
     auto decoded = decode_source_event(raw, in.max_event_bytes());
     if (!decoded.is_ok()) {

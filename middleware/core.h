@@ -87,6 +87,10 @@ class Core {
   void apply(Effects& fx);
   void on_gap_timeout(const std::string& key);
   void quarantine_frame(std::string_view from, std::string_view bytes, const std::string& reason);
+  // quarantine_put keeps the leading quarantine_kept_bytes of `raw` with its length and hash,
+  // then drops what the quarantine's retention and cap no longer allow.
+  Status quarantine_put(std::string_view from, const std::string& event_id, int format,
+                        std::string_view raw, const std::string& reason);
   Status finish_as_already_posted(const EventRow& row, const Store::PostedRow& posted,
                                   const DeadLetterRow& dl, const std::string& actor);
 

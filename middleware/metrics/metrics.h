@@ -21,7 +21,8 @@ struct Metrics {
   std::uint64_t duplicates = 0;        // repeats acked again and dropped
   std::uint64_t conflicts = 0;         // an id reused with another payload: quarantined
   std::uint64_t quarantined = 0;       // malformed or conflicting: kept with raw bytes
-  std::uint64_t frames_malformed = 0;  // frames that were not a Frame at all
+  std::uint64_t frames_malformed = 0;  // frames that were not a Frame at all (or too big)
+  std::uint64_t quarantine_dropped = 0;  // quarantine rows past their retention or the cap
   // Sequencer
   std::uint64_t held_out_of_order = 0;
   std::uint64_t gap_alerts = 0;

@@ -122,7 +122,15 @@ CREATE TABLE master_uom(
   PRIMARY KEY(from_uom, to_uom)) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<const char*, kSchemaVersion> kMigrations = {kV1};
+// Version 2: quarantine rows keep a bounded prefix of what was refused, with the length and
+// the hash of the whole (rows of version 1 were whole, so their length is their own).
+constexpr const char* kV2 = R"sql(
+ALTER TABLE quarantine ADD COLUMN raw_length INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE quarantine ADD COLUMN raw_hash TEXT NOT NULL DEFAULT '';
+UPDATE quarantine SET raw_length = length(raw);
+)sql";
+
+constexpr std::array<const char*, kSchemaVersion> kMigrations = {kV1, kV2};
 
 }  // namespace
 

@@ -11,7 +11,7 @@
 
 namespace mw::core {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // migrate brings the database to kSchemaVersion. A database newer than this code is refused.
 Status migrate(Db& db);

@@ -98,21 +98,33 @@ Result<std::optional<std::string>> Store::remembered_hash(std::string_view event
 }
 
 Status Store::quarantine_put(const QuarantineRow& r) {
-  MW_ASSIGN(st, prep("INSERT INTO quarantine(received_ns, sender, event_id, format, raw, reason) "
-                     "VALUES(?, ?, ?, ?, ?, ?)"));
+  MW_ASSIGN(st, prep("INSERT INTO quarantine(received_ns, sender, event_id, format, raw, reason, "
+                     "raw_length, raw_hash) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"));
   return st->bind(1, r.received_ns)
       .bind(2, r.sender)
       .bind(3, r.event_id)
       .bind(4, std::int64_t{r.format})
       .bind_blob(5, r.raw)
       .bind(6, r.reason)
+      .bind(7, r.raw_length)
+      .bind(8, r.raw_hash)
       .run();
+}
+
+Result<std::int64_t> Store::quarantine_prune(std::int64_t cutoff_ns, std::int64_t max_rows) {
+  MW_ASSIGN(old, prep("DELETE FROM quarantine WHERE id IN (SELECT id FROM quarantine ORDER BY id "
+                      "LIMIT 100) AND received_ns < ?"));
+  MW_TRY(old->bind(1, cutoff_ns).run());
+  std::int64_t dropped = db_.changes();
+  MW_ASSIGN(over, prep("DELETE FROM quarantine WHERE id <= (SELECT MAX(id) FROM quarantine) - ?"));
+  MW_TRY(over->bind(1, max_rows).run());
+  return dropped + db_.changes();
 }
 
 Result<std::vector<QuarantineRow>> Store::quarantine_list(std::int64_t limit) {
   MW_ASSIGN(st,
-            prep("SELECT id, received_ns, sender, event_id, format, raw, reason FROM quarantine "
-                 "ORDER BY id LIMIT ?"));
+            prep("SELECT id, received_ns, sender, event_id, format, raw, reason, raw_length, "
+                 "raw_hash FROM quarantine ORDER BY id LIMIT ?"));
   st->bind(1, limit);
   std::vector<QuarantineRow> out;
   for (;;) {
@@ -120,7 +132,8 @@ Result<std::vector<QuarantineRow>> Store::quarantine_list(std::int64_t limit) {
     if (!row) break;
     out.push_back(QuarantineRow{st->column_int(0), st->column_int(1), st->column_text(2),
                                 st->column_text(3), static_cast<int>(st->column_int(4)),
-                                st->column_blob(5), st->column_text(6)});
+                                st->column_blob(5), st->column_text(6), st->column_int(7),
+                                st->column_text(8)});
   }
   st->reset();
   return out;

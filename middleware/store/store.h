@@ -85,8 +85,10 @@ struct QuarantineRow {
   std::string sender;
   std::string event_id;
   int format = 0;
-  std::string raw;
+  std::string raw;  // the leading bytes of what was refused (all of it, if it was small)
   std::string reason;
+  std::int64_t raw_length = 0;  // the length of the whole
+  std::string raw_hash;         // payload_hash_of_bytes of the whole
 };
 
 struct AuditRow {
@@ -116,6 +118,10 @@ class Store {
                                                      std::int64_t cutoff_ns);
 
   Status quarantine_put(const QuarantineRow& row);
+  // quarantine_prune drops rows received before `cutoff_ns` (at most 100 of the oldest per
+  // call, so that a call costs the same however big the table) and the oldest rows beyond
+  // `max_rows`; it returns how many it dropped.
+  Result<std::int64_t> quarantine_prune(std::int64_t cutoff_ns, std::int64_t max_rows);
   Result<std::vector<QuarantineRow>> quarantine_list(std::int64_t limit);
 
   // event_insert writes the row with its state, finish time (if any) and command (if queued).

@@ -10,6 +10,7 @@ void add_metrics(core::Metrics& into, const core::Metrics& from) {
   into.conflicts += from.conflicts;
   into.quarantined += from.quarantined;
   into.frames_malformed += from.frames_malformed;
+  into.quarantine_dropped += from.quarantine_dropped;
   into.held_out_of_order += from.held_out_of_order;
   into.gap_alerts += from.gap_alerts;
   into.gaps_skipped += from.gaps_skipped;

@@ -1,6 +1,7 @@
 // Ingest: decode, quarantine, dedup inbox, ack after commit, sequencing.
 #include <gtest/gtest.h>
 
+#include "middleware/ingest/decode.h"
 #include "tests/middleware/core_harness.h"
 
 namespace mw::core::testing {
@@ -309,6 +310,85 @@ TEST(CoreIngest, OversizedBatchTakesTheLimitAndNacksTheRestAsRetryable) {
   ASSERT_EQ(nacks.size(), 1u);
   EXPECT_TRUE(nacks[0].retryable());
   EXPECT_EQ(nacks[0].index(), 2u);
+}
+
+TEST(CoreIngest, ABatchTwentyTimesOverTheLimitGetsOneNackForAllOfItsRest) {
+  proto::Config c;
+  c.mutable_ingest()->set_max_batch_events(2);
+  CoreHarness h(c);
+  std::vector<proto::EventEnvelope> events;
+  for (int i = 0; i < 40; ++i) events.push_back(consumption("e" + std::to_string(i), "k", i + 1));
+  h.send_events(events);
+  EXPECT_EQ(h.acked_ids().size(), 2u);
+  const auto nacks = h.nacks();
+  ASSERT_EQ(nacks.size(), 1u) << "was one nack frame per event beyond the limit";
+  EXPECT_EQ(nacks[0].index(), 2u);
+  EXPECT_EQ(nacks[0].count(), 38u);
+  EXPECT_TRUE(nacks[0].retryable());
+  EXPECT_EQ(h.core().metrics().counters.events_received, 40u);
+}
+
+TEST(CoreIngest, AnEventOverTheSizeLimitIsQuarantinedAsAPrefixWithItsLengthAndHash) {
+  proto::Config c;
+  c.mutable_ingest()->set_max_event_bytes(1024);
+  c.mutable_ingest()->set_quarantine_kept_bytes(100);
+  CoreHarness h(c);
+  proto::Frame f;
+  auto* bad = f.mutable_event_batch()->add_events();
+  bad->set_format(proto::CANONICAL_PROTO);
+  bad->set_payload(std::string(8 << 20, 'x'));  // 8 MiB against 1 KiB
+  h.core().on_message("mes-p100", f.SerializeAsString());
+  const auto nacks = h.nacks();
+  ASSERT_EQ(nacks.size(), 1u);
+  EXPECT_FALSE(nacks[0].retryable());
+  const auto q = h.core().quarantine().value();
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_EQ(q[0].raw, std::string(100, 'x')) << "a bounded prefix, not 8 MiB";
+  EXPECT_EQ(q[0].raw_length, 8 << 20);
+  EXPECT_EQ(q[0].raw_hash, payload_hash_of_bytes(std::string(8 << 20, 'x')));
+}
+
+TEST(CoreIngest, AFrameOverTheFrameLimitIsRefusedForGoodUnparsedAndKeptAsAPrefix) {
+  proto::Config c;
+  c.mutable_ingest()->set_max_frame_bytes(4096);
+  c.mutable_ingest()->set_quarantine_kept_bytes(16);
+  CoreHarness h(c);
+  const std::string garbage(1 << 20, '\xff');
+  h.core().on_message("mes-p100", garbage);
+  const auto nacks = h.nacks();
+  ASSERT_EQ(nacks.size(), 1u);
+  EXPECT_FALSE(nacks[0].retryable()) << "too big stays too big: a resend cannot help";
+  EXPECT_NE(nacks[0].reason().find("max_frame_bytes"), std::string::npos) << nacks[0].reason();
+  const auto q = h.core().quarantine().value();
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_EQ(q[0].raw.size(), 16u);
+  EXPECT_EQ(q[0].raw_length, 1 << 20);
+  EXPECT_EQ(h.core().metrics().counters.frames_malformed, 1u);
+}
+
+TEST(CoreIngest, TheQuarantineKeepsAtMostItsCapAndCountsWhatItDropped) {
+  proto::Config c;
+  c.mutable_ingest()->set_quarantine_max_rows(3);
+  CoreHarness h(c);
+  for (int i = 0; i < 5; ++i) h.core().on_message("mes-p100", "junk " + std::to_string(i));
+  const auto q = h.core().quarantine().value();
+  ASSERT_EQ(q.size(), 3u);
+  EXPECT_EQ(q[0].raw, "junk 2") << "the oldest go first";
+  EXPECT_EQ(h.core().metrics().counters.quarantine_dropped, 2u);
+  EXPECT_EQ(h.core().metrics().counters.quarantined, 5u);
+}
+
+TEST(CoreIngest, QuarantineRowsPastTheirRetentionAreDropped) {
+  proto::Config c;
+  c.mutable_ingest()->set_quarantine_retention_days(1);
+  CoreHarness h(c);
+  h.core().on_message("mes-p100", "old junk");
+  h.rt.advance(std::chrono::hours(25));
+  h.core().on_message("mes-p100", "new junk");
+  const auto q = h.core().quarantine().value();
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_EQ(q[0].raw, "new junk");
+  EXPECT_EQ(h.core().metrics().counters.quarantine_dropped, 1u);
 }
 
 }  // namespace

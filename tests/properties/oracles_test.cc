@@ -292,7 +292,7 @@ TEST(Oracles, ACopyWithAnotherPayloadMustBeQuarantinedWhileTheFirstStaysPosted) 
   ASSERT_EQ(dropped.count(), 1u);
   EXPECT_NE(dropped.describe().find("taken for a duplicate and dropped"), std::string::npos);
   r.in.quarantine.push_back(core::QuarantineRow{1, 0, "mes-P100", "e1", 0, "raw",
-                                                "event id 'e1' reused with a different payload"});
+                                                "event id 'e1' reused with a different payload", 3, ""});
   EXPECT_TRUE(r.verdict("no_loss").held());
   EXPECT_TRUE(r.verdict("exactly_once").held());
   EXPECT_TRUE(r.verdict("conservation").held());
