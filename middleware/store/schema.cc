@@ -1,5 +1,6 @@
 #include "middleware/store/schema.h"
 
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -146,7 +147,7 @@ Result<int> schema_version(Db& db) {
   return version;
 }
 
-Status migrate(Db& db) {
+Status migrate(Db& db, int target) {
   Result<int> current = schema_version(db);
   if (!current.is_ok()) return current.status();
   if (current.value() > kSchemaVersion) {
@@ -154,7 +155,7 @@ Status migrate(Db& db) {
                      " is newer than this core understands (" + std::to_string(kSchemaVersion) +
                      ")");
   }
-  for (int v = current.value() + 1; v <= kSchemaVersion; ++v) {
+  for (int v = current.value() + 1; v <= std::min(target, kSchemaVersion); ++v) {
     Transaction tx(db);
     Status s = tx.begin();
     if (!s.is_ok()) return s;

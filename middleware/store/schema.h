@@ -13,8 +13,9 @@ namespace mw::core {
 
 inline constexpr int kSchemaVersion = 2;
 
-// migrate brings the database to kSchemaVersion. A database newer than this code is refused.
-Status migrate(Db& db);
+// migrate brings the database to `target` (kSchemaVersion but in the migrations' own tests).
+// A database newer than this code is refused.
+Status migrate(Db& db, int target = kSchemaVersion);
 
 // schema_version returns the version the database is at (0 for an empty database).
 Result<int> schema_version(Db& db);
