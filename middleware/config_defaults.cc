@@ -87,8 +87,7 @@ std::vector<ConfigProblem> config_problems(const proto::Config& c) {
   at_most("ingest.dedup_retention_days", c.ingest().dedup_retention_days(), 3'650, " days");
   // A frame is held in memory whole and its size handed to protobuf as an int.
   at_most("ingest.max_frame_bytes", c.ingest().max_frame_bytes(), 256u << 20, " bytes");
-  at_most("ingest.quarantine_kept_bytes", c.ingest().quarantine_kept_bytes(), 16u << 20,
-          " bytes");
+  at_most("ingest.quarantine_kept_bytes", c.ingest().quarantine_kept_bytes(), 16u << 20, " bytes");
   at_most("ingest.quarantine_retention_days", c.ingest().quarantine_retention_days(), 3'650,
           " days");
   at_most("ingest.quarantine_max_rows", c.ingest().quarantine_max_rows(), 100'000'000, " rows");

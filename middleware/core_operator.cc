@@ -20,8 +20,8 @@ Result<EventRow> find_parked(Store& store, const std::string& event_id) {
   MW_ASSIGN(dl, store.dead_letter_of(*row_id));
   MW_ASSIGN(row, store.event_get(*row_id));
   if (!dl || dl->status != "parked" || row.state != kDeadLettered) {
-    return Error{ErrorKind::kInvalidArgument, "event '" + event_id + "' is not a parked dead letter (state " +
-                                                  row.state + ")"};
+    return Error{ErrorKind::kInvalidArgument,
+                 "event '" + event_id + "' is not a parked dead letter (state " + row.state + ")"};
   }
   return row;
 }
@@ -34,26 +34,34 @@ Status Core::set_master_data(const MasterData& master, const std::string& actor)
   MW_TRY(tx.begin());
   MW_TRY(p_->store.save_master_data(master));
   MW_TRY(p_->store.audit(p_->ctx.now_ns(), "master_data", "", "", actor,
-                         std::to_string(master.plants.size()) + " plants, " + std::to_string(master.materials.size()) +
-                             " materials, " + std::to_string(master.conversions.size()) + " unit conversions"));
+                         std::to_string(master.plants.size()) + " plants, " +
+                             std::to_string(master.materials.size()) + " materials, " +
+                             std::to_string(master.conversions.size()) + " unit conversions"));
   MW_TRY(tx.commit());
   p_->master = master;
   return Status::ok();
 }
 
-Result<std::vector<DeadLetterRow>> Core::dead_letters(bool parked_only) { return p_->store.dead_letters(parked_only); }
+Result<std::vector<DeadLetterRow>> Core::dead_letters(bool parked_only) {
+  return p_->store.dead_letters(parked_only);
+}
 
-Result<std::vector<QuarantineRow>> Core::quarantine(std::int64_t limit) { return p_->store.quarantine_list(limit); }
+Result<std::vector<QuarantineRow>> Core::quarantine(std::int64_t limit) {
+  return p_->store.quarantine_list(limit);
+}
 
 Result<std::vector<EventState>> Core::event_states() { return p_->store.event_states(); }
 
-Result<std::vector<AuditRow>> Core::audit_log(std::int64_t limit) { return p_->store.audit_log(limit); }
+Result<std::vector<AuditRow>> Core::audit_log(std::int64_t limit) {
+  return p_->store.audit_log(limit);
+}
 
 Status Core::replay(const std::string& event_id, const std::string& actor) {
   p_->commits.flush();  // operator actions run their own transaction
   MW_ASSIGN(row, find_parked(p_->store, event_id));
   proto::EventEnvelope env;
-  if (!env.ParseFromString(row.envelope)) return technical("stored envelope of '" + event_id + "' does not parse");
+  if (!env.ParseFromString(row.envelope))
+    return technical("stored envelope of '" + event_id + "' does not parse");
   MW_ASSIGN(dl, p_->store.dead_letter_of(row.id));
   const bool was_barrier = parks_its_key(dl->dead_letter_class);
   if (!was_barrier) {
@@ -118,7 +126,8 @@ Status Core::replay_all(const std::string& actor) {
   return first_failure;
 }
 
-Status Core::discard(const std::string& event_id, const std::string& reason, const std::string& actor) {
+Status Core::discard(const std::string& event_id, const std::string& reason,
+                     const std::string& actor) {
   p_->commits.flush();  // operator actions run their own transaction
   if (reason.empty()) return Error{ErrorKind::kInvalidArgument, "a discard needs a reason"};
   MW_ASSIGN(row, find_parked(p_->store, event_id));

@@ -25,8 +25,9 @@ Status Sequencer::accept(EventRow& row, const proto::EventEnvelope& envelope, Ef
     if (ctx_.config.unsafe().dedup_disabled()) return release_new(row, envelope, fx);
     MW_TRY(insert(row, kDeadLettered));
     return record_dead_letter(row, DeadLetterClass::kSequenceRegression,
-                              "sequence " + std::to_string(row.sequence) + " of key '" + row.ordering_key +
-                                  "' arrived after the key reached " + std::to_string(state.next_sequence),
+                              "sequence " + std::to_string(row.sequence) + " of key '" +
+                                  row.ordering_key + "' arrived after the key reached " +
+                                  std::to_string(state.next_sequence),
                               /*park=*/false, fx);
   }
   // Subtracted, not added: next_sequence + jump could overflow, the difference cannot (both
@@ -36,8 +37,8 @@ Status Sequencer::accept(EventRow& row, const proto::EventEnvelope& envelope, Ef
     MW_TRY(insert(row, kDeadLettered));
     return record_dead_letter(
         row, DeadLetterClass::kSequenceOutOfRange,
-        "sequence " + std::to_string(row.sequence) + " of key '" + row.ordering_key +
-            "' is " + std::to_string(ctx_.config.sequencer().max_sequence_jump()) +
+        "sequence " + std::to_string(row.sequence) + " of key '" + row.ordering_key + "' is " +
+            std::to_string(ctx_.config.sequencer().max_sequence_jump()) +
             " or more ahead of the key's next number " + std::to_string(state.next_sequence) +
             " (sequencer.max_sequence_jump): a corrupt number, not a gap",
         /*park=*/false, fx);
@@ -83,10 +84,12 @@ Status Sequencer::release_in_order(const std::string& key, KeyState& state, Effe
   for (; i < waiting.size(); ++i) {
     const EventRow& row = waiting[i];
     proto::EventEnvelope env;
-    if (!env.ParseFromString(row.envelope)) return technical("stored envelope of row " + std::to_string(row.id) + " does not parse");
+    if (!env.ParseFromString(row.envelope))
+      return technical("stored envelope of row " + std::to_string(row.id) + " does not parse");
     if (row.sequence < state.next_sequence) {
-      MW_TRY(dead_letter(row, DeadLetterClass::kSequenceRegression,
-                         "sequence " + std::to_string(row.sequence) + " was passed while it was held", false, fx));
+      MW_TRY(dead_letter(
+          row, DeadLetterClass::kSequenceRegression,
+          "sequence " + std::to_string(row.sequence) + " was passed while it was held", false, fx));
       continue;
     }
     if (row.sequence != state.next_sequence) break;
@@ -117,14 +120,14 @@ Status Sequencer::release(const EventRow& row, const proto::EventEnvelope& envel
   return Status::ok();
 }
 
-Status Sequencer::dead_letter(const EventRow& row, DeadLetterClass cls, const std::string& reason, bool park,
-                              Effects& fx) {
+Status Sequencer::dead_letter(const EventRow& row, DeadLetterClass cls, const std::string& reason,
+                              bool park, Effects& fx) {
   MW_TRY(ctx_.store.event_set_state(row.id, kDeadLettered));
   return record_dead_letter(row, cls, reason, park, fx);
 }
 
-Status Sequencer::record_dead_letter(const EventRow& row, DeadLetterClass cls, const std::string& reason, bool park,
-                                     Effects& fx) {
+Status Sequencer::record_dead_letter(const EventRow& row, DeadLetterClass cls,
+                                     const std::string& reason, bool park, Effects& fx) {
   MW_TRY(ctx_.store.dead_letter_put(row.id, to_string(cls), reason, ctx_.now_ns()));
   ++fx.dead_lettered_by_class[std::string(to_string(cls))];
   if (park) {
@@ -151,7 +154,8 @@ Result<bool> Sequencer::resolve_gap(const std::string& key, Effects& fx) {
   if (policy == proto::DEAD_LETTER) {
     MW_TRY(dead_letter(first, DeadLetterClass::kSequenceGap,
                        "sequence numbers " + std::to_string(missing_from) + ".." +
-                           std::to_string(first.sequence - 1) + " of key '" + key + "' never arrived",
+                           std::to_string(first.sequence - 1) + " of key '" + key +
+                           "' never arrived",
                        /*park=*/true, fx));
     ++state.next_sequence;
   }
@@ -159,7 +163,8 @@ Result<bool> Sequencer::resolve_gap(const std::string& key, Effects& fx) {
   return true;
 }
 
-void Sequencer::apply(const Effects& fx, const std::function<void(const std::string&)>& on_timeout) {
+void Sequencer::apply(const Effects& fx,
+                      const std::function<void(const std::string&)>& on_timeout) {
   for (const std::string& key : fx.keys_drained) {
     keys_waiting_.erase(key);
     auto it = gap_timers_.find(key);

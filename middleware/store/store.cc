@@ -122,9 +122,8 @@ Result<std::int64_t> Store::quarantine_prune(std::int64_t cutoff_ns, std::int64_
 }
 
 Result<std::vector<QuarantineRow>> Store::quarantine_list(std::int64_t limit) {
-  MW_ASSIGN(st,
-            prep("SELECT id, received_ns, sender, event_id, format, raw, reason, raw_length, "
-                 "raw_hash FROM quarantine ORDER BY id LIMIT ?"));
+  MW_ASSIGN(st, prep("SELECT id, received_ns, sender, event_id, format, raw, reason, raw_length, "
+                     "raw_hash FROM quarantine ORDER BY id LIMIT ?"));
   st->bind(1, limit);
   std::vector<QuarantineRow> out;
   for (;;) {

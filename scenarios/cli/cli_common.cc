@@ -10,6 +10,7 @@
 
 #include "scenarios/cli/exit_codes.h"
 #include "scenarios/report/report_junit.h"
+#include "scenarios/scenario/compare.h"
 #include "scenarios/scenario/decimal_text.h"
 #include "scenarios/scenario/work_estimate.h"
 
@@ -31,9 +32,31 @@ std::vector<std::string> catalogue_files(const std::string& dir) {
   return out;
 }
 
+void add_design_option(CLI::App& command, DesignChoice& design) {
+  command
+      .add_option("--design", design.name,
+                  "a middleware design merged over the scenario's own: a name in the designs "
+                  "directory or a Config textproto file")
+      ->type_name("DESIGN");
+  command.add_option("--designs", design.dir, "where design names are looked up")
+      ->type_name("DIR")
+      ->default_str(design.dir);
+}
+
 bool load_and_build(const std::string& path, std::optional<std::uint64_t> seed,
-                    scen::LoadedScenario& loaded, scen::BuiltWorld& built) {
+                    scen::LoadedScenario& loaded, scen::BuiltWorld& built,
+                    const DesignChoice& design) {
   loaded = scen::load_scenario_file(path);
+  if (loaded.ok() && !design.name.empty()) {
+    scen::Design d;
+    std::vector<std::string> errors;
+    if (!scen::load_design(design.name, design.dir, d, errors)) {
+      for (const std::string& e : errors) std::fprintf(stderr, "%s\n", e.c_str());
+      return false;
+    }
+    scen::merge_design(d, loaded.file);
+    loaded.file.design = design.name;
+  }
   if (loaded.ok()) built = scen::build_world(loaded.file, seed);
   const std::vector<std::string>& errors = loaded.ok() ? built.errors : loaded.errors;
   for (const std::string& e : errors) std::fprintf(stderr, "%s\n", e.c_str());
@@ -44,8 +67,9 @@ bool load_and_build(const std::string& path, std::optional<std::uint64_t> seed,
 }
 
 bool load_for_run(const std::string& path, std::optional<std::uint64_t> seed,
-                  scen::LoadedScenario& loaded, scen::BuiltWorld& built) {
-  if (load_and_build(path, seed, loaded, built)) return true;
+                  scen::LoadedScenario& loaded, scen::BuiltWorld& built,
+                  const DesignChoice& design) {
+  if (load_and_build(path, seed, loaded, built, design)) return true;
   std::fprintf(stderr, "mwsim: %s is not a valid scenario; nothing was run\n", path.c_str());
   return false;
 }

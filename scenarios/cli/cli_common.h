@@ -22,14 +22,25 @@ std::string scenario_path(const std::string& arg, const std::string& catalogue);
 // catalogue_files lists the *.textproto files of `dir`, sorted.
 std::vector<std::string> catalogue_files(const std::string& dir);
 
-// load_and_build loads `path` and builds its world with `seed`; prints the errors and returns
-// false when either fails, and prints the warnings of estimate_work (a world that would take
-// hours) when it does not.
+// DesignChoice: --design (a name in --designs DIR, or a Config textproto file) merged over
+// the scenario's own design; no name, no design.
+struct DesignChoice {
+  std::string name;
+  std::string dir = MWSIM_DESIGNS_DIR;
+};
+// add_design_option adds --design and --designs.
+void add_design_option(CLI::App& command, DesignChoice& design);
+
+// load_and_build loads `path`, merges `design` (if one is named) over its own and builds its
+// world with `seed`; prints the errors and returns false when any step fails, and prints the
+// warnings of estimate_work (a world that would take hours) when none does.
 bool load_and_build(const std::string& path, std::optional<std::uint64_t> seed,
-                    scen::LoadedScenario& loaded, scen::BuiltWorld& built);
+                    scen::LoadedScenario& loaded, scen::BuiltWorld& built,
+                    const DesignChoice& design = {});
 // load_for_run is load_and_build for a command that runs the scenario: it says nothing ran.
 bool load_for_run(const std::string& path, std::optional<std::uint64_t> seed,
-                  scen::LoadedScenario& loaded, scen::BuiltWorld& built);
+                  scen::LoadedScenario& loaded, scen::BuiltWorld& built,
+                  const DesignChoice& design = {});
 
 // add_catalogue_option adds --catalogue DIR (where scenario names are looked up).
 void add_catalogue_option(CLI::App& command, std::string& catalogue);

@@ -128,7 +128,7 @@ Command add_check(CLI::App& mwsim) {
           for (const scen::Check& c : run.checks) {
             if (!c.passed) std::printf("      %s: %s\n", c.name.c_str(), c.detail.c_str());
           }
-          std::printf("      replay: %s\n", scen::replay_command(run.path, run.seed).c_str());
+          std::printf("      replay: %s\n", scen::replay_command(run.path, run.seed, run.design).c_str());
         }
         std::printf("%zu runs, %zu passed, %zu failed; %d invalid files; %.1f s of runs\n",
                     runs.size(), runs.size() - failed, failed, invalid, wall);

@@ -22,6 +22,7 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;
   std::string catalogue = MWSIM_CATALOGUE_DIR;
   std::string json, junit, trace, report;
+  DesignChoice design;
 };
 
 // FanOutSink hands every trace record to several sinks.
@@ -42,7 +43,7 @@ int run_one(const RunOptions& o, bool with_trace) {
   outputs.add("--report", o.report);
   scen::LoadedScenario loaded;
   scen::BuiltWorld built;
-  if (!load_for_run(path, o.seed, loaded, built)) return kInvalidInput;
+  if (!load_for_run(path, o.seed, loaded, built, o.design)) return kInvalidInput;
   if (const int ready = prepare_outputs(outputs); ready != kPassed) return ready;
   sim::TextTraceSink text(std::cout);
   scen::ChromeTraceRecorder chrome;
@@ -78,6 +79,7 @@ CLI::App* add_run_options(CLI::App& mwsim, const std::string& name, const std::s
       seed_required ? "the seed to replay" : "the seed (default: the scenario's own)");
   if (seed_required) seed->required();
   add_catalogue_option(*app, o.catalogue);
+  add_design_option(*app, o.design);
   app->add_option("--json", o.json, "write the run's report as JSON")->type_name("FILE");
   app->add_option("--junit", o.junit, "write the checks as JUnit XML")->type_name("FILE");
   app->add_option("--trace", o.trace, "write the run as a Perfetto (Chrome) trace")

@@ -18,6 +18,7 @@ Command add_sweep(CLI::App& mwsim) {
     int jobs = 1;
     std::string catalogue = MWSIM_CATALOGUE_DIR;
     std::string json, junit;
+    DesignChoice design;
   };
   auto o = std::make_shared<Options>();
   CLI::App* app = mwsim.add_subcommand(
@@ -41,6 +42,7 @@ Command add_sweep(CLI::App& mwsim) {
           },
           "", "shard"));
   add_catalogue_option(*app, o->catalogue);
+  add_design_option(*app, o->design);
   app->add_option("--json", o->json, "write the sweep report as JSON (what merge reads)")
       ->type_name("FILE");
   app->add_option("--junit", o->junit, "write a JUnit XML case per seed")->type_name("FILE");
@@ -56,7 +58,8 @@ Command add_sweep(CLI::App& mwsim) {
             outputs.add("--junit", o->junit);
             scen::LoadedScenario loaded;
             scen::BuiltWorld built;
-            if (!load_for_run(path, o->seeds->first, loaded, built)) return int{kInvalidInput};
+            if (!load_for_run(path, o->seeds->first, loaded, built, o->design))
+              return int{kInvalidInput};
             if (const int ready = prepare_outputs(outputs); ready != kPassed) return ready;
             Progress progress(seeds.size());
             const scenario::SweepReport report = scen::run_sweep(

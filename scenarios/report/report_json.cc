@@ -25,7 +25,7 @@ scenario::Report make_report(const ScenarioRun& run) {
   out.set_seed(run.seed);
   out.set_passed(run.passed());
   out.set_digest(sim::format_digest(r.digest));
-  out.set_replay_command(replay_command(run.path, run.seed));
+  out.set_replay_command(replay_command(run.path, run.seed, run.design));
   out.set_wall_seconds(run.wall_seconds);
   out.set_simulated_seconds(seconds(r.ended_at));
   out.set_effective_configuration(run.effective_configuration);

@@ -67,9 +67,10 @@ std::string junit_xml(const std::vector<const ScenarioRun*>& runs) {
         out += "/>\n";
         continue;
       }
-      out += ">\n      <failure message=\"" + xml_escape(c.detail) + "\">" +
-             xml_escape(c.detail + "\nreplay: " + replay_command(run->path, run->seed)) +
-             "</failure>\n    </testcase>\n";
+      out +=
+          ">\n      <failure message=\"" + xml_escape(c.detail) + "\">" +
+          xml_escape(c.detail + "\nreplay: " + replay_command(run->path, run->seed, run->design)) +
+          "</failure>\n    </testcase>\n";
     }
     if (!run->effective_configuration.empty()) {
       out += "    <system-out>effective configuration:\n" +
@@ -81,27 +82,32 @@ std::string junit_xml(const std::vector<const ScenarioRun*>& runs) {
   return out;
 }
 
-std::string sweep_junit_xml(const scenario::SweepReport& report) {
+namespace {
+
+std::size_t failures_of(const scenario::SweepReport& report) {
   std::size_t failures = 0;
   for (const scenario::SeedResult& r : report.runs()) failures += r.passed() ? 0 : 1;
+  return failures;
+}
+
+// sweep_suite renders one sweep as a test suite called `name`, a test case per seed.
+std::string sweep_suite(const scenario::SweepReport& report, const std::string& name) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f", report.wall_seconds());
-  std::string out =
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"mwsim\" tests=\"" +
-      std::to_string(report.runs_size()) + "\" failures=\"" + std::to_string(failures) + "\">\n";
-  out += "  <testsuite name=\"" + xml_escape(report.scenario()) + "\" tests=\"" +
-         std::to_string(report.runs_size()) + "\" failures=\"" + std::to_string(failures) +
-         "\" time=\"" + buf + "\">\n";
+  std::string out = "  <testsuite name=\"" + xml_escape(name) + "\" tests=\"" +
+                    std::to_string(report.runs_size()) + "\" failures=\"" +
+                    std::to_string(failures_of(report)) + "\" time=\"" + buf + "\">\n";
   for (const scenario::SeedResult& r : report.runs()) {
     std::snprintf(buf, sizeof buf, "%.3f", r.wall_seconds());
-    out += "    <testcase classname=\"mwsim." + xml_escape(report.scenario()) + "\" name=\"seed " +
+    out += "    <testcase classname=\"mwsim." + xml_escape(name) + "\" name=\"seed " +
            std::to_string(r.seed()) + "\" time=\"" + buf + "\"";
     if (r.passed()) {
       out += "/>\n";
       continue;
     }
     out += ">\n      <failure message=\"" + xml_escape(failure_group(r)) + "\">" +
-           xml_escape(r.detail() + "\nreplay: " + replay_command(report.path(), r.seed())) +
+           xml_escape(r.detail() +
+                      "\nreplay: " + replay_command(report.path(), r.seed(), report.design())) +
            "</failure>\n    </testcase>\n";
   }
   if (!report.effective_configuration().empty()) {
@@ -109,8 +115,31 @@ std::string sweep_junit_xml(const scenario::SweepReport& report) {
            "; the other seeds differ in the seed only):\n" +
            xml_escape(report.effective_configuration()) + "</system-out>\n";
   }
-  out += "  </testsuite>\n</testsuites>\n";
-  return out;
+  return out + "  </testsuite>\n";
+}
+
+std::string testsuites(std::size_t tests, std::size_t failures, const std::string& suites) {
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"mwsim\" tests=\"" +
+         std::to_string(tests) + "\" failures=\"" + std::to_string(failures) + "\">\n" + suites +
+         "</testsuites>\n";
+}
+
+}  // namespace
+
+std::string sweep_junit_xml(const scenario::SweepReport& report) {
+  return testsuites(static_cast<std::size_t>(report.runs_size()), failures_of(report),
+                    sweep_suite(report, report.scenario()));
+}
+
+std::string compare_junit_xml(const scenario::CompareReport& report) {
+  std::size_t tests = 0, failures = 0;
+  std::string suites;
+  for (const scenario::DesignColumn& d : report.designs()) {
+    tests += static_cast<std::size_t>(d.sweep().runs_size());
+    failures += failures_of(d.sweep());
+    suites += sweep_suite(d.sweep(), report.scenario() + " [" + d.name() + "]");
+  }
+  return testsuites(tests, failures, suites);
 }
 
 }  // namespace mw::scen

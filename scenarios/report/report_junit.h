@@ -17,6 +17,9 @@ std::string junit_xml(const std::vector<const ScenarioRun*>& runs);
 // failed checks, the first one's detail and the replay command.
 std::string sweep_junit_xml(const scenario::SweepReport& report);
 
+// compare_junit_xml: a test suite per design ("scenario [design]"), a test case per seed.
+std::string compare_junit_xml(const scenario::CompareReport& report);
+
 // xml_escape makes `text` safe inside an XML attribute or element.
 std::string xml_escape(const std::string& text);
 

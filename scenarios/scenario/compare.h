@@ -2,7 +2,10 @@
 //
 // A design is a file of the core's Config in protobuf text format (scenarios/designs/*.textproto,
 // or any file); it is merged over the scenario's own design, so a scenario's essentials (say,
-// an ERP without idempotency keys) stay and the design changes what it sets.
+// an ERP without idempotency keys) stay and the design changes what it sets. Because that
+// includes an `unsafe` setting of the scenario, the comparison prints the scenario's own design
+// first and each design's effective differences from it, and marks the failures the
+// scenario expects as expected.
 #pragma once
 
 #include <string>
@@ -11,6 +14,7 @@
 
 #include "middleware/proto/config.pb.h"
 #include "scenarios/proto/report.pb.h"
+#include "scenarios/scenario/scenario_file.h"
 
 namespace mw::scen {
 
@@ -24,10 +28,17 @@ struct Design {
 bool load_design(const std::string& name_or_path, const std::string& designs_dir, Design& design,
                  std::vector<std::string>& errors);
 
-// format_comparison renders one column per design: runs passed, failures per check, and the
-// figures across seeds (worst p99 latency, worst drain time, worst backlog, mean retries).
-std::string format_comparison(
-    const std::string& scenario,
-    const std::vector<std::pair<std::string, scenario::SweepReport>>& runs);
+// merge_design merges `design` over the scenario's own design.
+void merge_design(const Design& design, ScenarioFile& file);
+
+// design_differences lists the fields in which `to` differs from `from`, one
+// "field.path: from -> to" each (an unset field counts as its default), sorted by path.
+std::vector<std::string> design_differences(const proto::Config& from, const proto::Config& to);
+
+// format_comparison renders the report: what every design is merged over, then one column
+// per design with its differences, runs as expected, failures per check (those the scenario
+// expects marked so), and the figures across seeds (worst p99 of the events no fault touched
+// and of all, worst drain time and how many never drained, worst backlog, mean retries).
+std::string format_comparison(const scenario::CompareReport& report);
 
 }  // namespace mw::scen

@@ -17,6 +17,9 @@ namespace mw::scen {
 struct ScenarioFile {
   std::string path;
   mw::scenario::Scenario scenario;
+  // The design (`--design NAME`) merged over the scenario's own, if any: replay commands name
+  // it, so that they run what ran.
+  std::string design;
   // Where each field was written; empty for a scenario built in code.
   std::shared_ptr<google::protobuf::TextFormat::ParseInfoTree> locations =
       std::make_shared<google::protobuf::TextFormat::ParseInfoTree>();

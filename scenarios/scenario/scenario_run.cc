@@ -126,6 +126,7 @@ ScenarioRun run_scenario(const ScenarioFile& file, const BuiltWorld& built, sim:
   ScenarioRun run;
   run.name = file.scenario.name();
   run.path = file.path;
+  run.design = file.design;
   run.seed = built.spec.seed;
   run.fault_windows = built.fault_windows;
   run.effective_configuration = effective_configuration_text(file.scenario, built.spec);
@@ -139,8 +140,10 @@ ScenarioRun run_scenario(const ScenarioFile& file, const BuiltWorld& built, sim:
   return run;
 }
 
-std::string replay_command(const std::string& path, std::uint64_t seed) {
-  return "mwsim replay " + path + " --seed " + std::to_string(seed);
+std::string replay_command(const std::string& path, std::uint64_t seed,
+                           const std::string& design) {
+  return "mwsim replay " + path + " --seed " + std::to_string(seed) +
+         (design.empty() ? "" : " --design " + design);
 }
 
 std::string format_summary(const ScenarioRun& run) {
@@ -207,7 +210,7 @@ std::string format_summary(const ScenarioRun& run) {
   }
   out += "trace digest " + sim::format_digest(r.digest) + "\n";
   out +=
-      run.passed() ? "PASSED\n" : "FAILED; to replay: " + replay_command(run.path, run.seed) + "\n";
+      run.passed() ? "PASSED\n" : "FAILED; to replay: " + replay_command(run.path, run.seed, run.design) + "\n";
   return out;
 }
 

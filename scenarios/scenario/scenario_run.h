@@ -22,6 +22,7 @@ struct Check {
 struct ScenarioRun {
   std::string name;
   std::string path;
+  std::string design;  // ScenarioFile::design
   std::uint64_t seed = 0;
   WorldResult result;
   double wall_seconds = 0;
@@ -61,8 +62,10 @@ struct LatencyOutsideFaults {
 LatencyOutsideFaults latency_outside_faults(const WorldResult& result,
                                             const std::vector<FaultWindow>& faults);
 
-// replay_command is the command line that runs this scenario and seed again.
-std::string replay_command(const std::string& path, std::uint64_t seed);
+// replay_command is the command line that runs this scenario and seed again, with `design`
+// (--design) merged over its own if one is named.
+std::string replay_command(const std::string& path, std::uint64_t seed,
+                           const std::string& design = "");
 
 // format_summary renders the run for a terminal: figures, checks, digest, and the replay
 // command when it failed.

@@ -137,6 +137,7 @@ scenario::SweepReport run_sweep(
   scenario::SweepReport report;
   report.set_scenario(file.scenario.name());
   report.set_path(file.path);
+  report.set_design(file.design);
   report.set_first_seed(range.first);
   report.set_last_seed(range.last);
   report.set_shard_index(shard.index);
@@ -162,6 +163,8 @@ std::string range_text(const scenario::SweepReport& r) {
 std::string identity_mismatch(const scenario::SweepReport& a, const scenario::SweepReport& b) {
   if (a.scenario() != b.scenario())
     return "scenario '" + b.scenario() + "', not '" + a.scenario() + "'";
+  if (a.design() != b.design())
+    return "design '" + b.design() + "', not '" + a.design() + "'";
   if (a.scenario_digest() != b.scenario_digest())
     return "another scenario file with the same name (content digest " + b.scenario_digest() +
            ", not " + a.scenario_digest() + ")";
@@ -195,6 +198,7 @@ scenario::SweepReport merge_sweeps(const std::vector<scenario::SweepReport>& par
   }
   out.set_scenario(first.scenario());
   out.set_path(first.path());
+  out.set_design(first.design());
   out.set_first_seed(first.first_seed());
   out.set_last_seed(first.last_seed());
   out.set_shard_index(0);
@@ -317,7 +321,7 @@ std::string format_sweep_summary(const scenario::SweepReport& report,
     const std::size_t shown = std::min<std::size_t>(runs.size(), 10);
     for (std::size_t i = 0; i < shown; ++i)
       out += "  " +
-             (replay ? replay(runs[i]->seed()) : replay_command(report.path(), runs[i]->seed())) +
+             (replay ? replay(runs[i]->seed()) : replay_command(report.path(), runs[i]->seed(), report.design())) +
              "\n";
     if (runs.size() > shown)
       out += "  ... and " + std::to_string(runs.size() - shown) + " more (see --json)\n";

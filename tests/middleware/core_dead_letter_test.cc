@@ -95,7 +95,7 @@ TEST(CoreDeadLetter, ReplayedRegressionWaitsForTheKeysRequestInFlight) {
   h.send_events({consumption("e3", "wo:1", 3)});
   h.rt.advance(seconds(1));
   auto in_flight = h.erp_requests();
-  ASSERT_EQ(in_flight.size(), 1u);  // e3
+  ASSERT_EQ(in_flight.size(), 1u);                   // e3
   h.send_events({consumption("e1", "wo:1", 1)}, 2);  // late: a regression
   ASSERT_TRUE(h.core().replay("e1", "op").is_ok());
   EXPECT_TRUE(h.erp_requests().empty());  // one request per key in flight

@@ -151,7 +151,7 @@ TEST(MwsimOptions, AnOptionTheCommandDoesNotTakeIsAUsageError) {
       {"sweep", "small.textproto", "--seeds", "1..2", "--report", "r.html"},
       {"sweep", "small.textproto", "--seeds", "1..2", "--trace", "t.json"},
       {"compare", "small.textproto", "--design", "safe_default", "--design", "fast_retries",
-       "--junit", "c.xml"},
+       "--trace", "t.json"},
       {"list", "--seed", "3"},
       {"merge", "--out", "x", "a.json"},
   };
@@ -215,13 +215,14 @@ TEST(MwsimOptions, SixtyFivePlantsOrTenThousandAreAnErrorNotAnAbort) {
 TEST(MwsimHelp, EachCommandsHelpListsEveryOptionItTakes) {
   const fs::path dir = scratch("help");
   const std::vector<std::pair<std::string, std::vector<std::string>>> expected = {
-      {"run", {"--seed", "--catalogue", "--json", "--junit", "--trace", "--report"}},
-      {"replay", {"--seed", "--json", "--report"}},
-      {"sweep", {"--seeds", "--jobs", "--shard", "--json", "--junit", "--catalogue"}},
+      {"run", {"--seed", "--catalogue", "--design", "--json", "--junit", "--trace", "--report"}},
+      {"replay", {"--seed", "--design", "--json", "--report"}},
+      {"sweep", {"--seeds", "--jobs", "--shard", "--design", "--json", "--junit", "--catalogue"}},
       {"swarm", {"--seeds", "--jobs", "--budget", "--out", "--off", "--until-failure", "--json"}},
       {"merge", {"SWEEP_JSON", "--json", "--junit"}},
       {"shrink", {"--seed", "--output", "--max-runs", "--catalogue"}},
-      {"compare", {"--design", "--designs", "--seeds", "--jobs", "--catalogue"}},
+      {"compare",
+       {"--design", "--designs", "--seeds", "--jobs", "--catalogue", "--json", "--junit"}},
       {"validate", {"--seed", "--catalogue"}},
       {"check", {"SCENARIO", "--jobs", "--junit", "--catalogue"}},
       {"list", {"--catalogue"}},
@@ -308,6 +309,37 @@ TEST(MwsimMerge, AShardOfAnEditedScenarioIsRefused) {
 }  // namespace
 
 namespace {
+
+TEST(MwsimCompare, WritesItsJsonAndAJunitSuitePerDesign) {
+  const fs::path dir = scratch("compare");
+  write_text(dir / "small.textproto", kSmall);
+  const Outcome o =
+      mwsim({"compare", "small.textproto", "--design", "safe_default", "--design", "fast_retries",
+             "--seeds", "1..2", "--json", "c.json", "--junit", "c.xml"},
+            dir);
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_TRUE(has(o.out, "design fast_retries differs from the scenario's own design in:"))
+      << o.out;
+  EXPECT_TRUE(has(o.out, "poster.request_timeout_ms: 10000 -> 2000")) << o.out;
+  const std::string json = read_all(dir / "c.json");
+  EXPECT_TRUE(has(json, "\"designs\"")) << json.substr(0, 300);
+  EXPECT_TRUE(has(json, "\"differences\"")) << json.substr(0, 300);
+  const std::string xml = read_all(dir / "c.xml");
+  EXPECT_TRUE(has(xml, "<testsuite name=\"small [safe_default]\"")) << xml.substr(0, 300);
+  EXPECT_TRUE(has(xml, "<testsuite name=\"small [fast_retries]\"")) << xml.substr(0, 300);
+}
+
+TEST(MwsimRun, ADesignIsMergedOverTheScenarioAndNamedInTheReplayCommand) {
+  const fs::path dir = scratch("run_design");
+  write_text(dir / "small.textproto", kSmall);
+  const Outcome o =
+      mwsim({"run", "small.textproto", "--design", "fast_retries", "--json", "r.json"}, dir);
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_TRUE(has(o.out, "request_timeout_ms: 2000")) << "the effective configuration:\n" << o.out;
+  EXPECT_TRUE(has(read_all(dir / "r.json"), "--design fast_retries"));
+  const Outcome bad = mwsim({"run", "small.textproto", "--design", "no_such_design"}, dir);
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+}
 
 TEST(MwsimCheck, RunsEachScenarioWithTheSeedsItListsIntoOneJunitFile) {
   const fs::path dir = scratch("check");
