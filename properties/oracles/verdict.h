@@ -32,7 +32,7 @@ class Verdict {
   // describe renders "<oracle>: held" or "<oracle>: N violation(s)" and one line per kept one.
   std::string describe() const;
 
-  static constexpr std::size_t kKeptViolations = 20;
+  static constexpr std::size_t kKeptViolations = 100;
 
  private:
   std::string oracle_;

@@ -10,6 +10,7 @@
 
 #include "scenarios/cli/exit_codes.h"
 #include "scenarios/report/report_junit.h"
+#include "scenarios/report/report_sweep_html.h"
 #include "scenarios/scenario/compare.h"
 #include "scenarios/scenario/decimal_text.h"
 #include "scenarios/scenario/work_estimate.h"
@@ -161,6 +162,8 @@ bool write_sweep_reports(OutputFiles& outputs, const scenario::SweepReport& repo
     written &= outputs.commit("--json", json);
   }
   if (outputs.has("--junit")) written &= outputs.commit("--junit", scen::sweep_junit_xml(report));
+  if (outputs.has("--report"))
+    written &= outputs.commit("--report", scen::sweep_report_html(report));
   return written;
 }
 

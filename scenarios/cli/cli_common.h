@@ -64,7 +64,7 @@ int prepare_outputs(OutputFiles& outputs);
 // usage_error prints "mwsim COMMAND: message" and returns kInvalidInput.
 int usage_error(const CLI::App& command, const std::string& message);
 
-// write_sweep_reports commits --json and --junit of a sweep report; false when one failed.
+// write_sweep_reports commits --json, --junit and --report (HTML) of a sweep report; false when one failed.
 bool write_sweep_reports(OutputFiles& outputs, const scenario::SweepReport& report);
 // all_passed: every run of the report met its expectations.
 bool all_passed(const scenario::SweepReport& report);

@@ -11,6 +11,7 @@
 #include "scenarios/cli/command.h"
 #include "scenarios/cli/exit_codes.h"
 #include "scenarios/report/report_junit.h"
+#include "scenarios/report/report_sweep_html.h"
 #include "scenarios/scenario/compare.h"
 
 namespace mw::cli {
@@ -23,7 +24,7 @@ Command add_compare(CLI::App& mwsim) {
     std::optional<scen::SeedRange> seeds;
     int jobs = 1;
     std::string catalogue = MWSIM_CATALOGUE_DIR;
-    std::string json, junit;
+    std::string json, junit, report;
   };
   auto o = std::make_shared<Options>();
   CLI::App* app = mwsim.add_subcommand(
@@ -47,6 +48,8 @@ Command add_compare(CLI::App& mwsim) {
   app->add_option("--json", o->json, "write the comparison as JSON")->type_name("FILE");
   app->add_option("--junit", o->junit, "write a JUnit XML suite per design, a case per seed")
       ->type_name("FILE");
+  app->add_option("--report", o->report, "write the self-contained HTML report of the comparison")
+      ->type_name("FILE");
   return {app, [o, app] {
             if (o->designs.size() < 2)
               return usage_error(*app, "needs at least two designs: --design A --design B");
@@ -58,6 +61,7 @@ Command add_compare(CLI::App& mwsim) {
             outputs.add_input(path);
             outputs.add("--json", o->json);
             outputs.add("--junit", o->junit);
+            outputs.add("--report", o->report);
             scen::LoadedScenario loaded;
             scen::BuiltWorld built;
             if (!load_for_run(path, range.first, loaded, built)) return int{kInvalidInput};
@@ -118,6 +122,8 @@ Command add_compare(CLI::App& mwsim) {
             }
             if (outputs.has("--junit"))
               written &= outputs.commit("--junit", scen::compare_junit_xml(report));
+            if (outputs.has("--report"))
+              written &= outputs.commit("--report", scen::compare_report_html(report));
             if (!written) return int{kIoError};
             return all_as_expected ? int{kPassed} : int{kCheckFailed};
           }};

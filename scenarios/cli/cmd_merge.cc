@@ -17,7 +17,7 @@ namespace mw::cli {
 Command add_merge(CLI::App& mwsim) {
   struct Options {
     std::vector<std::string> files;
-    std::string json, junit;
+    std::string json, junit, report;
   };
   auto o = std::make_shared<Options>();
   CLI::App* app = mwsim.add_subcommand(
@@ -28,11 +28,15 @@ Command add_merge(CLI::App& mwsim) {
       ->check(CLI::ExistingFile);
   app->add_option("--json", o->json, "write the merged report as JSON")->type_name("FILE");
   app->add_option("--junit", o->junit, "write a JUnit XML case per seed")->type_name("FILE");
+  app->add_option("--report", o->report,
+                  "write the self-contained HTML report of the merged sweep")
+      ->type_name("FILE");
   return {app, [o] {
             OutputFiles outputs;
             for (const std::string& f : o->files) outputs.add_input(f);
             outputs.add("--json", o->json);
             outputs.add("--junit", o->junit);
+            outputs.add("--report", o->report);
             if (const auto conflicts = outputs.conflicts(); !conflicts.empty())
               return prepare_outputs(outputs);  // prints them, kInvalidInput
             std::vector<scenario::SweepReport> parts;

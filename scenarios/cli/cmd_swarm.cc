@@ -22,7 +22,7 @@ Command add_swarm(CLI::App& mwsim) {
     std::string out_dir = "swarm-failures";
     std::vector<std::string> off;
     bool until_failure = false;
-    std::string json, junit;
+    std::string json, junit, report;
   };
   auto o = std::make_shared<Options>();
   CLI::App* app = mwsim.add_subcommand(
@@ -56,6 +56,9 @@ Command add_swarm(CLI::App& mwsim) {
                 "stop starting seeds after the first failure and say how long it took to find");
   app->add_option("--json", o->json, "write the sweep report as JSON")->type_name("FILE");
   app->add_option("--junit", o->junit, "write a JUnit XML case per seed")->type_name("FILE");
+  app->add_option("--report", o->report,
+                  "write the self-contained HTML report of the swarm")
+      ->type_name("FILE");
   return {
       app, [o, app] {
         const scen::SeedList seeds{*o->seeds, scen::Shard{}};
@@ -65,6 +68,7 @@ Command add_swarm(CLI::App& mwsim) {
         OutputFiles outputs;
         outputs.add("--json", o->json);
         outputs.add("--junit", o->junit);
+        outputs.add("--report", o->report);
         outputs.add_directory("--out", o->out_dir);
         if (const int ready = prepare_outputs(outputs); ready != kPassed) return ready;
         // The budget only decides which seeds start; a simulation never sees the wall clock.

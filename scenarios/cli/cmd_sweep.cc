@@ -17,7 +17,7 @@ Command add_sweep(CLI::App& mwsim) {
     std::optional<scen::Shard> shard;
     int jobs = 1;
     std::string catalogue = MWSIM_CATALOGUE_DIR;
-    std::string json, junit;
+    std::string json, junit, report;
     DesignChoice design;
   };
   auto o = std::make_shared<Options>();
@@ -46,6 +46,9 @@ Command add_sweep(CLI::App& mwsim) {
   app->add_option("--json", o->json, "write the sweep report as JSON (what merge reads)")
       ->type_name("FILE");
   app->add_option("--junit", o->junit, "write a JUnit XML case per seed")->type_name("FILE");
+  app->add_option("--report", o->report,
+                  "write the self-contained HTML report of the sweep")
+      ->type_name("FILE");
   return {app, [o, app] {
             const scen::Shard shard = o->shard.value_or(scen::Shard{});
             const scen::SeedList seeds{*o->seeds, shard};
@@ -56,6 +59,7 @@ Command add_sweep(CLI::App& mwsim) {
             outputs.add_input(path);
             outputs.add("--json", o->json);
             outputs.add("--junit", o->junit);
+            outputs.add("--report", o->report);
             scen::LoadedScenario loaded;
             scen::BuiltWorld built;
             if (!load_for_run(path, o->seeds->first, loaded, built, o->design))

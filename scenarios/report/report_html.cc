@@ -2,132 +2,26 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
+#include <limits>
 #include <map>
 #include <vector>
 
 #include "scenarios/report/report_junit.h"
+#include "scenarios/report/svg_chart.h"
 
 namespace mw::scen {
 namespace {
 
-constexpr double kWidth = 860;
-constexpr double kHeight = 260;
-constexpr double kLeft = 64;  // room for the y labels
-constexpr double kRight = 16;
-constexpr double kTop = 28;
-constexpr double kBottom = 36;
-constexpr const char* kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
-                                   "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"};
-
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", v);
-  return buf;
-}
-
-std::string label(double v) {
-  char buf[32];
-  if (v >= 10000) {
-    std::snprintf(buf, sizeof buf, "%.0fk", v / 1000);
-  } else if (v == std::floor(v)) {
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.2g", v);
-  }
-  return buf;
-}
-
-// nice_max rounds `v` up to 1, 2 or 5 times a power of ten, for axis tops.
-double nice_max(double v) {
-  if (v <= 0) return 1;
-  const double p = std::pow(10, std::floor(std::log10(v)));
-  for (double m : {1.0, 2.0, 5.0, 10.0}) {
-    if (v <= m * p) return m * p;
-  }
-  return 10 * p;
-}
-
-// y_divisions splits an axis top from nice_max into round steps: 2 -> 4 steps, 1 and 5 -> 5.
-int y_divisions(double top) {
-  const double mantissa = top / std::pow(10, std::floor(std::log10(top)));
-  return std::abs(mantissa - 2) < 1e-9 ? 4 : 5;
-}
-
-struct Series {
-  std::string name;
-  std::vector<std::pair<double, double>> points;  // (x, y)
-  bool dashed = false;
-};
-
-struct Window {
-  std::string what;
-  double start = 0;
-  double end = 0;
-};
-
-// Chart draws line series over x in [0, x_max] (minutes) with shaded windows.
-std::string line_chart(const std::string& id, const std::string& title, const std::string& y_unit,
-                       const std::vector<Series>& series, const std::vector<Window>& windows,
-                       double x_max) {
-  double y_max = 0;
-  for (const Series& s : series) {
-    for (const auto& [x, y] : s.points) y_max = std::max(y_max, y);
-  }
-  y_max = nice_max(y_max);
-  x_max = std::max(x_max, 1.0);
-  const double w = kWidth - kLeft - kRight;
-  const double h = kHeight - kTop - kBottom;
-  auto px = [&](double x) { return kLeft + w * x / x_max; };
-  auto py = [&](double y) { return kTop + h - h * y / y_max; };
-
-  std::string svg = "<svg class=\"chart\" id=\"" + id + "\" viewBox=\"0 0 " + num(kWidth) + " " +
-                    num(kHeight) + "\" width=\"" + num(kWidth) + "\" height=\"" + num(kHeight) +
-                    "\" role=\"img\" aria-label=\"" + xml_escape(title) + "\">\n";
-  svg +=
-      "<text x=\"" + num(kLeft) + "\" y=\"18\" class=\"title\">" + xml_escape(title) + "</text>\n";
-  for (const Window& win : windows) {
-    const double x0 = px(std::clamp(win.start, 0.0, x_max));
-    const double x1 = px(std::clamp(win.end, 0.0, x_max));
-    svg += "<rect class=\"fault\" x=\"" + num(x0) + "\" y=\"" + num(kTop) + "\" width=\"" +
-           num(std::max(x1 - x0, 1.0)) + "\" height=\"" + num(h) + "\"><title>" +
-           xml_escape(win.what) + "</title></rect>\n";
-  }
-  const int divisions = y_divisions(y_max);
-  for (int i = 0; i <= divisions; ++i) {  // y grid and labels
-    const double y = y_max * i / divisions;
-    svg += "<line class=\"grid\" x1=\"" + num(kLeft) + "\" x2=\"" + num(kLeft + w) + "\" y1=\"" +
-           num(py(y)) + "\" y2=\"" + num(py(y)) + "\"/><text class=\"axis\" x=\"" + num(kLeft - 6) +
-           "\" y=\"" + num(py(y) + 4) + "\" text-anchor=\"end\">" + label(y) + "</text>\n";
-  }
-  for (int i = 0; i <= 6; ++i) {  // x labels in minutes
-    const double x = x_max * i / 6;
-    svg += "<text class=\"axis\" x=\"" + num(px(x)) + "\" y=\"" + num(kTop + h + 16) +
-           "\" text-anchor=\"middle\">" + label(std::round(x * 10) / 10) + "</text>\n";
-  }
-  svg += "<text class=\"axis\" x=\"" + num(kLeft + w) + "\" y=\"" + num(kHeight - 4) +
-         "\" text-anchor=\"end\">simulated minutes</text>\n";
-  svg += "<text class=\"axis\" x=\"4\" y=\"" + num(kTop - 6) + "\">" + xml_escape(y_unit) +
-         "</text>\n";
-  for (std::size_t i = 0; i < series.size(); ++i) {
-    const Series& s = series[i];
-    std::string points;
-    for (const auto& [x, y] : s.points) points += num(px(x)) + "," + num(py(y)) + " ";
-    svg += "<polyline class=\"series\" data-name=\"" + xml_escape(s.name) +
-           "\" fill=\"none\" stroke=\"" + kColors[i % std::size(kColors)] +
-           "\" stroke-width=\"1.6\"" + (s.dashed ? " stroke-dasharray=\"5,3\"" : "") +
-           " points=\"" + points + "\"/>\n";
-    const double lx = kLeft + 8 + static_cast<double>(i % 4) * 200;
-    const double ly = kTop + 14 + static_cast<double>(i / 4) * 14;
-    svg += "<text class=\"legend\" x=\"" + num(lx) + "\" y=\"" + num(ly) + "\" fill=\"" +
-           kColors[i % std::size(kColors)] + "\">" + (s.dashed ? "- - " : "— ") +
-           xml_escape(s.name) + "</text>\n";
-  }
-  return svg + "</svg>\n";
-}
+using svg::row;
+using svg::seconds_text;
 
 // latency_chart draws the latency histogram as bars, one per bucket, on a log time axis.
 std::string latency_chart(const scenario::Report& r) {
+  using svg::label;
+  using svg::nice_max;
+  using svg::num;
+  using svg::y_divisions;
+  constexpr double kWidth = 860, kHeight = 260, kLeft = 64, kRight = 16, kTop = 28, kBottom = 36;
   const std::string title = "Posting latency (receipt to committed posted mark), " +
                             std::to_string(r.figures().erp_postings()) + " postings";
   std::string svg = "<svg class=\"chart\" id=\"chart-latency\" viewBox=\"0 0 " + num(kWidth) + " " +
@@ -181,14 +75,61 @@ std::string latency_chart(const scenario::Report& r) {
   return svg + "</svg>\n";
 }
 
-std::string row(const std::string& k, const std::string& v) {
-  return "<tr><th>" + xml_escape(k) + "</th><td>" + xml_escape(v) + "</td></tr>\n";
+
+// first_violation is the earliest time any violation names, if one names a time.
+std::vector<svg::Marker> first_violation(const scenario::Report& r) {
+  double at = std::numeric_limits<double>::infinity();
+  std::string oracle;
+  for (const auto& v : r.violations()) {
+    for (double t : v.times()) {
+      if (t < at) {
+        at = t;
+        oracle = v.oracle();
+      }
+    }
+  }
+  if (oracle.empty()) return {};
+  return {{"first violation (" + oracle + ")", at / 60}};
 }
 
-std::string seconds_text(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3f s", s);
-  return buf;
+// lanes groups the fault occurrences by lane, in the order their lanes first occur.
+std::vector<svg::Lane> lanes(const scenario::Report& r) {
+  std::vector<svg::Lane> out;
+  std::map<std::string, std::size_t> index;
+  for (const auto& o : r.occurrences()) {
+    auto [it, added] = index.try_emplace(o.lane(), out.size());
+    if (added) out.push_back({o.lane(), {}, o.random()});
+    out[it->second].occurrences.push_back(
+        {o.what() + ", " + svg::duration_label(o.start()) + " to " + svg::duration_label(o.end()),
+         o.start() / 60, o.end() / 60});
+  }
+  return out;
+}
+
+std::string violations_section(const scenario::Report& r) {
+  std::string out;
+  for (const auto& c : r.checks()) {
+    if (c.violations() == 0) continue;
+    std::size_t shown = 0;
+    std::string rows;
+    for (const auto& v : r.violations()) {
+      if (v.oracle() != c.name()) continue;
+      ++shown;
+      std::string events, times;
+      for (const std::string& id : v.event_ids()) events += (events.empty() ? "" : " ") + id;
+      for (double t : v.times()) times += (times.empty() ? "" : ", ") + svg::duration_label(t);
+      rows += "<tr class=\"violation\"><td>" + std::to_string(shown) + "</td><td>" +
+              xml_escape(v.what()) + "</td><td>" + xml_escape(v.key()) + "</td><td><code>" +
+              xml_escape(events) + "</code></td><td>" + xml_escape(times) + "</td></tr>\n";
+    }
+    out += "<h3 id=\"violations-" + xml_escape(c.name()) + "\">" + xml_escape(c.name()) + ": " +
+           std::to_string(c.violations()) + " violation(s)" +
+           (shown < c.violations() ? ", the first " + std::to_string(shown) + " listed" : "") +
+           "</h3>\n<table class=\"grid\"><tr><th>#</th><th>what</th><th>key</th><th>events</th>"
+           "<th>at</th></tr>\n" +
+           rows + "</table>\n";
+  }
+  return out.empty() ? out : "<h2>Violations</h2>\n" + out;
 }
 
 }  // namespace
@@ -196,15 +137,17 @@ std::string seconds_text(double s) {
 std::string report_html(const scenario::Report& r) {
   const scenario::Figures& f = r.figures();
   const double x_max = r.simulated_seconds() / 60;
-  std::vector<Window> windows;
-  for (const auto& w : r.faults()) windows.push_back({w.what(), w.start() / 60, w.end() / 60});
+  // Shading: every fault as it happened (a random process's occurrences one by one).
+  std::vector<svg::Window> windows;
+  for (const auto& o : r.occurrences()) windows.push_back({o.what(), o.start() / 60, o.end() / 60});
+  const std::vector<svg::Marker> marker = first_violation(r);
 
   // Backlog per plant: in the middleware (solid) and at the source, MES and edge (dashed).
-  std::map<std::string, Series> in_middleware;
-  std::map<std::string, Series> at_source;
-  Series parked{"dead letters parked", {}, false};
-  Series dead_lettered{"dead-lettered (total)", {}, true};
-  Series retries{"ERP retries (total)", {}, false};
+  std::map<std::string, svg::Series> in_middleware;
+  std::map<std::string, svg::Series> at_source;
+  svg::Series parked{"dead letters parked", {}, false};
+  svg::Series dead_lettered{"dead-lettered (total)", {}, true};
+  svg::Series retries{"ERP retries (total)", {}, false};
   for (const auto& s : r.samples()) {
     const double x = s.at() / 60;
     for (const auto& p : s.plants()) {
@@ -220,51 +163,68 @@ std::string report_html(const scenario::Report& r) {
     dead_lettered.points.emplace_back(x, static_cast<double>(s.dead_lettered()));
     retries.points.emplace_back(x, static_cast<double>(s.retries()));
   }
-  std::vector<Series> backlog;
+  std::vector<svg::Series> backlog;
   for (auto& [plant, s] : in_middleware) backlog.push_back(std::move(s));
   for (auto& [plant, s] : at_source) backlog.push_back(std::move(s));
+  // Latency over time, at the middle of each window.
+  svg::Series p50{"p50", {}, false}, p99{"p99", {}, false}, max{"max", {}, true};
+  for (const auto& w : r.latency_over_time()) {
+    const double x = (w.start() + w.end()) / 120;
+    p50.points.emplace_back(x, w.p50());
+    p99.points.emplace_back(x, w.p99());
+    max.points.emplace_back(x, w.max());
+  }
 
-  std::string out = R"(<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>mwsim: )" + xml_escape(r.scenario()) +
-                    R"(</title>
-<style>
-body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; max-width: 940px; }
-h1 { font-size: 20px; margin-bottom: 4px; } h2 { font-size: 16px; margin-top: 28px; }
-.verdict { font-weight: bold; padding: 2px 8px; border-radius: 4px; }
-.pass { background: #d8f0d8; color: #185c18; } .fail { background: #f6d5d5; color: #8a1616; }
-table { border-collapse: collapse; } th, td { text-align: left; padding: 3px 10px 3px 0; vertical-align: top; }
-th { font-weight: 600; white-space: nowrap; }
-code { background: #f2f2f2; padding: 2px 4px; }
-svg.chart { display: block; margin: 8px 0 16px; background: #fff; border: 1px solid #ddd; }
-svg .title { font-weight: 600; font-size: 13px; } svg .axis, svg .legend { font-size: 11px; fill: #555; }
-svg .legend { font-weight: 600; } svg .grid { stroke: #eee; } svg .fault { fill: #f4b400; fill-opacity: 0.18; }
-svg .marker { stroke: #d62728; stroke-dasharray: 3,3; }
-</style></head><body>
-)";
+  std::string out = svg::page_head("mwsim: " + r.scenario());
   out += "<h1>" + xml_escape(r.scenario()) + " &middot; seed " + std::to_string(r.seed()) +
+         (r.design_name().empty() ? "" : " &middot; design " + xml_escape(r.design_name())) +
          " <span class=\"verdict " + (r.passed() ? "pass\">PASSED" : "fail\">FAILED") +
          "</span></h1>\n";
+  if (!r.story().empty()) out += "<p class=\"story\">" + xml_escape(r.story()) + "</p>\n";
   out += "<p><code>" + xml_escape(r.path()) + "</code> &middot; trace digest <code>" +
-         xml_escape(r.digest()) + "</code></p>\n";
-  out += "<p>Replay: <code>" + xml_escape(r.replay_command()) + "</code></p>\n";
-  out += "<h2>Checks</h2>\n<table>\n";
+         xml_escape(r.digest()) + "</code> &middot; replay: <code>" +
+         xml_escape(r.replay_command()) + "</code></p>\n";
+  out += std::string("<h2>Next</h2>\n<p>") +
+         (r.passed() ? "Every expectation held. To try more seeds:"
+                     : "Replay the failing run (every trace record), open it in Perfetto "
+                       "(ui.perfetto.dev), or shrink it to the fewest faults that still fail:") +
+         "</p>\n<pre class=\"commands\">";
+  for (const std::string& c : r.next_commands()) out += "<code>" + xml_escape(c) + "</code>";
+  out += "</pre>\n<h2>Checks</h2>\n<table>\n";
   for (const auto& c : r.checks()) {
+    std::string detail = xml_escape(c.detail());
+    if (c.violations() > 0)
+      detail += " (<a href=\"#violations-" + xml_escape(c.name()) + "\">all of them</a>)";
     out += "<tr><td><span class=\"verdict " +
            std::string(c.passed() ? "pass\">PASS" : "fail\">FAIL") + "</span></td><th>" +
-           xml_escape(c.name()) + "</th><td>" + xml_escape(c.detail()) + "</td></tr>\n";
+           xml_escape(c.name()) + "</th><td>" + detail + "</td></tr>\n";
   }
-  out += "</table>\n<h2>Backlog</h2>\n";
-  out += line_chart(
+  out += "</table>\n<h2>Faults</h2>\n";
+  out += svg::timeline("chart-faults",
+                       "Every fault as it happened (random ones darker, one band each)" +
+                           std::string(marker.empty() ? "" : "; the first violation marked"),
+                       lanes(r), marker, x_max);
+  out += "<h2>Backlog</h2>\n";
+  out += svg::line_chart(
       "chart-backlog",
       "Backlog per plant: in the middleware (solid), at the source (dashed); faults shaded",
-      "events", backlog, windows, x_max);
-  out += "<h2>Posting latency</h2>\n" + latency_chart(r);
+      "events", "simulated minutes", backlog, windows, marker, x_max);
+  out += "<h2>Posting latency</h2>\n";
+  out += svg::line_chart("chart-latency-time",
+                         "End to end (plant event to ERP posting) over time, per window of " +
+                             (r.latency_over_time_size() > 0
+                                  ? svg::duration_label(r.latency_over_time(0).end() -
+                                                        r.latency_over_time(0).start())
+                                  : std::string("-")) +
+                             "; faults shaded",
+                         "seconds", "simulated minutes", {p50, p99, max}, windows, marker, x_max);
+  out += latency_chart(r);
   out += "<h2>Dead letters and retries</h2>\n";
-  out += line_chart(
+  out += svg::line_chart(
       "chart-dlq",
       "Dead letters parked and dead-lettered in total; ERP retries in total; faults shaded",
-      "count", {parked, dead_lettered, retries}, windows, x_max);
+      "count", "simulated minutes", {parked, dead_lettered, retries}, windows, marker, x_max);
+  out += violations_section(r);
   out += "<h2>Figures</h2>\n<table>\n";
   out += row("simulated time", seconds_text(r.simulated_seconds()));
   out += row("wall time", seconds_text(r.wall_seconds()));
@@ -296,8 +256,22 @@ svg .marker { stroke: #d62728; stroke-dasharray: 3,3; }
   out += row("drain time", f.drained() ? seconds_text(f.drain_time()) + " after the settle point"
                                        : "not drained");
   out += "</table>\n";
+  out += "<h2>Scenario</h2>\n<table class=\"grid\">\n";
+  for (const auto& p : r.parameters()) out += row(p.name(), p.value());
+  out += "</table>\n<h3>Design</h3>\n<p>" +
+         (r.design_name().empty() ? std::string("The scenario's own design")
+                                  : "Design <code>" + xml_escape(r.design_name()) +
+                                        "</code> merged over the scenario's own") +
+         (r.design_differences_size() == 0 ? ": the core's defaults throughout.</p>\n"
+                                           : "; where it differs from the core's defaults:</p>\n"
+                                             "<table class=\"grid\">\n");
+  for (const std::string& d : r.design_differences()) {
+    const std::size_t colon = d.find(": ");
+    out += row(d.substr(0, colon), colon == std::string::npos ? "" : d.substr(colon + 2));
+  }
+  if (r.design_differences_size() > 0) out += "</table>\n";
   if (r.faults_size() > 0) {
-    out += "<h2>Faults</h2>\n<table>\n";
+    out += "<h3>Scheduled faults and random fault processes</h3>\n<table>\n";
     for (const auto& w : r.faults()) {
       out += row(w.what(), "from " + seconds_text(w.start()) + " to " + seconds_text(w.end()));
     }
@@ -309,11 +283,9 @@ svg .marker { stroke: #d62728; stroke-dasharray: 3,3; }
            "run)</summary>\n<pre>" +
            xml_escape(r.effective_configuration()) + "</pre></details>\n";
   }
-  out +=
-      "<p style=\"color:#777\">Generated by mwsim. Middleware figures were scraped every 10 "
-      "simulated seconds across "
-      "its restarts.</p>\n</body></html>\n";
-  return out;
+  return out + svg::page_foot(
+                   "Generated by mwsim. Middleware figures were scraped every 10 simulated "
+                   "seconds across its restarts.");
 }
 
 }  // namespace mw::scen

@@ -96,11 +96,7 @@ std::vector<std::string> design_differences(const proto::Config& from, const pro
   return out;
 }
 
-std::string format_comparison(const scenario::CompareReport& report) {
-  constexpr std::size_t kLabel = 44;
-  std::size_t width = 16;
-  for (const scenario::DesignColumn& d : report.designs())
-    width = std::max(width, d.name().size() + 2);
+std::vector<ComparisonRow> comparison_rows(const scenario::CompareReport& report) {
   const std::set<std::string> expected(report.expected_failures().begin(),
                                        report.expected_failures().end());
   std::set<std::string> failed_checks(expected.begin(), expected.end());
@@ -108,46 +104,12 @@ std::string format_comparison(const scenario::CompareReport& report) {
     for (const auto& s : d.sweep().runs())
       failed_checks.insert(s.failed_checks().begin(), s.failed_checks().end());
   }
-  std::string out = "compare " + report.scenario();
-  if (!report.designs().empty()) {
-    const scenario::SweepReport& first = report.designs(0).sweep();
-    out +=
-        ", seeds " + std::to_string(first.first_seed()) + ".." + std::to_string(first.last_seed());
-  }
-  out += "\nevery design is merged over the scenario's own design, ";
-  if (report.scenario_design().empty()) {
-    out += "which is the core's defaults\n";
-  } else {
-    out += "which differs from the core's defaults in:\n";
-    for (const std::string& d : report.scenario_design()) {
-      out += "  " + d + "\n";
-      if (d.starts_with("unsafe.")) {
-        out += "    (an unsafe setting of the scenario: every design below keeps it)\n";
-      }
-    }
-  }
-  if (!expected.empty()) {
-    std::string names;
-    for (const std::string& e : expected) names += (names.empty() ? "" : ", ") + e;
-    out += "the scenario expects these checks to fail: " + names +
-           " (a run is \"as expected\" when exactly these fail)\n";
-  }
-  for (const scenario::DesignColumn& d : report.designs()) {
-    if (d.differences().empty()) {
-      out += "design " + d.name() + ": the scenario's own design, unchanged\n";
-      continue;
-    }
-    out += "design " + d.name() + " differs from the scenario's own design in:\n";
-    for (const std::string& diff : d.differences()) out += "  " + diff + "\n";
-  }
-  out += cell("", kLabel);
-  for (const scenario::DesignColumn& d : report.designs()) out += cell(d.name(), width);
-  out += "\n";
+  std::vector<ComparisonRow> rows;
   auto line = [&](const std::string& label, auto value_of) {
-    out += cell("  " + label, kLabel);
+    ComparisonRow& row = rows.emplace_back();
+    row.label = label;
     for (const scenario::DesignColumn& d : report.designs())
-      out += cell(value_of(d.sweep()), width);
-    out += "\n";
+      row.values.push_back(value_of(d.sweep()));
   };
   line("runs as expected", [](const scenario::SweepReport& r) {
     const auto passed =
@@ -218,6 +180,56 @@ std::string format_comparison(const scenario::CompareReport& report) {
   line("dead-lettered (mean)", [&](const auto& r) {
     return fixed(mean(r, [](const auto& f) { return f.dead_lettered(); }), "");
   });
+  return rows;
+}
+
+std::string format_comparison(const scenario::CompareReport& report) {
+  constexpr std::size_t kLabel = 44;
+  std::size_t width = 16;
+  for (const scenario::DesignColumn& d : report.designs())
+    width = std::max(width, d.name().size() + 2);
+  const std::set<std::string> expected(report.expected_failures().begin(),
+                                       report.expected_failures().end());
+  std::string out = "compare " + report.scenario();
+  if (!report.designs().empty()) {
+    const scenario::SweepReport& first = report.designs(0).sweep();
+    out +=
+        ", seeds " + std::to_string(first.first_seed()) + ".." + std::to_string(first.last_seed());
+  }
+  out += "\nevery design is merged over the scenario's own design, ";
+  if (report.scenario_design().empty()) {
+    out += "which is the core's defaults\n";
+  } else {
+    out += "which differs from the core's defaults in:\n";
+    for (const std::string& d : report.scenario_design()) {
+      out += "  " + d + "\n";
+      if (d.starts_with("unsafe.")) {
+        out += "    (an unsafe setting of the scenario: every design below keeps it)\n";
+      }
+    }
+  }
+  if (!expected.empty()) {
+    std::string names;
+    for (const std::string& e : expected) names += (names.empty() ? "" : ", ") + e;
+    out += "the scenario expects these checks to fail: " + names +
+           " (a run is \"as expected\" when exactly these fail)\n";
+  }
+  for (const scenario::DesignColumn& d : report.designs()) {
+    if (d.differences().empty()) {
+      out += "design " + d.name() + ": the scenario's own design, unchanged\n";
+      continue;
+    }
+    out += "design " + d.name() + " differs from the scenario's own design in:\n";
+    for (const std::string& diff : d.differences()) out += "  " + diff + "\n";
+  }
+  out += cell("", kLabel);
+  for (const scenario::DesignColumn& d : report.designs()) out += cell(d.name(), width);
+  out += "\n";
+  for (const ComparisonRow& row : comparison_rows(report)) {
+    out += cell("  " + row.label, kLabel);
+    for (const std::string& v : row.values) out += cell(v, width);
+    out += "\n";
+  }
   return out;
 }
 

@@ -35,10 +35,20 @@ void merge_design(const Design& design, ScenarioFile& file);
 // "field.path: from -> to" each (an unset field counts as its default), sorted by path.
 std::vector<std::string> design_differences(const proto::Config& from, const proto::Config& to);
 
+// ComparisonRow: one line of the comparison, a value per design in the report's order.
+struct ComparisonRow {
+  std::string label;
+  std::vector<std::string> values;
+};
+
+// comparison_rows: runs as expected, failures per check (those the scenario expects marked
+// "(expected)" and counted where they happened), and the figures across seeds (worst p99 of
+// the events no fault touched and of all, worst drain time and how many never drained, worst
+// backlog, mean retries, requests, throttling, reconciliations, dead letters).
+std::vector<ComparisonRow> comparison_rows(const scenario::CompareReport& report);
+
 // format_comparison renders the report: what every design is merged over, then one column
-// per design with its differences, runs as expected, failures per check (those the scenario
-// expects marked so), and the figures across seeds (worst p99 of the events no fault touched
-// and of all, worst drain time and how many never drained, worst backlog, mean retries).
+// per design with its differences, then comparison_rows.
 std::string format_comparison(const scenario::CompareReport& report);
 
 }  // namespace mw::scen

@@ -4,8 +4,12 @@
 #include <chrono>
 #include <cstdio>
 
+#include <google/protobuf/text_format.h>
+
+#include "middleware/config_defaults.h"
 #include "middleware/probes.h"
 #include "scenarios/model/effective_scenario.h"
+#include "scenarios/scenario/compare.h"
 #include "scenarios/scenario/duration_text.h"
 #include "scenarios/world/world.h"
 #include "sim/trace.h"
@@ -28,6 +32,36 @@ std::string row(const std::string& label, const std::string& value) {
 std::string n(std::uint64_t v) { return std::to_string(v); }
 
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> scenario_parameters(
+    const mw::scenario::Scenario& scenario) {
+  namespace pb = google::protobuf;
+  pb::TextFormat::Printer printer;
+  printer.SetSingleLineMode(true);
+  std::vector<std::pair<std::string, std::string>> out;
+  std::vector<const pb::FieldDescriptor*> fields;
+  scenario.GetReflection()->ListFields(scenario, &fields);  // set fields, in field-number order
+  auto text = [&](const pb::FieldDescriptor* field, int index) {
+    std::string value;
+    printer.PrintFieldValueToString(scenario, field, index, &value);
+    while (!value.empty() && value.back() == ' ') value.pop_back();
+    return value.empty() || value == "{ }" ? std::string("(the defaults)") : value;
+  };
+  for (const pb::FieldDescriptor* field : fields) {
+    const std::string& name = field->name();
+    if (name == "name" || name == "story" || name == "faults" || name == "expect" ||
+        name == "design")
+      continue;  // shown on their own: the title, the story, the fault timeline, the checks
+    if (field->is_repeated()) {
+      const int size = scenario.GetReflection()->FieldSize(scenario, field);
+      for (int i = 0; i < size; ++i)
+        out.emplace_back(name + "[" + std::to_string(i) + "]", text(field, i));
+    } else {
+      out.emplace_back(name, text(field, -1));
+    }
+  }
+  return out;
+}
 
 BacklogPeak backlog_peak(const std::vector<MetricsSample>& samples) {
   BacklogPeak p;
@@ -86,7 +120,7 @@ std::vector<Check> judge(const WorldResult& r, const Expectations& expect,
   std::vector<Check> checks;
   for (const props::Verdict& v : r.verdicts) {
     const bool must_fail = expect.oracles_fail.count(v.oracle()) != 0;
-    Check c{v.oracle(), must_fail ? !v.held() : v.held(), ""};
+    Check c{v.oracle(), must_fail ? !v.held() : v.held(), "", v.count()};
     if (v.held()) {
       c.detail = must_fail ? "held, but this scenario shows it failing" : "held";
     } else {
@@ -130,6 +164,10 @@ ScenarioRun run_scenario(const ScenarioFile& file, const BuiltWorld& built, sim:
   run.seed = built.spec.seed;
   run.fault_windows = built.fault_windows;
   run.effective_configuration = effective_configuration_text(file.scenario, built.spec);
+  run.story = file.scenario.story();
+  run.parameters = scenario_parameters(file.scenario);
+  run.design_differences =
+      design_differences(core::with_defaults({}), core::with_defaults(built.spec.design));
   const auto start = std::chrono::steady_clock::now();  // wall time for the report only
   World world(built.spec);
   world.simulation().tracer().set_sink(trace);

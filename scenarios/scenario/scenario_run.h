@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "scenarios/scenario/scenario_world.h"
@@ -17,6 +18,7 @@ struct Check {
   std::string name;  // "no_loss", ..., "p99 posting latency", "drain time"
   bool passed = false;
   std::string detail;  // what was found, in plain words
+  std::size_t violations = 0;  // an oracle's check: how many violations it found
 };
 
 struct ScenarioRun {
@@ -30,8 +32,20 @@ struct ScenarioRun {
   std::vector<FaultWindow> fault_windows;
   // The configuration the world ran with, as a scenario file (model/effective_scenario.h).
   std::string effective_configuration;
+  // For the reports: the story, what the file sets (each top-level field but faults and
+  // expectations, as single-line text format) and the design's differences from the core's
+  // defaults (design_differences).
+  std::string story;
+  std::vector<std::pair<std::string, std::string>> parameters;
+  std::vector<std::string> design_differences;
   bool passed() const;
 };
+
+// scenario_parameters lists what `scenario` sets, for the reports: each top-level field but
+// name, story, faults, expectations and design (each shown on its own), one row per element
+// of a repeated field ("plants[0]"), its value in single-line text format.
+std::vector<std::pair<std::string, std::string>> scenario_parameters(
+    const mw::scenario::Scenario& scenario);
 
 // BacklogPeak: the largest backlogs the samples saw, summed over plants, and when.
 struct BacklogPeak {

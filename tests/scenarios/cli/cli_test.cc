@@ -143,12 +143,32 @@ TEST(MwsimOutputs, ReportsAreWrittenWholeAndNoTemporaryFileIsLeft) {
     EXPECT_FALSE(has(entry.path().filename().string(), ".mwsim-")) << entry.path();
 }
 
+// sweep --report and compare --report once wrote nothing; now each writes its HTML page.
+TEST(MwsimOutputs, SweepAndCompareWriteTheirHtmlReports) {
+  const fs::path dir = scratch("many_reports");
+  write_text(dir / "small.textproto", kSmall);
+  const Outcome sweep = mwsim({"sweep", "small.textproto", "--seeds", "1..2", "--report", "s.html"}, dir);
+  ASSERT_EQ(sweep.exit_code, 0) << sweep.err;
+  const std::string s = read_all(dir / "s.html");
+  EXPECT_TRUE(has(s, "id=\"chart-seeds\"")) << s.substr(0, 400);
+  EXPECT_TRUE(has(s, "seeds 1..2"));
+  const Outcome compare = mwsim({"compare", "small.textproto", "--design", "safe_default",
+                                 "--design", "fast_retries", "--seeds", "1..2", "--report",
+                                 "c.html"},
+                                dir);
+  ASSERT_EQ(compare.exit_code, 0) << compare.err;
+  const std::string c = read_all(dir / "c.html");
+  EXPECT_TRUE(has(c, "id=\"comparison\""));
+  EXPECT_TRUE(has(c, "<th>fast_retries</th>"));
+  EXPECT_TRUE(has(c, "poster.request_timeout_ms: 10000 -&gt; 2000")) << "its differences";
+}
+
 TEST(MwsimOptions, AnOptionTheCommandDoesNotTakeIsAUsageError) {
   const fs::path dir = scratch("options");
   write_text(dir / "small.textproto", kSmall);
   const std::vector<std::vector<std::string>> wrong = {
       {"run", "small.textproto", "--seeds", "1..3"},
-      {"sweep", "small.textproto", "--seeds", "1..2", "--report", "r.html"},
+      {"sweep", "small.textproto", "--seeds", "1..2", "--budget", "10s"},
       {"sweep", "small.textproto", "--seeds", "1..2", "--trace", "t.json"},
       {"compare", "small.textproto", "--design", "safe_default", "--design", "fast_retries",
        "--trace", "t.json"},
@@ -217,12 +237,15 @@ TEST(MwsimHelp, EachCommandsHelpListsEveryOptionItTakes) {
   const std::vector<std::pair<std::string, std::vector<std::string>>> expected = {
       {"run", {"--seed", "--catalogue", "--design", "--json", "--junit", "--trace", "--report"}},
       {"replay", {"--seed", "--design", "--json", "--report"}},
-      {"sweep", {"--seeds", "--jobs", "--shard", "--design", "--json", "--junit", "--catalogue"}},
-      {"swarm", {"--seeds", "--jobs", "--budget", "--out", "--off", "--until-failure", "--json"}},
-      {"merge", {"SWEEP_JSON", "--json", "--junit"}},
+      {"sweep",
+       {"--seeds", "--jobs", "--shard", "--design", "--json", "--junit", "--report", "--catalogue"}},
+      {"swarm",
+       {"--seeds", "--jobs", "--budget", "--out", "--off", "--until-failure", "--json", "--report"}},
+      {"merge", {"SWEEP_JSON", "--json", "--junit", "--report"}},
       {"shrink", {"--seed", "--output", "--max-runs", "--catalogue"}},
       {"compare",
-       {"--design", "--designs", "--seeds", "--jobs", "--catalogue", "--json", "--junit"}},
+       {"--design", "--designs", "--seeds", "--jobs", "--catalogue", "--json", "--junit",
+        "--report"}},
       {"validate", {"--seed", "--catalogue"}},
       {"check", {"SCENARIO", "--jobs", "--junit", "--catalogue"}},
       {"list", {"--catalogue"}},
