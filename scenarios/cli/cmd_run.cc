@@ -1,5 +1,7 @@
 // mwsim run and mwsim replay: one scenario, one seed: figures, checks, trace digest and the
 // reports asked for; replay prints every trace record first.
+#include <unistd.h>
+
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -7,6 +9,7 @@
 #include "scenarios/cli/cli_common.h"
 #include "scenarios/cli/command.h"
 #include "scenarios/cli/exit_codes.h"
+#include "scenarios/cli/run_progress.h"
 #include "scenarios/report/chrome_trace.h"
 #include "scenarios/report/report_html.h"
 #include "scenarios/report/report_json.h"
@@ -50,8 +53,13 @@ int run_one(const RunOptions& o, bool with_trace) {
   FanOutSink sink;
   if (with_trace) sink.sinks.push_back(&text);
   if (!o.trace.empty()) sink.sinks.push_back(&chrome);
-  const scen::ScenarioRun run =
-      scen::run_scenario(loaded.file, built, sink.sinks.empty() ? nullptr : &sink);
+  scen::ScenarioRun run;
+  {  // A progress line only on a terminal, and not under replay, whose trace goes to stdout;
+     // wiped at the end of this block, before the summary.
+    RunProgressLine progress(!with_trace && isatty(fileno(stderr)) != 0);
+    run = scen::run_scenario(loaded.file, built, sink.sinks.empty() ? nullptr : &sink,
+                             [&](const scen::RunProgress& p) { progress.update(p); });
+  }
   std::cout.flush();
   std::printf("effective configuration (a scenario file: `mwsim run` of it gives this run):\n%s\n",
               run.effective_configuration.c_str());

@@ -156,7 +156,8 @@ std::vector<Check> judge(const WorldResult& r, const Expectations& expect,
   return checks;
 }
 
-ScenarioRun run_scenario(const ScenarioFile& file, const BuiltWorld& built, sim::TraceSink* trace) {
+ScenarioRun run_scenario(const ScenarioFile& file, const BuiltWorld& built, sim::TraceSink* trace,
+                         std::function<void(const RunProgress&)> progress) {
   ScenarioRun run;
   run.name = file.scenario.name();
   run.path = file.path;
@@ -171,6 +172,7 @@ ScenarioRun run_scenario(const ScenarioFile& file, const BuiltWorld& built, sim:
   const auto start = std::chrono::steady_clock::now();  // wall time for the report only
   World world(built.spec);
   world.simulation().tracer().set_sink(trace);
+  world.set_progress(std::move(progress));
   run.result = world.run();
   run.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "scenarios/scenario/scenario_world.h"
+#include "scenarios/world/world.h"
 #include "scenarios/world/world_result.h"
 #include "sim/trace.h"
 
@@ -57,9 +59,10 @@ struct BacklogPeak {
 BacklogPeak backlog_peak(const std::vector<MetricsSample>& samples);
 
 // run_scenario runs the world `built` describes (built.ok() must hold); every trace record
-// goes to `trace` too when it is given.
+// goes to `trace` too when it is given, and `progress` (World::set_progress) hears how far it is.
 ScenarioRun run_scenario(const ScenarioFile& file, const BuiltWorld& built,
-                         sim::TraceSink* trace = nullptr);
+                         sim::TraceSink* trace = nullptr,
+                         std::function<void(const RunProgress&)> progress = nullptr);
 
 // judge checks `result` against `expect`; `faults` are the windows the service levels leave out.
 std::vector<Check> judge(const WorldResult& result, const Expectations& expect,

@@ -24,6 +24,8 @@ namespace {
 
 constexpr const char* kMiddleware = "middleware";
 constexpr sim::Duration kDrainPoll = sim::seconds(1);
+// kProgressSlice: how much simulated production runs between two progress reports.
+constexpr sim::Duration kProgressSlice = sim::seconds(60);
 // In the operator phase, a replay that left dead letters parked is tried again this often.
 constexpr sim::Duration kOperatorReplayInterval = sim::seconds(10);
 // The operator phase looks at the world this often: it judges whether the world drains within
@@ -277,8 +279,16 @@ WorldResult World::run() {
   WorldResult result;
   sim::Scheduler& s = sim_->scheduler();
   const sim::Time settle = settle_point();
-  s.run_until(settle);
   const sim::Time deadline = settle + spec_.drain_bound;
+  auto report = [&](const char* phase) {
+    if (progress_) progress_({phase, s.now(), settle, deadline});
+  };
+  // Production in slices of a simulated minute, for the progress display; the same events run
+  // in the same order as in one call (run_until fires everything due up to its limit).
+  do {
+    s.run_until(std::min(settle, s.now() + kProgressSlice));
+    report("production");
+  } while (s.now() < settle);
   std::string backlog;
   StallWatch stall(longest_timer());
   for (;;) {
@@ -293,6 +303,7 @@ WorldResult World::run() {
       break;
     }
     s.run_until(std::min(deadline, s.now() + kDrainPoll));
+    report("drain");
   }
   sim_->tracer().record(s.now(), "world", "world.end",
                         {{"drained", result.drained ? 1 : 0}, {"backlog", backlog}});
@@ -399,6 +410,7 @@ props::Verdict World::operator_phase() {
       break;
     }
     s.run_until(std::min(deadline, s.now() + kOperatorPoll));
+    if (progress_) progress_({"operator", s.now(), s.now(), deadline});
   }
   sim_->tracer().record(s.now(), "world", "world.operator_phase_end",
                         {{"drained", done ? 1 : 0}, {"backlog", backlog}});

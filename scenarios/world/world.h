@@ -16,6 +16,7 @@
 // Usage: World w(spec); WorldResult r = w.run(); EXPECT_TRUE(r.held()) << r.describe();
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,6 +37,15 @@
 
 namespace mw::scen {
 
+// RunProgress: where a run stands, for a progress display. The phases are production (up to
+// the settle point), drain (up to the drain deadline) and the operator's phase.
+struct RunProgress {
+  const char* phase = "production";
+  sim::Time now{};
+  sim::Time settle{};    // the end of production plus the last fault
+  sim::Time deadline{};  // the drain phase's deadline
+};
+
 class World {
  public:
   // World builds the world of `spec`, which must be valid (validate_world_spec; MW_CHECK with
@@ -47,6 +57,12 @@ class World {
 
   // run runs both phases and returns the verdicts and figures. Call once.
   WorldResult run();
+  // set_progress has `report` called between slices of simulated time (a simulated minute of
+  // production, each drain and operator poll). It only reads: a run with a progress display
+  // is the same run, digest and all.
+  void set_progress(std::function<void(const RunProgress&)> report) {
+    progress_ = std::move(report);
+  }
 
   // For tests that look closer at a run.
   const WorldSpec& spec() const { return spec_; }
@@ -87,6 +103,7 @@ class World {
   void scrape();
 
   WorldSpec spec_;
+  std::function<void(const RunProgress&)> progress_;
   fakes::SourceLog sources_;
   fakes::ErpLedger erp_;
   std::vector<std::unique_ptr<fakes::MesState>> mes_;

@@ -1,6 +1,9 @@
 // End-to-end worlds with the safe default design: every oracle holds, whatever the faults.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "tests/scenarios/world_harness.h"
 
 namespace mw::scen::testing {
@@ -29,6 +32,31 @@ TEST(World, TheSameSeedGivesTheSameDigestAndAnotherSeedAnother) {
   EXPECT_EQ(a.digest, b.digest);
   EXPECT_EQ(a.events_created, b.events_created);
   EXPECT_NE(a.digest, c.digest);
+}
+
+// The progress display of `mwsim run` only reads: a world with a progress callback is the
+// same run, and the callback hears each phase in order with simulated time going forward.
+TEST(World, AProgressCallbackHearsEveryPhaseAndChangesNothing) {
+  ReferenceWorldOptions o;
+  o.wms = true;
+  o.production = sim::minutes(10);
+  const WorldResult quiet = run_world(small_world(7, o));
+  World world(small_world(7, o));
+  std::vector<RunProgress> heard;
+  world.set_progress([&](const RunProgress& p) { heard.push_back(p); });
+  const WorldResult watched = world.run();
+  EXPECT_EQ(watched.digest, quiet.digest);
+  ASSERT_GE(heard.size(), 10u) << "a report per simulated minute of production at least";
+  std::string phases;
+  for (std::size_t i = 0; i < heard.size(); ++i) {
+    if (phases.empty() || phases.substr(phases.rfind(' ') + 1) != heard[i].phase)
+      phases += std::string(" ") + heard[i].phase;
+    if (i > 0) {
+      EXPECT_LE(heard[i - 1].now, heard[i].now);
+    }
+  }
+  EXPECT_TRUE(phases.starts_with(" production drain")) << phases;
+  EXPECT_EQ(heard.front().settle, heard.back().settle);
 }
 
 TEST(World, AFifteenMinuteErpOutageAtPeakIsRiddenOut) {
