@@ -1,9 +1,8 @@
 #include "scenarios/report/report_html.h"
 
-#include <algorithm>
-#include <cmath>
 #include <limits>
 #include <map>
+#include <utility>
 #include <vector>
 
 #include "scenarios/report/report_junit.h"
@@ -15,66 +14,17 @@ namespace {
 using svg::row;
 using svg::seconds_text;
 
-// latency_chart draws the latency histogram as bars, one per bucket, on a log time axis.
+// latency_chart draws the posting latency histogram with its p50 and p99.
 std::string latency_chart(const scenario::Report& r) {
-  using svg::label;
-  using svg::nice_max;
-  using svg::num;
-  using svg::y_divisions;
-  constexpr double kWidth = 860, kHeight = 260, kLeft = 64, kRight = 16, kTop = 28, kBottom = 36;
-  const std::string title = "Posting latency (receipt to committed posted mark), " +
-                            std::to_string(r.figures().erp_postings()) + " postings";
-  std::string svg = "<svg class=\"chart\" id=\"chart-latency\" viewBox=\"0 0 " + num(kWidth) + " " +
-                    num(kHeight) + "\" width=\"" + num(kWidth) + "\" height=\"" + num(kHeight) +
-                    "\" role=\"img\" aria-label=\"" + xml_escape(title) + "\">\n<text x=\"" +
-                    num(kLeft) + "\" y=\"18\" class=\"title\">" + xml_escape(title) + "</text>\n";
-  if (r.posting_latency_size() == 0)
-    return svg + "<text x=\"" + num(kLeft) + "\" y=\"60\">no postings</text>\n</svg>\n";
-  std::uint64_t top = 0;
-  for (const auto& b : r.posting_latency()) top = std::max(top, b.count());
-  const double y_max = nice_max(static_cast<double>(top));
-  const double lo = std::log10(std::max(1e-6, r.posting_latency(0).upper_bound()));
-  const double hi =
-      std::log10(std::max(r.posting_latency(r.posting_latency_size() - 1).upper_bound(), 1e-6)) +
-      0.1;
-  const double w = kWidth - kLeft - kRight;
-  const double h = kHeight - kTop - kBottom;
-  auto px = [&](double seconds) {
-    return kLeft + w * (std::log10(std::max(seconds, 1e-6)) - lo + 0.05) / (hi - lo + 0.1);
-  };
-  auto py = [&](double y) { return kTop + h - h * y / y_max; };
-  const int divisions = y_divisions(y_max);
-  for (int i = 0; i <= divisions; ++i) {
-    const double y = y_max * i / divisions;
-    svg += "<line class=\"grid\" x1=\"" + num(kLeft) + "\" x2=\"" + num(kLeft + w) + "\" y1=\"" +
-           num(py(y)) + "\" y2=\"" + num(py(y)) + "\"/><text class=\"axis\" x=\"" + num(kLeft - 6) +
-           "\" y=\"" + num(py(y) + 4) + "\" text-anchor=\"end\">" + label(y) + "</text>\n";
-  }
-  for (double decade = std::floor(lo); decade <= hi; decade += 1) {
-    const double s = std::pow(10, decade);
-    const std::string text = s < 1 ? label(s * 1000) + " ms" : label(s) + " s";
-    svg += "<text class=\"axis\" x=\"" + num(px(s)) + "\" y=\"" + num(kTop + h + 16) +
-           "\" text-anchor=\"middle\">" + text + "</text>\n";
-  }
-  const double bar = std::max(2.0, w / (3.0 * static_cast<double>(r.posting_latency_size())));
-  for (const auto& b : r.posting_latency()) {
-    const double x = px(b.upper_bound());
-    svg += "<rect class=\"bar\" x=\"" + num(x - bar / 2) + "\" y=\"" +
-           num(py(static_cast<double>(b.count()))) + "\" width=\"" + num(bar) + "\" height=\"" +
-           num(h - (py(static_cast<double>(b.count())) - kTop)) +
-           "\" fill=\"#1f77b4\"><title>&lt;= " + num(b.upper_bound() * 1000) +
-           " ms: " + std::to_string(b.count()) + "</title></rect>\n";
-  }
-  for (const auto& [name, v] :
-       {std::pair<const char*, double>{"p50", r.figures().posting_latency_p50()},
-        std::pair<const char*, double>{"p99", r.figures().posting_latency_p99()}}) {
-    svg += "<line class=\"marker\" x1=\"" + num(px(v)) + "\" x2=\"" + num(px(v)) + "\" y1=\"" +
-           num(kTop) + "\" y2=\"" + num(kTop + h) + "\"/><text class=\"legend\" x=\"" +
-           num(px(v) + 3) + "\" y=\"" + num(kTop + 12) + "\">" + name + "</text>\n";
-  }
-  return svg + "</svg>\n";
+  std::vector<svg::Bucket> buckets;
+  for (const auto& b : r.posting_latency()) buckets.push_back({b.upper_bound(), b.count()});
+  return svg::log_histogram("chart-latency",
+                            "Posting latency (receipt to committed posted mark), " +
+                                std::to_string(r.figures().erp_postings()) + " postings",
+                            buckets,
+                            {{"p50", r.figures().posting_latency_p50()},
+                             {"p99", r.figures().posting_latency_p99()}});
 }
-
 
 // first_violation is the earliest time any violation names, if one names a time.
 std::vector<svg::Marker> first_violation(const scenario::Report& r) {

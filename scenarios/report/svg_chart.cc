@@ -229,6 +229,48 @@ std::string bar_chart(const std::string& id, const std::string& title, const std
   return svg + "</svg>\n";
 }
 
+std::string log_histogram(const std::string& id, const std::string& title,
+                          const std::vector<Bucket>& buckets, const std::vector<Marker>& lines) {
+  constexpr double kFloor = 1e-6;  // log10 needs a positive bound; a microsecond is below any
+  std::string svg = open_svg(id, title, kHeight);
+  if (buckets.empty())
+    return svg + "<text x=\"" + num(kLeft) + "\" y=\"60\">nothing to draw</text>\n</svg>\n";
+  std::uint64_t top = 0;
+  for (const Bucket& b : buckets) top = std::max(top, b.count);
+  const double y_max = nice_max(static_cast<double>(top));
+  const double lo = std::log10(std::max(kFloor, buckets.front().upper_bound));
+  const double hi = std::log10(std::max(buckets.back().upper_bound, kFloor)) + 0.1;
+  const double w = kWidth - kLeft - kRight;
+  const double h = kHeight - kTop - kBottom;
+  auto px = [&](double seconds) {
+    return kLeft + w * (std::log10(std::max(seconds, kFloor)) - lo + 0.05) / (hi - lo + 0.1);
+  };
+  auto py = [&](double y) { return kTop + h - h * y / y_max; };
+  svg += y_grid(y_max, w, py);
+  for (double decade = std::floor(lo); decade <= hi; decade += 1) {
+    const double s = std::pow(10, decade);
+    const std::string text = s < 1 ? label(s * 1000) + " ms" : label(s) + " s";
+    svg += "<text class=\"axis\" x=\"" + num(px(s)) + "\" y=\"" + num(kTop + h + 16) +
+           "\" text-anchor=\"middle\">" + text + "</text>\n";
+  }
+  const double bar = std::max(2.0, w / (3.0 * static_cast<double>(buckets.size())));
+  for (const Bucket& b : buckets) {
+    const double x = px(b.upper_bound);
+    const double y = py(static_cast<double>(b.count));
+    svg += "<rect class=\"bar\" x=\"" + num(x - bar / 2) + "\" y=\"" + num(y) + "\" width=\"" +
+           num(bar) + "\" height=\"" + num(kTop + h - y) + "\" fill=\"" + kColors[0] +
+           "\"><title>&lt;= " + num(b.upper_bound * 1000) + " ms: " + std::to_string(b.count) +
+           "</title></rect>\n";
+  }
+  for (const Marker& m : lines) {
+    const double x = px(m.at);
+    svg += "<line class=\"marker\" x1=\"" + num(x) + "\" x2=\"" + num(x) + "\" y1=\"" +
+           num(kTop) + "\" y2=\"" + num(kTop + h) + "\"/><text class=\"legend\" x=\"" +
+           num(x + 3) + "\" y=\"" + num(kTop + 12) + "\">" + xml_escape(m.what) + "</text>\n";
+  }
+  return svg + "</svg>\n";
+}
+
 std::string timeline(const std::string& id, const std::string& title,
                      const std::vector<Lane>& lanes, const std::vector<Marker>& markers,
                      double x_max) {

@@ -4,12 +4,13 @@
 // SVG: a report is one file with no scripts and no network.
 //
 // Each chart is an <svg class="chart" id="chart-..."> whose series are <polyline
-// class="series">, bars <rect class="bar">, fault bands <rect class="fault">, timeline entries
+// class="series">, bars and histogram buckets <rect class="bar">, fault bands <rect class="fault">, timeline entries
 // <rect class="occurrence">; scripts/check-html-report checks them in headless Chromium. A
 // legend entry is <text class="legend" data-series="NAME"> coloured inline, so that no style
 // rule can grey it (a class rule's fill beats an SVG fill attribute, not an inline style).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -68,6 +69,18 @@ struct Bar {
 // bar_chart draws one bar per entry, labels under them (every k-th when crowded).
 std::string bar_chart(const std::string& id, const std::string& title, const std::string& y_unit,
                       const std::vector<Bar>& bars);
+
+// Bucket: one bar of a histogram on a log time axis, counting the values up to upper_bound
+// seconds.
+struct Bucket {
+  double upper_bound = 0;
+  std::uint64_t count = 0;
+};
+
+// log_histogram draws one bar per bucket on a log time axis (labelled in ms below a second, in s
+// above) and a labelled vertical line at each of `lines` (p50, p99), whose `at` is in seconds.
+std::string log_histogram(const std::string& id, const std::string& title,
+                          const std::vector<Bucket>& buckets, const std::vector<Marker>& lines);
 
 // Lane: one row of the fault timeline (a fault kind on a node or link) and its occurrences.
 struct Lane {
