@@ -58,9 +58,13 @@ class Core {
   const MasterData& master_data() const;
   Result<std::vector<DeadLetterRow>> dead_letters(bool parked_only = true);
   // replay re-enriches a parked dead letter with today's master data and queues it again in
-  // its key's order. Fails (and leaves it parked) if it still cannot be posted. A dead letter
-  // that parks nothing (a sequence regression) whose event id was posted before is not posted
-  // again: it is finished as discarded, its dead letter marked "already_posted" and audited.
+  // its key's order. Fails (and leaves it parked) if it still cannot be posted. A fact is never
+  // posted a second time: when the dead letter's event id was posted before, or its key and
+  // sequence number were posted or are queued under another id with the same envelope (the
+  // source sent the fact again under a new id), it is finished as discarded, its dead letter
+  // marked "already_posted" (its key released, if it parked it) and audited. When they were
+  // posted with another envelope, the replay is refused and the dead letter stays parked for
+  // an operator to discard (two facts under one number: neither can be picked blindly).
   Status replay(const std::string& event_id, const std::string& actor);
   // replay_all replays every parked dead letter, in key order.
   Status replay_all(const std::string& actor);
@@ -91,7 +95,9 @@ class Core {
   // then drops what the quarantine's retention and cap no longer allow.
   Status quarantine_put(std::string_view from, const std::string& event_id, int format,
                         std::string_view raw, const std::string& reason);
-  Status finish_as_already_posted(const EventRow& row, const Store::PostedRow& posted,
+  // finish_as_already_posted finishes a replayed regression that repeats a posted fact, with
+  // `what` (how that fact was posted) in the audit.
+  Status finish_as_already_posted(const EventRow& row, const std::string& what,
                                   const DeadLetterRow& dl, const std::string& actor);
 
   std::unique_ptr<Parts> p_;

@@ -1,4 +1,6 @@
 // Core's operator API: master data, dead-letter replay and discard, quarantine listing.
+#include <optional>
+#include <string>
 #include <variant>
 
 #include "middleware/core.h"
@@ -9,6 +11,7 @@
 #include "middleware/pipeline/poster.h"
 #include "middleware/pipeline/publisher.h"
 #include "middleware/pipeline/sequencer.h"
+#include "middleware/proto_util.h"
 
 namespace mw::core {
 namespace {
@@ -24,6 +27,46 @@ Result<EventRow> find_parked(Store& store, const std::string& event_id) {
                  "event '" + event_id + "' is not a parked dead letter (state " + row.state + ")"};
   }
   return row;
+}
+
+// repeated_fact says how the fact a replayed regression `row` carries was already posted (or
+// queued), if it was: under the same event id, or under another id with the same envelope.
+// The same key and sequence posted with another envelope is an error: two facts, one number.
+Result<std::optional<std::string>> repeated_fact(Store& store, const EventRow& row,
+                                                 const proto::EventEnvelope& env) {
+  MW_ASSIGN(posted, store.posted_row_of(row.event_id, row.id));
+  if (posted) {
+    return std::optional<std::string>("the event was posted as row " + std::to_string(posted->id) +
+                                      " (ERP document " + posted->erp_document + ")");
+  }
+  proto::EventEnvelope anonymous = env;
+  anonymous.clear_event_id();
+  const std::string fact = serialize_deterministic(anonymous);
+  MW_ASSIGN(slot, store.rows_at(row.ordering_key, row.sequence, row.id));
+  for (const Store::SlotRow& other : slot) {
+    proto::EventEnvelope theirs;
+    if (!theirs.ParseFromString(other.envelope))
+      return technical("stored envelope of row " + std::to_string(other.id) + " does not parse");
+    theirs.clear_event_id();
+    const std::string where = " as event '" + other.event_id + "' (row " +
+                              std::to_string(other.id) +
+                              (other.state == kPosted ? ", ERP document " + other.erp_document
+                                                      : std::string(", not yet posted")) +
+                              ")";
+    if (serialize_deterministic(theirs) == fact)
+      return std::optional<std::string>("the same envelope under another id was " +
+                                        other.state + where);
+    if (other.state == kPosted) {
+      return Error{ErrorKind::kInvalidArgument,
+                   "replay of '" + row.event_id + "' refused: sequence " +
+                       std::to_string(row.sequence) + " of key '" + row.ordering_key +
+                       "' was posted" + where +
+                       " with another envelope; posting this one too would book two facts "
+                       "under one number. Discard it, or have the source send it under a new "
+                       "sequence number"};
+    }
+  }
+  return std::optional<std::string>();
 }
 
 }  // namespace
@@ -64,13 +107,12 @@ Status Core::replay(const std::string& event_id, const std::string& actor) {
     return technical("stored envelope of '" + event_id + "' does not parse");
   MW_ASSIGN(dl, p_->store.dead_letter_of(row.id));
   const bool was_barrier = parks_its_key(dl->dead_letter_class);
-  if (!was_barrier) {
-    // A regression may be an event posted long ago, sent again after its dedup retention:
-    // posting it again would book it twice (and, through new notification ids, apply it twice
-    // downstream). It is finished as a duplicate instead.
-    MW_ASSIGN(posted, p_->store.posted_row_of(event_id, row.id));
-    if (posted) return finish_as_already_posted(row, *posted, *dl, actor);
-  }
+  // A dead letter may carry a fact posted already: an event posted long ago and sent again
+  // after its dedup retention, or sent again under a new id (a regression), or the copy of a
+  // parked event replayed before it. Posting it would book the fact twice (and, through new
+  // notification ids, apply it twice downstream), so it is finished as a duplicate instead.
+  MW_ASSIGN(repeated, repeated_fact(p_->store, row, env));
+  if (repeated) return finish_as_already_posted(row, *repeated, *dl, actor);
   // Enrichment decides now whether the replay can succeed; ERP rejections are retried by the
   // Poster and dead-lettered again if the cause is still there.
   auto enriched = enrich(env, p_->master);
@@ -100,7 +142,7 @@ Status Core::replay(const std::string& event_id, const std::string& actor) {
   return Status::ok();
 }
 
-Status Core::finish_as_already_posted(const EventRow& row, const Store::PostedRow& posted,
+Status Core::finish_as_already_posted(const EventRow& row, const std::string& what,
                                       const DeadLetterRow& dl, const std::string& actor) {
   Transaction tx(*p_->db);
   MW_TRY(tx.begin());
@@ -108,11 +150,13 @@ Status Core::finish_as_already_posted(const EventRow& row, const Store::PostedRo
   MW_TRY(p_->store.dead_letter_set_status(row.id, "already_posted"));
   MW_TRY(p_->store.audit(p_->ctx.now_ns(), "replay_already_posted", row.event_id,
                          row.correlation_id, actor,
-                         "class " + dl.dead_letter_class + ": the event was posted as row " +
-                             std::to_string(posted.id) + " (ERP document " + posted.erp_document +
-                             "); not posted again"));
+                         "class " + dl.dead_letter_class + ": " + what + "; not posted again"));
   MW_TRY(tx.commit());
   ++p_->metrics.discarded;
+  if (parks_its_key(dl.dead_letter_class)) {
+    p_->poster.replace_barrier(row.ordering_key, row.id, nullptr);
+    p_->poster.pump();
+  }
   return Status::ok();
 }
 

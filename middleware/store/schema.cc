@@ -131,7 +131,15 @@ ALTER TABLE quarantine ADD COLUMN raw_hash TEXT NOT NULL DEFAULT '';
 UPDATE quarantine SET raw_length = length(raw);
 )sql";
 
-constexpr std::array<const char*, kSchemaVersion> kMigrations = {kV1, kV2};
+// Version 3: posted events by (ordering key, sequence number). A replayed regression is matched
+// through it to the fact it repeats when the source sent that fact again under a new event id
+// (an MES re-exporting its journal after a restore). Unlike the other partial indexes it grows
+// with history; it is written once per posting, by the posted mark, and read only by replay.
+constexpr const char* kV3 = R"sql(
+CREATE INDEX events_posted ON events(ordering_key, sequence) WHERE state = 'posted';
+)sql";
+
+constexpr std::array<const char*, kSchemaVersion> kMigrations = {kV1, kV2, kV3};
 
 }  // namespace
 

@@ -11,7 +11,7 @@
 
 namespace mw::core {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // migrate brings the database to `target` (kSchemaVersion but in the migrations' own tests).
 // A database newer than this code is refused.

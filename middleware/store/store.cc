@@ -232,6 +232,32 @@ Result<std::optional<Store::PostedRow>> Store::posted_row_of(std::string_view ev
   return p;
 }
 
+Result<std::vector<Store::SlotRow>> Store::rows_at(std::string_view ordering_key,
+                                                   std::int64_t sequence,
+                                                   std::int64_t except_row) {
+  // One SELECT per state, so that each runs on its partial index (events_posted, events_queued).
+  static constexpr std::pair<const char*, const char*> kByState[] = {
+      {"posted",
+       "SELECT id, event_id, COALESCE(erp_document, ''), envelope FROM events WHERE "
+       "ordering_key = ? AND sequence = ? AND state = 'posted' AND id != ? ORDER BY id"},
+      {"queued",
+       "SELECT id, event_id, COALESCE(erp_document, ''), envelope FROM events WHERE "
+       "ordering_key = ? AND sequence = ? AND state = 'queued' AND id != ? ORDER BY id"}};
+  std::vector<SlotRow> out;
+  for (const auto& [state, sql] : kByState) {
+    MW_ASSIGN(st, prep(sql));
+    st->bind(1, ordering_key).bind(2, sequence).bind(3, except_row);
+    for (;;) {
+      MW_ASSIGN(row, st->step());
+      if (!row) break;
+      out.push_back(SlotRow{st->column_int(0), st->column_text(1), state, st->column_text(2),
+                            st->column_blob(3)});
+    }
+    st->reset();
+  }
+  return out;
+}
+
 Status Store::event_finish(std::int64_t id, std::string_view state, std::int64_t now_ns,
                            std::string_view erp_document) {
   MW_ASSIGN(st,

@@ -136,6 +136,17 @@ class Store {
   };
   Result<std::optional<PostedRow>> posted_row_of(std::string_view event_id,
                                                  std::int64_t except_row);
+  // rows_at returns the posted and queued rows with `ordering_key` and `sequence` other than
+  // `except_row`, posted first: the events a replayed regression may repeat under another id.
+  struct SlotRow {
+    std::int64_t id = 0;
+    std::string event_id;
+    std::string state;
+    std::string erp_document;
+    std::string envelope;
+  };
+  Result<std::vector<SlotRow>> rows_at(std::string_view ordering_key, std::int64_t sequence,
+                                       std::int64_t except_row);
   Status event_finish(std::int64_t id, std::string_view state, std::int64_t now_ns,
                       std::string_view erp_document);
   Status event_set_state(std::int64_t id, std::string_view state);

@@ -161,5 +161,101 @@ TEST(CoreDeadLetter, AReplayedRegressionOfAnEventNeverPostedIsPosted) {
   EXPECT_EQ(reqs[0].command().source_event_id(), "e1");
 }
 
+// replay_already_posted_detail returns the detail of the audit's replay_already_posted entry for `event_id`.
+std::string replay_already_posted_detail(CoreHarness& h, const std::string& event_id) {
+  const std::vector<AuditRow> audit = h.core().audit_log().value();
+  for (const AuditRow& a : audit) {
+    if (a.action == "replay_already_posted" && a.event_id == event_id) return a.detail;
+  }
+  return "";
+}
+
+TEST(CoreDeadLetter, AReplayedRegressionOfAFactPostedUnderAnotherIdIsNotPostedAgain) {
+  CoreHarness h;
+  h.send_events({consumption("e1", "wo:1", 1)});
+  auto reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  h.reply_success(reqs[0]);
+  // The MES sends the same fact again under a new id (a journal re-exported after a restore).
+  h.send_events({consumption("e1-reissued", "wo:1", 1)}, 2);
+  ASSERT_EQ(h.core().dead_letters().value().size(), 1u);
+  ASSERT_TRUE(h.core().replay_all("op").is_ok());
+  h.rt.advance(std::chrono::seconds(10));
+  EXPECT_TRUE(h.erp_requests().empty()) << "the fact was posted as e1; posting it again books it twice";
+  const auto all = h.core().dead_letters(/*parked_only=*/false).value();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].status, "already_posted");
+  const std::string detail = replay_already_posted_detail(h, "e1-reissued");
+  EXPECT_NE(detail.find("'e1'"), std::string::npos) << detail;
+  EXPECT_NE(detail.find("4900000001"), std::string::npos) << detail;
+}
+
+TEST(CoreDeadLetter, AReplayedRegressionOfAFactStillQueuedUnderAnotherIdIsNotPostedAgain) {
+  proto::Config c;
+  c.mutable_sequencer()->set_gap_timeout_ms(1000);
+  c.mutable_sequencer()->set_gap_policy(proto::SKIP);
+  CoreHarness h(c);
+  h.send_events({consumption("e2", "wo:1", 2)});
+  h.rt.advance(std::chrono::seconds(1));  // SKIP passes 1; e2 is in flight
+  auto in_flight = h.erp_requests();
+  ASSERT_EQ(in_flight.size(), 1u);
+  h.send_events({consumption("e2-reissued", "wo:1", 2)}, 2);  // a regression while e2 is queued
+  ASSERT_EQ(h.core().dead_letters().value().size(), 1u);
+  ASSERT_TRUE(h.core().replay("e2-reissued", "op").is_ok());
+  h.reply_success(in_flight[0]);
+  h.rt.advance(std::chrono::seconds(10));
+  EXPECT_TRUE(h.erp_requests().empty()) << "e2 carries the fact; its copy must not follow it";
+  EXPECT_NE(replay_already_posted_detail(h, "e2-reissued").find("not yet posted"),
+            std::string::npos);
+}
+
+TEST(CoreDeadLetter, AReplayedRegressionWithAnotherFactUnderAPostedNumberIsRefusedAndStaysParked) {
+  CoreHarness h;
+  h.send_events({consumption("e1", "wo:1", 1, 1500)});
+  h.reply_success(h.erp_requests().at(0));
+  h.send_events({consumption("e9", "wo:1", 1, 2500)}, 2);  // sequence 1 again, another quantity
+  const Status s = h.core().replay("e9", "op");
+  ASSERT_FALSE(s.is_ok());
+  EXPECT_EQ(s.error().kind, ErrorKind::kInvalidArgument);
+  EXPECT_NE(s.error().message.find("two facts under one number"), std::string::npos)
+      << s.error().message;
+  EXPECT_NE(s.error().message.find("'e1'"), std::string::npos) << s.error().message;
+  EXPECT_TRUE(h.erp_requests().empty());
+  ASSERT_EQ(h.core().dead_letters().value().size(), 1u) << "still parked, for an operator";
+  EXPECT_TRUE(h.core().discard("e9", "a second fact under a used number", "op").is_ok());
+}
+
+TEST(CoreDeadLetter, AParkedEventWhoseCopyWasReplayedFirstIsNotPostedAgainAndReleasesItsKey) {
+  CoreHarness h;
+  h.send_events({consumption("e1", "wo:1", 1), consumption("e2", "wo:1", 2)});
+  h.reply_rejection(h.erp_requests().at(0), proto::CLOSED_PERIOD);  // e1 parks wo:1
+  h.send_events({consumption("e1-reissued", "wo:1", 1)}, 2);       // a regression
+  ASSERT_TRUE(h.core().replay("e1-reissued", "op").is_ok());       // queued behind e1
+  EXPECT_TRUE(h.erp_requests().empty()) << "wo:1 is parked at e1";
+  ASSERT_TRUE(h.core().replay("e1", "op").is_ok());
+  auto reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].command().source_event_id(), "e1-reissued") << "the fact, once";
+  h.reply_success(reqs[0]);
+  reqs = h.erp_requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].command().source_event_id(), "e2") << "the key goes on";
+  h.reply_success(reqs[0]);
+  EXPECT_TRUE(h.erp_requests().empty());
+  EXPECT_NE(replay_already_posted_detail(h, "e1").find("'e1-reissued'"), std::string::npos);
+}
+
+TEST(CoreDeadLetter, AFactPostedUnderAnotherIdIsStillFoundAfterARestart) {
+  CoreHarness h;
+  h.send_events({consumption("e1", "wo:1", 1)});
+  h.reply_success(h.erp_requests().at(0));
+  h.send_events({consumption("e1-reissued", "wo:1", 1)}, 2);
+  h.restart();
+  ASSERT_TRUE(h.core().replay_all("op").is_ok());
+  h.rt.advance(std::chrono::seconds(10));
+  EXPECT_TRUE(h.erp_requests().empty());
+  EXPECT_EQ(h.core().dead_letters(/*parked_only=*/false).value().at(0).status, "already_posted");
+}
+
 }  // namespace
 }  // namespace mw::core::testing
