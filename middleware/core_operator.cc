@@ -11,6 +11,7 @@
 #include "middleware/pipeline/poster.h"
 #include "middleware/pipeline/publisher.h"
 #include "middleware/pipeline/sequencer.h"
+#include "middleware/probes.h"
 #include "middleware/proto_util.h"
 
 namespace mw::core {
@@ -153,6 +154,7 @@ Status Core::finish_as_already_posted(const EventRow& row, const std::string& wh
                          "class " + dl.dead_letter_class + ": " + what + "; not posted again"));
   MW_TRY(tx.commit());
   ++p_->metrics.discarded;
+  p_->runtime.reached(probes::kReplayFoundFactPosted);
   if (parks_its_key(dl.dead_letter_class)) {
     p_->poster.replace_barrier(row.ordering_key, row.id, nullptr);
     p_->poster.pump();

@@ -44,7 +44,11 @@ inline constexpr std::string_view kBreakerOpened = "breaker_opened";
 // the reply may still settle its item, but the breaker keeps the timeout as the outcome.
 inline constexpr std::string_view kHalfOpenProbeAnsweredLate = "half_open_probe_answered_late";
 
-inline constexpr std::array<std::string_view, 12> kProbes = {
+// A replayed dead letter carried a fact already posted or queued (under its own id or, from a
+// source that reissued it, another): it was finished as already posted, not posted again.
+inline constexpr std::string_view kReplayFoundFactPosted = "replay_found_fact_posted";
+
+inline constexpr std::array<std::string_view, 13> kProbes = {
     kLateReply,
     kReconcileFound,
     kReconcileNotFound,
@@ -57,6 +61,7 @@ inline constexpr std::array<std::string_view, 12> kProbes = {
     kRecoveredQueuedWork,
     kBreakerOpened,
     kHalfOpenProbeAnsweredLate,
+    kReplayFoundFactPosted,
 };
 
 // Crash points.

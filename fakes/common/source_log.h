@@ -8,8 +8,9 @@
 // source that crashes before an event is durable in its own store loses only events it has not
 // logged yet; it must log an event before it can be sent.
 //
-// The oracles in properties/ read it: no loss and exactly-once are judged per event id,
-// sequencing per ordering key in source_sequence order, conservation from the physical effects.
+// The oracles in properties/ read it: no loss and exactly-once are judged per fact (an event,
+// with any copy a source reissued it under, see ReissuedCopy), sequencing per ordering key in
+// source_sequence order, conservation from the physical effects.
 #pragma once
 
 #include <cstddef>
@@ -62,6 +63,17 @@ struct ConflictingCopy {
   sim::Time created_at{};
 };
 
+// ReissuedCopy is an event a source sent again under a new id with the same payload otherwise
+// (an MES re-exporting its journal after a restore): the same fact as `original_id`, which
+// changes nothing physical. The ERP must hold at most one posting of the fact, under either id.
+struct ReissuedCopy {
+  std::string event_id;
+  std::string original_id;
+  std::string source;
+  std::string ordering_key;
+  sim::Time created_at{};
+};
+
 class SourceLog {
  public:
   SourceLog() = default;
@@ -81,10 +93,19 @@ class SourceLog {
   void append_conflicting_copy(ConflictingCopy c);
   const std::vector<ConflictingCopy>& conflicting_copies() const { return conflicting_copies_; }
 
+  // append_reissued_copy records a copy of a logged event under a new id (unique, MW_CHECK).
+  void append_reissued_copy(ReissuedCopy c);
+  const std::vector<ReissuedCopy>& reissued_copies() const { return reissued_copies_; }
+  // fact_of returns the event `event_id` reports: itself, or the event a reissued copy
+  // repeats; nullptr if no source sent it.
+  const EmittedEvent* fact_of(std::string_view event_id) const;
+
  private:
   std::deque<EmittedEvent> events_;
   sim::IdIndex<std::size_t> by_id_;
   std::vector<ConflictingCopy> conflicting_copies_;
+  std::vector<ReissuedCopy> reissued_copies_;
+  sim::IdIndex<std::size_t> original_by_copy_;  // into events_
 };
 
 }  // namespace mw::fakes

@@ -125,6 +125,11 @@ struct MesConfig {
   // no longer holds it, re-stamped with the current time (as an MES does that replays its
   // journal after a restart): the same id with another payload, to be quarantined.
   double restamped_resend_probability = 0;
+  // With this probability a step also resends the previous event it created, once its outbox
+  // no longer holds it, under a new id ("<id>-reissued") with the same payload otherwise (as
+  // an MES does that re-exports its journal after a restore and mints new message ids): the
+  // same fact again, which the middleware must never post twice.
+  double reissued_resend_probability = 0;
 
   // Delivery: target (the middleware or the plant's edge node), batching, resends, and the
   // duplicate and out-of-order emission knobs.

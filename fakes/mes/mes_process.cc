@@ -37,6 +37,7 @@ MesProcess::MesProcess(sim::Node& node, MesState& state, std::shared_ptr<const M
       scrap_rng_(node.rng().fork("mes/scrap")),
       malformed_rng_(node.rng().fork("mes/malformed")),
       restamp_rng_(node.rng().fork("mes/restamp")),
+      reissue_rng_(node.rng().fork("mes/reissue")),
       mean_gap_(mean_gap_for(config_->events_per_second_per_line)),
       mean_burst_gap_(
           mean_gap_for(config_->events_per_second_per_line * config_->shift_burst_multiplier)) {
@@ -366,10 +367,16 @@ void MesProcess::emit(const LineState& line, std::vector<PhysicalEffect> effects
   MesStats& s = state_.stats();
   ++s.events;
   ++s.events_by_type[e.event_type()];
-  if (c.restamped_resend_probability > 0) {
-    if (previous_ && state_.outbox().find(previous_->event_id()) == nullptr &&
+  if (c.restamped_resend_probability > 0 || c.reissued_resend_probability > 0) {
+    const bool delivered =
+        previous_ && state_.outbox().find(previous_->event_id()) == nullptr;
+    if (delivered && c.restamped_resend_probability > 0 &&
         restamp_rng_.bernoulli(c.restamped_resend_probability)) {
       resend_restamped();
+    }
+    if (delivered && c.reissued_resend_probability > 0 &&
+        reissue_rng_.bernoulli(c.reissued_resend_probability)) {
+      resend_reissued();
     }
     previous_ = e;
   }
@@ -391,6 +398,21 @@ void MesProcess::resend_restamped() {
   node_.trace("mes.restamped_resend", {{"id", copy.event_id()}});
   sender_.enqueue(copy.event_id(), std::move(out));
   ++state_.stats().restamped_resends;
+}
+
+void MesProcess::resend_reissued() {
+  const MesConfig& c = *config_;
+  proto::EventEnvelope copy = *previous_;
+  // Unique: an event is previous_ for one step only, and is reissued at most once then.
+  copy.set_event_id(previous_->event_id() + "-reissued");
+  proto::SourceEvent out;
+  out.set_format(c.format);
+  out.set_payload(encode_event(copy, c.format));
+  state_.log().append_reissued_copy(ReissuedCopy{copy.event_id(), previous_->event_id(),
+                                                 node_.name(), copy.ordering_key(), node_.now()});
+  node_.trace("mes.reissued_resend", {{"id", copy.event_id()}, {"of", previous_->event_id()}});
+  sender_.enqueue(copy.event_id(), std::move(out));
+  ++state_.stats().reissued_resends;
 }
 
 void MesProcess::emit_malformed() {

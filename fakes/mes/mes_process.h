@@ -22,7 +22,9 @@
 // "<plant>-M<n>" and the key "malformed:<plant>"; it is logged malformed with no effects. A
 // restamped resend (restamped_resend_probability) follows a step's real event: the previous
 // event, already out of the outbox, sent again with a new occurred_at; it is logged as a
-// conflicting copy.
+// conflicting copy. A reissued resend (reissued_resend_probability) is the previous event, out
+// of the outbox, sent again under the id "<id>-reissued" and otherwise unchanged; it is logged
+// as a reissued copy of the event.
 //
 // Crashes: the process holds only timers and the sender; production progress, stock, outbox
 // and counters are in MesState. A crash pauses every line; the next incarnation runs each
@@ -88,6 +90,8 @@ class MesProcess final : public sim::Process {
   void emit_malformed();
   // resend_restamped sends previous_ again with the current time (restamped_resend_probability).
   void resend_restamped();
+  // resend_reissued sends previous_ again under a new id (reissued_resend_probability).
+  void resend_reissued();
 
   void arm(std::size_t line, sim::Time at);
   sim::Duration gap();
@@ -107,7 +111,9 @@ class MesProcess final : public sim::Process {
   sim::Rng scrap_rng_;
   sim::Rng malformed_rng_;
   sim::Rng restamp_rng_;
-  // The last event created, kept only while restamped resends are on; lost with the process.
+  sim::Rng reissue_rng_;
+  // The last event created, kept only while restamped or reissued resends are on; lost with
+  // the process.
   std::optional<proto::EventEnvelope> previous_;
   sim::Duration mean_gap_;
   sim::Duration mean_burst_gap_;

@@ -318,10 +318,15 @@ Result<std::int64_t> Store::count_held_behind_dead_letters() {
   // cost at (dead letters + held events); testing each unfinished event against every dead
   // letter of its key cost their product, which a key of hundreds of dead letters made the
   // hottest query of a metrics scrape. Each side names one state, so SQLite uses that state's
-  // partial index.
+  // partial index. Only a dead letter that parks its key holds anything: a sequence regression
+  // or an out-of-range number (the two classes parks_its_key excludes) is behind the key, or
+  // never reached, and counting the events after it hid work still in flight (a drain check
+  // passed while a key's postings were backing off).
   MW_ASSIGN(st, prep("WITH first_dead(ordering_key, sequence) AS ("
-                     "SELECT ordering_key, MIN(sequence) FROM events "
-                     "WHERE state = 'dead_lettered' GROUP BY ordering_key) "
+                     "SELECT e.ordering_key, MIN(e.sequence) FROM events e "
+                     "JOIN dead_letters l ON l.event_row = e.id "
+                     "WHERE e.state = 'dead_lettered' AND l.class NOT IN "
+                     "('sequence_regression', 'sequence_out_of_range') GROUP BY e.ordering_key) "
                      "SELECT (SELECT COUNT(*) FROM first_dead d JOIN events e "
                      "ON e.ordering_key = d.ordering_key AND e.sequence > d.sequence "
                      "WHERE e.state = 'waiting') + "

@@ -57,8 +57,11 @@ Verdict check_downstream(const OracleInput& in, const EventFates& fates) {
                {n.applied_at}});
       }
       last = n.sequence;
-      ++applied_per_event[n.source_event_id];
-      first_applied.emplace(n.source_event_id, n.applied_at);
+      // A notification of a reissued copy's posting is a change of the fact it repeats.
+      const fakes::EmittedEvent* fact = in.sources->fact_of(n.source_event_id);
+      const std::string& event_id = fact != nullptr ? fact->event_id : n.source_event_id;
+      ++applied_per_event[event_id];
+      first_applied.emplace(event_id, n.applied_at);
     }
     for (const fakes::EmittedEvent& e : in.sources->events()) {
       const auto it = applied_per_event.find(e.event_id);

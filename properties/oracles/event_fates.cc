@@ -81,7 +81,10 @@ EventFates::EventFates(const OracleInput& in) {
     const auto [at, fresh] = received_ns_.try_emplace(s.event_id, s.received_ns);
     if (!fresh) at->second = std::min(at->second, s.received_ns);
     const Fate f = fate_of_state(s.state);
-    EventFate& slot = fates_[s.event_id];
+    // A copy reissued under a new id reports its original's fact: the furthest of their rows
+    // is where the fact ended up (posted under either id, or still held).
+    const fakes::EmittedEvent* fact = in.sources->fact_of(s.event_id);
+    EventFate& slot = fates_[fact != nullptr ? std::string_view(fact->event_id) : s.event_id];
     if (rank(f) < rank(slot.fate)) continue;
     slot.fate = f;
     slot.reason.clear();

@@ -1,5 +1,6 @@
 // EventFates: where each event the sources created ended up, from the core's store, its
-// quarantine and the senders' refusals. The oracles share this index.
+// quarantine and the senders' refusals. The oracles share this index. The core's rows of a
+// copy a source reissued under a new id count for the event it repeats (one fact).
 #pragma once
 
 #include <cstdint>

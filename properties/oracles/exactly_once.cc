@@ -1,3 +1,4 @@
+#include "properties/oracles/fact_postings.h"
 #include "properties/oracles/oracles.h"
 
 namespace mw::props {
@@ -5,24 +6,28 @@ namespace mw::props {
 Verdict check_exactly_once(const OracleInput& in, const EventFates& fates) {
   Verdict v("exactly_once");
   for (const fakes::Posting& p : in.erp->postings()) {
-    if (in.sources->find(p.source_event_id) == nullptr) {
+    if (in.sources->fact_of(p.source_event_id) == nullptr) {
       v.add({"the ERP holds posting " + p.document_number + " of an event no source created",
              {p.source_event_id},
              "",
              {p.committed_at}});
     }
   }
+  // A copy a source sent under a new id is the same fact: its postings count for the event it
+  // repeats, so the fact is posted once in all, under either id.
+  const FactPostings postings(*in.sources, *in.erp);
   for (const fakes::EmittedEvent& e : in.sources->events()) {
-    const std::size_t n = in.erp->count_for_source_event(e.event_id);
-    if (n == 0) continue;
+    const std::vector<const fakes::Posting*> all = postings.of(e);
+    if (all.empty()) continue;
     std::vector<sim::Time> times;
     std::string documents;
-    for (const fakes::Posting* p : in.erp->postings_for_source_event(e.event_id)) {
+    for (const fakes::Posting* p : all) {
       times.push_back(p->committed_at);
       documents += " " + p->document_number;
+      if (p->source_event_id != e.event_id) documents += " (as " + p->source_event_id + ")";
     }
-    if (n > 1) {
-      v.add({"posted " + std::to_string(n) + " times (documents" + documents + ")",
+    if (all.size() > 1) {
+      v.add({"posted " + std::to_string(all.size()) + " times (documents" + documents + ")",
              {e.event_id},
              e.ordering_key,
              times});

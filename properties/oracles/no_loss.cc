@@ -1,4 +1,5 @@
 #include "properties/oracles/dead_letter_causes.h"
+#include "properties/oracles/fact_postings.h"
 #include "properties/oracles/oracles.h"
 
 #include <set>
@@ -8,6 +9,7 @@ namespace mw::props {
 
 Verdict check_no_loss(const OracleInput& in, const EventFates& fates) {
   Verdict v("no_loss");
+  const FactPostings postings(*in.sources, *in.erp);
   for (const fakes::EmittedEvent& e : in.sources->events()) {
     const EventFate& f = fates.of(e.event_id);
     if (e.malformed) {
@@ -21,7 +23,7 @@ Verdict check_no_loss(const OracleInput& in, const EventFates& fates) {
     }
     switch (f.fate) {
       case Fate::kPosted:
-        if (posts_to_erp(e.type) && in.erp->count_for_source_event(e.event_id) == 0) {
+        if (posts_to_erp(e.type) && postings.of(e).empty()) {
           v.add({"the middleware marked the event posted but the ERP has no posting of it",
                  {e.event_id},
                  e.ordering_key,

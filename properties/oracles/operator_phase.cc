@@ -1,5 +1,6 @@
 #include "middleware/dead_letter.h"
 #include "properties/oracles/erp_terms.h"
+#include "properties/oracles/fact_postings.h"
 #include "properties/oracles/oracles.h"
 
 namespace mw::props {
@@ -33,17 +34,21 @@ Verdict check_operator_phase(const OracleInput& after) {
            {}});
   }
   const EventFates fates(after);
+  const FactPostings postings(*after.sources, *after.erp);
   sim::IdSet regressions;  // replayed regressions (and out-of-range numbers) post late by design
   for (const core::DeadLetterRow& d : after.dead_letters) {
-    if (!core::parks_its_key(d.dead_letter_class)) regressions.insert(d.event_id);
+    if (core::parks_its_key(d.dead_letter_class)) continue;
+    const fakes::EmittedEvent* fact = after.sources->fact_of(d.event_id);  // a copy's fact
+    regressions.insert(fact != nullptr ? fact->event_id : d.event_id);
   }
   for (const fakes::EmittedEvent& e : after.sources->events()) {
     if (e.malformed) continue;
     const EventFate& f = fates.of(e.event_id);
     if (f.fate == Fate::kNoPosting) continue;
     if (f.fate == Fate::kPosted) {
-      if (posts_to_erp(e.type) && after.erp->count_for_source_event(e.event_id) != 1) {
-        v.add({"the ERP holds " + std::to_string(after.erp->count_for_source_event(e.event_id)) +
+      const std::size_t n = postings.of(e).size();
+      if (posts_to_erp(e.type) && n != 1) {
+        v.add({"the ERP holds " + std::to_string(n) +
                    " postings of the event after the replay, not one",
                {e.event_id},
                e.ordering_key,
@@ -60,6 +65,20 @@ Verdict check_operator_phase(const OracleInput& after) {
            {e.event_id},
            e.ordering_key,
            {e.created_at}});
+  }
+  // A copy a source reissued under a new id repeats a fact: the replay must recognise it
+  // (finish it as already posted, or post it in the fact's place), not leave it parked for an
+  // operator to puzzle over.
+  for (const core::DeadLetterRow& d : after.dead_letters) {
+    if (d.status != "parked" || after.sources->find(d.event_id) != nullptr) continue;
+    const fakes::EmittedEvent* fact = after.sources->fact_of(d.event_id);
+    if (fact == nullptr) continue;
+    v.add({"the copy " + d.event_id + " its source reissued under a new id is still parked " +
+               "after the replay (" + d.dead_letter_class + ": " + d.reason +
+               "): the middleware did not recognise the fact it repeats",
+           {fact->event_id, d.event_id},
+           d.ordering_key,
+           {fact->created_at}});
   }
   fold(v, check_exactly_once(after, fates));
   fold(v, check_sequencing(after, fates, &regressions));

@@ -256,13 +256,15 @@ std::vector<ShrinkCandidate> shrink_candidates(const sp::Scenario& s,
                      auto* p = c.mutable_plants(i);
                      if (p->duplicate_probability() == 0 && p->reorder_probability() == 0 &&
                          p->malformed_probability() == 0 &&
-                         p->restamped_resend_probability() == 0) {
+                         p->restamped_resend_probability() == 0 &&
+                         p->reissued_resend_probability() == 0) {
                        return false;
                      }
                      p->set_duplicate_probability(0);
                      p->set_reorder_probability(0);
                      p->set_malformed_probability(0);
                      p->set_restamped_resend_probability(0);
+                     p->set_reissued_resend_probability(0);
                      return true;
                    }});
   }
@@ -329,6 +331,9 @@ std::vector<ShrinkCandidate> shrink_candidates(const sp::Scenario& s,
     out.push_back(zero_knob<model::Plant>(at + "no restamped resends", plant,
                                           &model::Plant::restamped_resend_probability,
                                           &model::Plant::set_restamped_resend_probability));
+    out.push_back(zero_knob<model::Plant>(at + "no reissued resends", plant,
+                                          &model::Plant::reissued_resend_probability,
+                                          &model::Plant::set_reissued_resend_probability));
   }
   for (int i = 0; i < s.faults_size(); ++i) {
     if (!s.faults(i).has_disk_errors()) continue;
@@ -413,7 +418,8 @@ const std::vector<FaultFamily>& fault_families() {
                          s.plants().begin(), s.plants().end(), [](const model::Plant& p) {
                            return p.duplicate_probability() > 0 || p.reorder_probability() > 0 ||
                                   p.malformed_probability() > 0 ||
-                                  p.restamped_resend_probability() > 0;
+                                  p.restamped_resend_probability() > 0 ||
+                                  p.reissued_resend_probability() > 0;
                          });
                    },
                    [](sp::Scenario& s) {
@@ -422,6 +428,7 @@ const std::vector<FaultFamily>& fault_families() {
                        p.set_reorder_probability(0);
                        p.set_malformed_probability(0);
                        p.set_restamped_resend_probability(0);
+                       p.set_reissued_resend_probability(0);
                      }
                    }});
     out.push_back({"crash points", [](const sp::Scenario& s) { return s.has_crash_points(); },
@@ -450,7 +457,8 @@ int fault_count(const sp::Scenario& s) {
        (s.erp().internal_error_after_commit_probability() > 0);
   for (const model::Plant& p : s.plants()) {
     n += (p.duplicate_probability() > 0) + (p.reorder_probability() > 0) +
-         (p.malformed_probability() > 0) + (p.restamped_resend_probability() > 0);
+         (p.malformed_probability() > 0) + (p.restamped_resend_probability() > 0) +
+         (p.reissued_resend_probability() > 0);
   }
   return n;
 }

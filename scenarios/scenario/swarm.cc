@@ -63,6 +63,7 @@ const std::vector<std::string> kSwarmFamilies = {"bursts",
                                                  "mes_reordering",
                                                  "mes_malformed",
                                                  "mes_restamped_resends",
+                                                 "mes_reissued_resends",
                                                  "clock_skew",
                                                  "vendor_format",
                                                  "edges",
@@ -159,6 +160,11 @@ mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& op
   if (w.family("mes_restamped_resends", kOn, rng)) {
     for (model::Plant& p : *s.mutable_plants()) {
       p.set_restamped_resend_probability(per_mille(rng, 1, 30));
+    }
+  }
+  if (w.family("mes_reissued_resends", kOn, rng)) {
+    for (model::Plant& p : *s.mutable_plants()) {
+      p.set_reissued_resend_probability(per_mille(rng, 1, 30));
     }
   }
   if (w.family("clock_skew", kOn, rng)) {

@@ -361,7 +361,8 @@ void World::discard_unpostable(core::Core& c) {
   auto parked = c.dead_letters(/*parked_only=*/true);
   if (!parked.is_ok()) return;
   for (const core::DeadLetterRow& d : parked.value()) {
-    const fakes::EmittedEvent* e = sources_.find(d.event_id);
+    // The event, or the one a reissued copy repeats: its copies carry the same quantities.
+    const fakes::EmittedEvent* e = sources_.fact_of(d.event_id);
     // Whatever class it was parked with (a material released late first dead-letters as
     // unknown_material), an event the full master data cannot convert never posts.
     if (e == nullptr || !props::some_quantity_unmappable(spec_.master, *e)) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "middleware/probes.h"
 #include "tests/middleware/core_harness.h"
 
 namespace mw::core::testing {
@@ -31,6 +32,22 @@ TEST(CoreDeadLetter, HeldBehindDeadLettersCountsOnlyLaterEventsOfKeysThatHaveOne
   ASSERT_EQ(h.core().dead_letters().value().size(), 1u);
   const MetricsSnapshot m = h.core().metrics();
   EXPECT_EQ(m.held_behind_dead_letters, 2u);
+  EXPECT_EQ(m.waiting + m.queued, 3u);
+}
+
+TEST(CoreDeadLetter, ARegressionOrAnOutOfRangeNumberHoldsNothingBehindIt) {
+  proto::Config c;
+  c.mutable_sequencer()->set_max_sequence_jump(100);
+  CoreHarness h(c);
+  // wo:1 posts 1 and 2 (in flight), then a copy of 1 under a new id: a regression. wo:2 gets
+  // a corrupt number 1000 before its 1. Neither dead letter parks its key, so the events after
+  // them are in flight, not waiting for an operator: a drain check must still see them.
+  h.send_events({consumption("e1", "wo:1", 1), consumption("e2", "wo:1", 2)});
+  h.send_events({consumption("e1-reissued", "wo:1", 1), consumption("x", "wo:2", 1000)}, 2);
+  h.send_events({consumption("f1", "wo:2", 1)}, 3);
+  ASSERT_EQ(h.core().dead_letters().value().size(), 2u);
+  const MetricsSnapshot m = h.core().metrics();
+  EXPECT_EQ(m.held_behind_dead_letters, 0u);
   EXPECT_EQ(m.waiting + m.queued, 3u);
 }
 
@@ -188,6 +205,7 @@ TEST(CoreDeadLetter, AReplayedRegressionOfAFactPostedUnderAnotherIdIsNotPostedAg
   const std::string detail = replay_already_posted_detail(h, "e1-reissued");
   EXPECT_NE(detail.find("'e1'"), std::string::npos) << detail;
   EXPECT_NE(detail.find("4900000001"), std::string::npos) << detail;
+  EXPECT_EQ(h.rt.probes(probes::kReplayFoundFactPosted), 1u) << "a scenario can require it";
 }
 
 TEST(CoreDeadLetter, AReplayedRegressionOfAFactStillQueuedUnderAnotherIdIsNotPostedAgain) {

@@ -298,6 +298,61 @@ TEST(Oracles, ACopyWithAnotherPayloadMustBeQuarantinedWhileTheFirstStaysPosted) 
   EXPECT_TRUE(r.verdict("conservation").held());
 }
 
+// reissue: the MES sends e1 again as "e1-reissued" (same fact, new id); the core takes the
+// copy for a sequence regression and dead-letters it without parking the key.
+void reissue_e1(HandBuiltRun& r) {
+  r.sources.append_reissued_copy(
+      {"e1-reissued", "e1", "mes-P100", kKey, sim::kTimeZero + sim::seconds(9)});
+  r.core_state("e1-reissued", 1, "dead_lettered");
+  r.in.dead_letters.push_back(core::DeadLetterRow{2, "e1-reissued", kKey, 1, "",
+                                                  "sequence_regression", "already passed", 0,
+                                                  "parked"});
+}
+
+TEST(Oracles, AReissuedCopyDeadLetteredAsARegressionBreaksNoOracle) {
+  HandBuiltRun r;
+  r.clean_posted("e1", 1);
+  r.clean_posted("e2", 2);
+  reissue_e1(r);
+  for (const Verdict& v : check_all(r.in)) EXPECT_TRUE(v.held()) << v.describe();
+  const Verdict parked = check_operator_phase(r.in);
+  ASSERT_EQ(parked.count(), 1u) << "a copy left parked after the replay was not recognised";
+  EXPECT_EQ(parked.violations()[0].event_ids, (std::vector<std::string>{"e1", "e1-reissued"}));
+  EXPECT_NE(parked.describe().find("still parked after the replay"), std::string::npos);
+  r.in.core_events.back().state = "discarded";  // the replay finished it as already posted
+  r.in.dead_letters.back().status = "already_posted";
+  EXPECT_TRUE(check_operator_phase(r.in).held()) << check_operator_phase(r.in).describe();
+}
+
+TEST(Oracles, ExactlyOnceCountsAPostingOfAReissuedCopyAsASecondPostingOfItsFact) {
+  HandBuiltRun r;
+  r.clean_posted("e1", 1);
+  reissue_e1(r);
+  r.post("e1-reissued");  // the copy replayed and posted: the fact is booked twice
+  const Verdict v = r.verdict("exactly_once");
+  ASSERT_EQ(v.count(), 1u) << v.describe();
+  EXPECT_EQ(v.violations()[0].event_ids, std::vector<std::string>{"e1"});
+  EXPECT_NE(v.describe().find("posted 2 times"), std::string::npos) << v.describe();
+  EXPECT_NE(v.describe().find("(as e1-reissued)"), std::string::npos) << v.describe();
+  EXPECT_FALSE(check_operator_phase(r.in).held()) << "and the replay's books show it too";
+}
+
+TEST(Oracles, AFactPostedOnceUnderItsCopysIdIsPostedForEveryOracle) {
+  HandBuiltRun r;  // the copy was posted first; the original was finished as already posted
+  r.consume("e1", 1);
+  r.core_state("e1", 1, "discarded");
+  r.in.dead_letters.push_back(core::DeadLetterRow{1, "e1", kKey, 1, "", "closed_period",
+                                                  "closed", 0, "already_posted"});
+  r.erp.record_rejection("e1", proto::CLOSED_PERIOD, sim::kTimeZero);
+  r.sources.append_reissued_copy(
+      {"e1-reissued", "e1", "mes-P100", kKey, sim::kTimeZero + sim::seconds(9)});
+  r.core_state("e1-reissued", 1, "posted");
+  r.post("e1-reissued");
+  r.applied("e1-reissued", 1);
+  for (const Verdict& v : check_all(r.in)) EXPECT_TRUE(v.held()) << v.describe();
+  EXPECT_TRUE(check_operator_phase(r.in).held()) << check_operator_phase(r.in).describe();
+}
+
 TEST(Oracles, ExactlyOnceFiresForADoublePostingAndNamesBothDocuments) {
   HandBuiltRun r;
   r.clean_posted("e1", 1);

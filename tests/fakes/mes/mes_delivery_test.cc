@@ -252,6 +252,38 @@ TEST(MesFake, DuplicateAndOutOfOrderEmissionReachTheWire) {
   EXPECT_TRUE(w.state.outbox().empty());
 }
 
+TEST(MesFake, AReissuedResendRepeatsAnAcknowledgedEventUnderANewIdWithItsPayloadUnchanged) {
+  MesConfig c = stop_after(sample_config(), sim::minutes(5));
+  c.reissued_resend_probability = 0.1;
+  MesWorld w(c);
+  w.run_for(sim::minutes(6));
+  std::map<std::string, proto::EventEnvelope> received;  // first copy of each id on the wire
+  std::size_t copies = 0;
+  for (const Got& g : w.stub.got) {
+    ASSERT_TRUE(g.envelope.has_value());
+    const proto::EventEnvelope& e = *g.envelope;
+    const std::string& id = e.event_id();
+    const std::size_t suffix = id.find("-reissued");
+    if (suffix != std::string::npos && !received.contains(id)) {
+      ++copies;
+      const auto original = received.find(id.substr(0, suffix));
+      ASSERT_NE(original, received.end()) << id << " was sent before the event it repeats";
+      proto::EventEnvelope same = e;
+      same.set_event_id(original->second.event_id());
+      EXPECT_EQ(same.SerializeAsString(), original->second.SerializeAsString())
+          << id << " differs from its original in more than its id";
+      ASSERT_NE(w.log.fact_of(id), nullptr);
+      EXPECT_EQ(w.log.fact_of(id)->event_id, original->second.event_id());
+      EXPECT_EQ(w.log.find(id), nullptr) << "a copy is no new event of the plant";
+    }
+    received.emplace(id, e);
+  }
+  EXPECT_GT(copies, 20u);
+  EXPECT_EQ(w.stats().reissued_resends, copies);
+  EXPECT_EQ(w.log.reissued_copies().size(), copies);
+  EXPECT_TRUE(w.state.outbox().empty());
+}
+
 TEST(MesFake, CountsAndIgnoresMessagesThatAreNotAcksOrNacks) {
   MesWorld w(sample_config());
   w.run_for(sim::seconds(1));
