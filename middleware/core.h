@@ -66,7 +66,10 @@ class Core {
   // posted with another envelope, the replay is refused and the dead letter stays parked for
   // an operator to discard (two facts under one number: neither can be picked blindly).
   Status replay(const std::string& event_id, const std::string& actor);
-  // replay_all replays every parked dead letter, in key order.
+  // replay_all replays every parked dead letter, in key order, except those of class
+  // sequence_out_of_range: a number that far past its key's is corrupt far more often than
+  // real, and replaying it in bulk would post a garbage record (out of order, if real). Each
+  // needs an operator's decision, replay(event_id) or discard; they stay parked and listed.
   Status replay_all(const std::string& actor);
   // discard gives up on a parked dead letter; its key's later events continue.
   Status discard(const std::string& event_id, const std::string& reason, const std::string& actor);

@@ -166,6 +166,7 @@ Status Core::replay_all(const std::string& actor) {
   MW_ASSIGN(parked, p_->store.dead_letters(/*parked_only=*/true));  // in key, then sequence order
   Status first_failure;
   for (const DeadLetterRow& d : parked) {
+    if (d.dead_letter_class == to_string(DeadLetterClass::kSequenceOutOfRange)) continue;
     Status s = replay(d.event_id, actor);
     if (!s.is_ok() && first_failure.is_ok()) first_failure = s;
   }

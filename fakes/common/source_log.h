@@ -51,6 +51,11 @@ struct EmittedEvent {
   // scenario asked for); such an event is expected in quarantine, never in the ERP.
   bool malformed = false;
   std::vector<PhysicalEffect> effects;  // empty for events that move no stock
+  // corrupt_sequence: the source sent a garbage record with a corrupt sequence number (far
+  // past its key's numbers) on a real key; it reports nothing physical. The middleware must
+  // set it aside (dead-letter it as out of range, or refuse it), never post it, and never let
+  // it move the key's numbering.
+  bool corrupt_sequence = false;
 };
 
 // ConflictingCopy is an event a source sent again under an id it had already used, with another

@@ -235,6 +235,9 @@ std::vector<std::string> validate_mes_config(const MesConfig& c) {
   if (!is_probability(c.reissued_resend_probability)) {
     p.add("mes.reissued_resend_probability must be in [0, 1]");
   }
+  if (!is_probability(c.corrupt_sequence_probability)) {
+    p.add("mes.corrupt_sequence_probability must be in [0, 1]");
+  }
   if (!is_probability(c.malformed_probability)) {
     p.add("mes.malformed_probability must be in [0, 1]");
   }

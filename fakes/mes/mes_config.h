@@ -130,6 +130,11 @@ struct MesConfig {
   // an MES does that re-exports its journal after a restore and mints new message ids): the
   // same fact again, which the middleware must never post twice.
   double reissued_resend_probability = 0;
+  // With this probability a step also sends a garbage copy of its event under the id
+  // "<plant>-S<n>" with a corrupt sequence number on the step's key: 2^32 past the key's next
+  // number (a 32-bit counter wrapped) or near 2^63 (a field read from uninitialised memory).
+  // It decodes and validates; nothing physical happened.
+  double corrupt_sequence_probability = 0;
 
   // Delivery: target (the middleware or the plant's edge node), batching, resends, and the
   // duplicate and out-of-order emission knobs.

@@ -1,6 +1,7 @@
 #include "fakes/mes/mes_process.h"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "fakes/common/process_factory.h"
@@ -38,6 +39,7 @@ MesProcess::MesProcess(sim::Node& node, MesState& state, std::shared_ptr<const M
       malformed_rng_(node.rng().fork("mes/malformed")),
       restamp_rng_(node.rng().fork("mes/restamp")),
       reissue_rng_(node.rng().fork("mes/reissue")),
+      corrupt_rng_(node.rng().fork("mes/corrupt-sequence")),
       mean_gap_(mean_gap_for(config_->events_per_second_per_line)),
       mean_burst_gap_(
           mean_gap_for(config_->events_per_second_per_line * config_->shift_burst_multiplier)) {
@@ -355,6 +357,10 @@ void MesProcess::emit(const LineState& line, std::vector<PhysicalEffect> effects
   if (c.malformed_probability > 0 && malformed_rng_.bernoulli(c.malformed_probability)) {
     emit_malformed();
   }
+  if (c.corrupt_sequence_probability > 0 &&
+      corrupt_rng_.bernoulli(c.corrupt_sequence_probability)) {
+    emit_corrupt_sequence(line);
+  }
   const proto::EventEnvelope& e = scratch_;
   proto::SourceEvent out;
   out.set_format(c.format);
@@ -413,6 +419,28 @@ void MesProcess::resend_reissued() {
   node_.trace("mes.reissued_resend", {{"id", copy.event_id()}, {"of", previous_->event_id()}});
   sender_.enqueue(copy.event_id(), std::move(out));
   ++state_.stats().reissued_resends;
+}
+
+void MesProcess::emit_corrupt_sequence(const LineState& line) {
+  const MesConfig& c = *config_;
+  const std::uint64_t n = ++state_.stats().corrupt_sequences;
+  proto::EventEnvelope e = scratch_;
+  e.set_event_id(c.plant + "-S" + std::to_string(n));
+  constexpr std::uint64_t kLargest = std::numeric_limits<std::int64_t>::max();
+  const std::uint64_t sequence = corrupt_rng_.bernoulli(0.5)
+                                     ? line.next_sequence + (std::uint64_t{1} << 32)
+                                     : kLargest - corrupt_rng_.uniform(1000);
+  e.set_source_sequence(sequence);
+  proto::SourceEvent out;
+  out.set_format(c.format);
+  out.set_payload(encode_event(e, c.format));
+  EmittedEvent logged{e.event_id(), node_.name(), c.plant, e.event_type(), line.ordering_key,
+                      sequence, node_.now(), false, {}};
+  logged.corrupt_sequence = true;
+  state_.log().append(std::move(logged));
+  node_.trace("mes.event", {{"id", e.event_id()}, {"type", "corrupt_sequence"}});
+  sender_.enqueue(e.event_id(), std::move(out));
+  ++state_.stats().events;
 }
 
 void MesProcess::emit_malformed() {

@@ -24,7 +24,9 @@
 // event, already out of the outbox, sent again with a new occurred_at; it is logged as a
 // conflicting copy. A reissued resend (reissued_resend_probability) is the previous event, out
 // of the outbox, sent again under the id "<id>-reissued" and otherwise unchanged; it is logged
-// as a reissued copy of the event.
+// as a reissued copy of the event. A corrupt-sequence event (corrupt_sequence_probability) is a
+// copy of the step's event under "<plant>-S<n>" with a number far past its key's, logged with
+// corrupt_sequence and no effects.
 //
 // Crashes: the process holds only timers and the sender; production progress, stock, outbox
 // and counters are in MesState. A crash pauses every line; the next incarnation runs each
@@ -88,6 +90,8 @@ class MesProcess final : public sim::Process {
   // one is drawn).
   void emit(const LineState& line, std::vector<PhysicalEffect> effects);
   void emit_malformed();
+  // emit_corrupt_sequence sends a copy of the step's event with a corrupt sequence number.
+  void emit_corrupt_sequence(const LineState& line);
   // resend_restamped sends previous_ again with the current time (restamped_resend_probability).
   void resend_restamped();
   // resend_reissued sends previous_ again under a new id (reissued_resend_probability).
@@ -112,6 +116,7 @@ class MesProcess final : public sim::Process {
   sim::Rng malformed_rng_;
   sim::Rng restamp_rng_;
   sim::Rng reissue_rng_;
+  sim::Rng corrupt_rng_;
   // The last event created, kept only while restamped or reissued resends are on; lost with
   // the process.
   std::optional<proto::EventEnvelope> previous_;

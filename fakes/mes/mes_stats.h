@@ -19,6 +19,7 @@ struct MesStats {
   std::map<proto::EventType, std::uint64_t> events_by_type;  // well-formed events only
   std::uint64_t restamped_resends = 0;                       // same id, another payload
   std::uint64_t reissued_resends = 0;                        // another id, the same fact
+  std::uint64_t corrupt_sequences = 0;                       // garbage with a corrupt number
   std::uint64_t malformed = 0;                               // deliberately broken events
   std::uint64_t work_orders_released = 0;
   std::uint64_t work_orders_finished = 0;

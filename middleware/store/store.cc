@@ -23,9 +23,14 @@ Status Store::load_counter_tail() {
   const std::int64_t notifications_through = found ? marks->column_int(1) : 0;
   marks->reset();
 
-  // An event released in order (any state but waiting) moved its key past its sequence.
-  MW_ASSIGN(events, prep("SELECT ordering_key, MAX(sequence) FROM events WHERE id > ? AND "
-                         "state != 'waiting' GROUP BY ordering_key"));
+  // An event released in order (any state but waiting) moved its key past its sequence. A
+  // number dead-lettered as out of range never did, replayed or not: counting it once moved a
+  // key to a corrupt 2^63-1 at a restart (and overflowed adding one), and every later event of
+  // the key became a regression.
+  MW_ASSIGN(events, prep("SELECT e.ordering_key, MAX(e.sequence) FROM events e WHERE e.id > ? "
+                         "AND e.state != 'waiting' AND NOT EXISTS (SELECT 1 FROM dead_letters l "
+                         "WHERE l.event_row = e.id AND l.class = 'sequence_out_of_range') "
+                         "GROUP BY e.ordering_key"));
   events->bind(1, events_through);
   std::vector<std::pair<std::string, std::int64_t>> keys;
   for (;;) {

@@ -21,7 +21,9 @@ const DeadLetterCauses::BySequence& DeadLetterCauses::key_events(const std::stri
   if (!by_key_) {
     by_key_ = std::make_unique<std::map<std::string, BySequence>>();
     for (const fakes::EmittedEvent& e : in_.sources->events()) {
-      if (!e.malformed) (*by_key_)[e.ordering_key].emplace(e.source_sequence, &e);
+      // A corrupt number is no place in the key: it explains neither a gap nor a regression.
+      if (!e.malformed && !e.corrupt_sequence)
+        (*by_key_)[e.ordering_key].emplace(e.source_sequence, &e);
     }
   }
   static const BySequence kNone;
@@ -84,6 +86,10 @@ std::string DeadLetterCauses::unexplained(const fakes::EmittedEvent& e,
   }
   if (cls == "sequence_gap") return gap_problem(e, dl);
   if (cls == "sequence_regression") return regression_problem(e);
+  if (cls == "sequence_out_of_range") {
+    if (e.corrupt_sequence) return "";
+    return "dead-lettered as sequence_out_of_range but its source numbered it in order";
+  }
   return "dead-lettered with a class the world cannot explain: " + dl.dead_letter_class;
 }
 

@@ -100,6 +100,12 @@ EventFates::EventFates(const OracleInput& in) {
   }
 }
 
+bool set_aside_as_corrupt(const EventFate& f) {
+  if (f.fate == Fate::kQuarantined) return true;
+  return (f.fate == Fate::kDeadLettered || f.fate == Fate::kDiscarded) &&
+         f.reason.starts_with("sequence_out_of_range");
+}
+
 const EventFate& EventFates::of(std::string_view event_id) const {
   static const EventFate kNever{};
   const auto it = fates_.find(event_id);

@@ -28,6 +28,11 @@ enum class Fate {
 
 const char* fate_name(Fate f);
 
+struct EventFate;
+// set_aside_as_corrupt tells whether an event with a corrupt sequence number ended where it
+// must: refused or quarantined, or dead-lettered (parked or discarded) as out of range.
+bool set_aside_as_corrupt(const EventFate& f);
+
 struct EventFate {
   Fate fate = Fate::kNeverAccepted;
   std::string reason;  // dead-letter or quarantine reason

@@ -21,6 +21,17 @@ Verdict check_no_loss(const OracleInput& in, const EventFates& fates) {
       }
       continue;
     }
+    if (e.corrupt_sequence) {
+      if (!set_aside_as_corrupt(f)) {
+        v.add({std::string("an event with a corrupt sequence number (") +
+                   std::to_string(e.source_sequence) + ") was " + fate_name(f.fate) +
+                   ", not dead-lettered as out of range or refused",
+               {e.event_id},
+               e.ordering_key,
+               {e.created_at}});
+      }
+      continue;
+    }
     switch (f.fate) {
       case Fate::kPosted:
         if (posts_to_erp(e.type) && postings.of(e).empty()) {

@@ -44,6 +44,17 @@ Verdict check_operator_phase(const OracleInput& after) {
   for (const fakes::EmittedEvent& e : after.sources->events()) {
     if (e.malformed) continue;
     const EventFate& f = fates.of(e.event_id);
+    if (e.corrupt_sequence) {
+      if (!set_aside_as_corrupt(f)) {
+        v.add({std::string("after the replay, an event with a corrupt sequence number (") +
+                   std::to_string(e.source_sequence) + ") is " + fate_name(f.fate) +
+                   ", not set aside",
+               {e.event_id},
+               e.ordering_key,
+               {e.created_at}});
+      }
+      continue;
+    }
     if (f.fate == Fate::kNoPosting) continue;
     if (f.fate == Fate::kPosted) {
       const std::size_t n = postings.of(e).size();

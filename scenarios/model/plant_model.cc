@@ -67,6 +67,8 @@ void read_emission(const model::Plant& p, const FieldReader& r, fakes::MesConfig
       r.probability("restamped_resend_probability", p.restamped_resend_probability(), 0.5);
   mes.reissued_resend_probability =
       r.probability("reissued_resend_probability", p.reissued_resend_probability(), 0.5);
+  mes.corrupt_sequence_probability =
+      r.probability("corrupt_sequence_probability", p.corrupt_sequence_probability(), 0.5);
 }
 
 void read_work_orders(const model::Plant& p, const FieldReader& r, fakes::MesConfig& mes) {
@@ -135,6 +137,7 @@ model::Plant effective_plant_model(const PlantSpec& plant) {
   p.set_resend_after(format_duration_text(mes.sender.resend_after));
   p.set_restamped_resend_probability(mes.restamped_resend_probability);
   p.set_reissued_resend_probability(mes.reissued_resend_probability);
+  p.set_corrupt_sequence_probability(mes.corrupt_sequence_probability);
   p.set_work_order_units_max(mes.work_order_units_max);
   p.set_consumption_per_unit(mes.consumption_per_unit);
   if (plant.edge) *p.mutable_edge_node() = effective_edge_model(plant.edge_config);

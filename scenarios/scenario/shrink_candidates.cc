@@ -257,7 +257,8 @@ std::vector<ShrinkCandidate> shrink_candidates(const sp::Scenario& s,
                      if (p->duplicate_probability() == 0 && p->reorder_probability() == 0 &&
                          p->malformed_probability() == 0 &&
                          p->restamped_resend_probability() == 0 &&
-                         p->reissued_resend_probability() == 0) {
+                         p->reissued_resend_probability() == 0 &&
+                         p->corrupt_sequence_probability() == 0) {
                        return false;
                      }
                      p->set_duplicate_probability(0);
@@ -265,6 +266,7 @@ std::vector<ShrinkCandidate> shrink_candidates(const sp::Scenario& s,
                      p->set_malformed_probability(0);
                      p->set_restamped_resend_probability(0);
                      p->set_reissued_resend_probability(0);
+                     p->set_corrupt_sequence_probability(0);
                      return true;
                    }});
   }
@@ -334,6 +336,9 @@ std::vector<ShrinkCandidate> shrink_candidates(const sp::Scenario& s,
     out.push_back(zero_knob<model::Plant>(at + "no reissued resends", plant,
                                           &model::Plant::reissued_resend_probability,
                                           &model::Plant::set_reissued_resend_probability));
+    out.push_back(zero_knob<model::Plant>(at + "no corrupt sequence numbers", plant,
+                                          &model::Plant::corrupt_sequence_probability,
+                                          &model::Plant::set_corrupt_sequence_probability));
   }
   for (int i = 0; i < s.faults_size(); ++i) {
     if (!s.faults(i).has_disk_errors()) continue;
@@ -419,7 +424,8 @@ const std::vector<FaultFamily>& fault_families() {
                            return p.duplicate_probability() > 0 || p.reorder_probability() > 0 ||
                                   p.malformed_probability() > 0 ||
                                   p.restamped_resend_probability() > 0 ||
-                                  p.reissued_resend_probability() > 0;
+                                  p.reissued_resend_probability() > 0 ||
+                                  p.corrupt_sequence_probability() > 0;
                          });
                    },
                    [](sp::Scenario& s) {
@@ -429,6 +435,7 @@ const std::vector<FaultFamily>& fault_families() {
                        p.set_malformed_probability(0);
                        p.set_restamped_resend_probability(0);
                        p.set_reissued_resend_probability(0);
+                       p.set_corrupt_sequence_probability(0);
                      }
                    }});
     out.push_back({"crash points", [](const sp::Scenario& s) { return s.has_crash_points(); },
@@ -458,7 +465,7 @@ int fault_count(const sp::Scenario& s) {
   for (const model::Plant& p : s.plants()) {
     n += (p.duplicate_probability() > 0) + (p.reorder_probability() > 0) +
          (p.malformed_probability() > 0) + (p.restamped_resend_probability() > 0) +
-         (p.reissued_resend_probability() > 0);
+         (p.reissued_resend_probability() > 0) + (p.corrupt_sequence_probability() > 0);
   }
   return n;
 }

@@ -64,6 +64,7 @@ const std::vector<std::string> kSwarmFamilies = {"bursts",
                                                  "mes_malformed",
                                                  "mes_restamped_resends",
                                                  "mes_reissued_resends",
+                                                 "mes_corrupt_sequences",
                                                  "clock_skew",
                                                  "vendor_format",
                                                  "edges",
@@ -165,6 +166,11 @@ mw::scenario::Scenario swarm_scenario(std::uint64_t seed, const SwarmOptions& op
   if (w.family("mes_reissued_resends", kOn, rng)) {
     for (model::Plant& p : *s.mutable_plants()) {
       p.set_reissued_resend_probability(per_mille(rng, 1, 30));
+    }
+  }
+  if (w.family("mes_corrupt_sequences", kOn, rng)) {
+    for (model::Plant& p : *s.mutable_plants()) {
+      p.set_corrupt_sequence_probability(per_mille(rng, 1, 10));
     }
   }
   if (w.family("clock_skew", kOn, rng)) {

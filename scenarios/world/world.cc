@@ -361,6 +361,12 @@ void World::discard_unpostable(core::Core& c) {
   auto parked = c.dead_letters(/*parked_only=*/true);
   if (!parked.is_ok()) return;
   for (const core::DeadLetterRow& d : parked.value()) {
+    // A number far past its key's is corrupt: the operator discards it (the source resends
+    // the record if it was real), as a replay would post garbage out of order.
+    if (d.dead_letter_class == "sequence_out_of_range") {
+      discard(c, d.event_id, "a corrupt sequence number; not a real event of the key");
+      continue;
+    }
     // The event, or the one a reissued copy repeats: its copies carry the same quantities.
     const fakes::EmittedEvent* e = sources_.fact_of(d.event_id);
     // Whatever class it was parked with (a material released late first dead-letters as
@@ -368,13 +374,16 @@ void World::discard_unpostable(core::Core& c) {
     if (e == nullptr || !props::some_quantity_unmappable(spec_.master, *e)) {
       continue;
     }
-    const core::Status st =
-        c.discard(d.event_id, "its quantity does not convert exactly; booked by hand", "operator");
-    sim_->tracer().record(sim_->scheduler().now(), "world", "operator.discard",
-                          {{"event", d.event_id},
-                           {"ok", st.is_ok() ? 1 : 0},
-                           {"error", st.is_ok() ? "" : st.error().message}});
+    discard(c, d.event_id, "its quantity does not convert exactly; booked by hand");
   }
+}
+
+void World::discard(core::Core& c, const std::string& event_id, const std::string& why) {
+  const core::Status st = c.discard(event_id, why, "operator");
+  sim_->tracer().record(sim_->scheduler().now(), "world", "operator.discard",
+                        {{"event", event_id},
+                         {"ok", st.is_ok() ? 1 : 0},
+                         {"error", st.is_ok() ? "" : st.error().message}});
 }
 
 props::Verdict World::operator_phase() {

@@ -83,9 +83,12 @@ class World {
   // holds as not released (what an ERP user does by hand before replaying).
   void undo_world_causes();
   // discard_unpostable discards, as an operator does, the parked dead letters no fix of the
-  // world can post: a quantity the full master data cannot convert exactly to the ERP's unit.
-  // The operator books those by hand; the oracles accept them as discarded only then.
+  // world can post: a quantity the full master data cannot convert exactly to the ERP's unit
+  // (the operator books those by hand; the oracles accept them as discarded only then), and a
+  // sequence number far past its key's (corrupt: replaying it would post garbage).
   void discard_unpostable(core::Core& c);
+  // discard discards one parked dead letter as the operator, and traces it.
+  void discard(core::Core& c, const std::string& event_id, const std::string& why);
   // release_master_data gives the middleware the master data the world withheld, once.
   void release_master_data();
   sim::Time settle_point() const;

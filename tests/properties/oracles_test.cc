@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 
 namespace mw::props {
@@ -351,6 +352,66 @@ TEST(Oracles, AFactPostedOnceUnderItsCopysIdIsPostedForEveryOracle) {
   r.applied("e1-reissued", 1);
   for (const Verdict& v : check_all(r.in)) EXPECT_TRUE(v.held()) << v.describe();
   EXPECT_TRUE(check_operator_phase(r.in).held()) << check_operator_phase(r.in).describe();
+}
+
+// corrupt: a garbage record on kKey with a sequence number near 2^63, nothing physical.
+void corrupt(HandBuiltRun& r, const std::string& id) {
+  fakes::EmittedEvent e;
+  e.event_id = id;
+  e.source = "mes-P100";
+  e.plant = "P100";
+  e.type = proto::MATERIAL_CONSUMED;
+  e.ordering_key = kKey;
+  e.source_sequence = 9'223'372'036'854'775'000ULL;
+  e.corrupt_sequence = true;
+  r.sources.append(e);
+}
+
+TEST(Oracles, ACorruptSequenceNumberMustBeSetAsideAndNeverPosted) {
+  HandBuiltRun r;
+  r.clean_posted("e1", 1);
+  corrupt(r, "P100-S1");
+  r.core_state("P100-S1", 9'223'372'036'854'775'000ULL, "dead_lettered");
+  r.in.dead_letters.push_back(core::DeadLetterRow{2, "P100-S1", kKey, INT64_MAX, "",
+                                                  "sequence_out_of_range", "far ahead", 0,
+                                                  "parked"});
+  r.clean_posted("e2", 2);
+  for (const Verdict& v : check_all(r.in)) EXPECT_TRUE(v.held()) << v.describe();
+  r.in.dead_letters.back().status = "discarded";  // what the operator does with it
+  r.in.core_events[1].state = "discarded";
+  EXPECT_TRUE(check_operator_phase(r.in).held()) << check_operator_phase(r.in).describe();
+
+  r.in.core_events[1].state = "posted";  // a sequencer that took the number for a gap
+  r.post("P100-S1");
+  const Verdict v = r.verdict("no_loss");
+  EXPECT_NE(v.describe().find("corrupt sequence number"), std::string::npos) << v.describe();
+  EXPECT_FALSE(r.verdict("conservation").held()) << "garbage moved stock in the ERP";
+  EXPECT_FALSE(check_operator_phase(r.in).held());
+}
+
+TEST(Oracles, OnlyACorruptNumberExplainsAnOutOfRangeDeadLetterAndItExplainsNoRegression) {
+  HandBuiltRun r;
+  r.consume("e1", 1);  // numbered in order by its source, dead-lettered as out of range
+  r.core_state("e1", 1, "dead_lettered");
+  r.in.dead_letters.push_back(core::DeadLetterRow{1, "e1", kKey, 1, "", "sequence_out_of_range",
+                                                  "far ahead", 0, "parked"});
+  const Verdict out_of_range = r.verdict("no_loss");
+  EXPECT_NE(out_of_range.describe().find("its source numbered it in order"), std::string::npos)
+      << out_of_range.describe();
+
+  HandBuiltRun passed;  // the corrupt number moved the key, so e2 came as a "regression"
+  corrupt(passed, "P100-S1");
+  passed.core_state("P100-S1", 5, "posted");
+  passed.in.core_events.back().received_ns = 1;
+  passed.consume("e2", 2);
+  passed.core_state("e2", 2, "dead_lettered");
+  passed.in.core_events.back().received_ns = 2;
+  passed.in.dead_letters.push_back(core::DeadLetterRow{2, "e2", kKey, 2, "",
+                                                       "sequence_regression", "passed", 0,
+                                                       "parked"});
+  const Verdict v = passed.verdict("no_loss");
+  EXPECT_NE(v.describe().find("sequence regression was declared"), std::string::npos)
+      << v.describe();
 }
 
 TEST(Oracles, ExactlyOnceFiresForADoublePostingAndNamesBothDocuments) {

@@ -3,6 +3,8 @@
 // malformed events, and duplicate / out-of-order emission.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
@@ -282,6 +284,38 @@ TEST(MesFake, AReissuedResendRepeatsAnAcknowledgedEventUnderANewIdWithItsPayload
   EXPECT_EQ(w.stats().reissued_resends, copies);
   EXPECT_EQ(w.log.reissued_copies().size(), copies);
   EXPECT_TRUE(w.state.outbox().empty());
+}
+
+TEST(MesFake, ACorruptSequenceEventIsAValidCopyOfAStepFarPastItsKeysNumbers) {
+  MesConfig c = stop_after(sample_config(), sim::minutes(5));
+  c.corrupt_sequence_probability = 0.05;
+  MesWorld w(c);
+  w.run_for(sim::minutes(6));
+  std::map<std::string, std::uint64_t> highest;  // per key, the highest real number logged
+  for (const EmittedEvent& e : w.log.events()) {
+    if (!e.corrupt_sequence) highest[e.ordering_key] = std::max(highest[e.ordering_key], e.source_sequence);
+  }
+  std::size_t corrupt = 0;
+  for (const EmittedEvent& e : w.log.events()) {
+    if (!e.corrupt_sequence) continue;
+    ++corrupt;
+    EXPECT_EQ(e.event_id, "P100-S" + std::to_string(corrupt));
+    EXPECT_TRUE(e.effects.empty()) << "nothing physical happened";
+    EXPECT_FALSE(e.malformed);
+    ASSERT_TRUE(highest.contains(e.ordering_key)) << "on a real key: " << e.ordering_key;
+    EXPECT_GE(e.source_sequence, highest[e.ordering_key] + (std::uint64_t{1} << 31));
+    EXPECT_LE(e.source_sequence, static_cast<std::uint64_t>(INT64_MAX));
+  }
+  EXPECT_GT(corrupt, 10u);
+  EXPECT_EQ(w.stats().corrupt_sequences, corrupt);
+  std::size_t on_the_wire = 0;
+  for (const Got& g : w.stub.got) {
+    ASSERT_TRUE(g.envelope.has_value());
+    if (!g.envelope->event_id().starts_with("P100-S")) continue;
+    ++on_the_wire;
+    EXPECT_TRUE(g.problem.empty()) << "it decodes and validates: " << g.problem;
+  }
+  EXPECT_GE(on_the_wire, corrupt);
 }
 
 TEST(MesFake, CountsAndIgnoresMessagesThatAreNotAcksOrNacks) {
