@@ -44,6 +44,17 @@ std::string DeadLetterCauses::gap_problem(const fakes::EmittedEvent& e,
 
 std::string DeadLetterCauses::regression_problem(const fakes::EmittedEvent& e) {
   const auto mine = fates_.received_ns(e.event_id);
+  // A copy the source reissued under a new id carries the event's number: the key passed the
+  // event if the copy came first (through an edge, a copy can overtake its original).
+  if (!copies_) {
+    copies_ = std::make_unique<std::multimap<std::string, std::string, std::less<>>>();
+    for (const fakes::ReissuedCopy& c : in_.sources->reissued_copies())
+      copies_->emplace(c.original_id, c.event_id);
+  }
+  for (auto [it, end] = copies_->equal_range(e.event_id); it != end; ++it) {
+    const auto received = fates_.received_ns(it->second);
+    if (received && mine && *received <= *mine) return "";
+  }
   for (const auto& [sequence, other] : key_events(e.ordering_key)) {
     if (other == &e || sequence < e.source_sequence) continue;
     const auto received = fates_.received_ns(other->event_id);

@@ -33,9 +33,9 @@ class DeadLetterCauses {
   //   sequence_gap: some earlier sequence number of the key had not reached the core when the
   //     gap was declared;
   //   sequence_regression: the core had already accepted an event of the key with a higher
-  //     sequence number, or another event with the same one.
-  // No source of the world corrupts sequence numbers, so sequence_out_of_range is never
-  // explained.
+  //     sequence number, or another event with the same one (a reissued copy of this one
+  //     included: it carries the same number);
+  //   sequence_out_of_range: the source sent the event with a corrupt number.
   std::string unexplained(const fakes::EmittedEvent& e, const core::DeadLetterRow& dl);
 
  private:
@@ -49,6 +49,8 @@ class DeadLetterCauses {
   const OracleInput& in_;
   const EventFates& fates_;
   std::unique_ptr<std::map<std::string, BySequence>> by_key_;
+  // original id -> ids of its reissued copies; built on first use.
+  std::unique_ptr<std::multimap<std::string, std::string, std::less<>>> copies_;
 };
 
 }  // namespace mw::props

@@ -357,9 +357,11 @@ void World::undo_world_causes() {
   }
 }
 
-void World::discard_unpostable(core::Core& c) {
+void World::discard_unpostable(core::Core& c, bool replayed_before) {
   auto parked = c.dead_letters(/*parked_only=*/true);
   if (!parked.is_ok()) return;
+  std::set<std::string, std::less<>> restamped;  // ids a source also sent with another payload
+  for (const fakes::ConflictingCopy& cc : sources_.conflicting_copies()) restamped.insert(cc.event_id);
   for (const core::DeadLetterRow& d : parked.value()) {
     // A number far past its key's is corrupt: the operator discards it (the source resends
     // the record if it was real), as a replay would post garbage out of order.
@@ -369,6 +371,15 @@ void World::discard_unpostable(core::Core& c) {
     }
     // The event, or the one a reissued copy repeats: its copies carry the same quantities.
     const fakes::EmittedEvent* e = sources_.fact_of(d.event_id);
+    // A reissued copy the core refused to replay ("posted with another envelope") is right to
+    // be refused when the source also sent its original restamped, and the restamped version
+    // reached the core first: the operator compares the two and discards the copy. Only
+    // those: any other copy still parked after a replay is the core's failure to see the fact.
+    if (replayed_before && e != nullptr && sources_.find(d.event_id) == nullptr &&
+        restamped.contains(e->event_id)) {
+      discard(c, d.event_id, "a copy of a fact posted under its restamped version");
+      continue;
+    }
     // Whatever class it was parked with (a material released late first dead-letters as
     // unknown_material), an event the full master data cannot convert never posts.
     if (e == nullptr || !props::some_quantity_unmappable(spec_.master, *e)) {
@@ -396,7 +407,7 @@ props::Verdict World::operator_phase() {
   for (;;) {
     if (core::Core* c = core()) {
       undo_world_causes();
-      discard_unpostable(*c);
+      discard_unpostable(*c, last_replay.has_value());
       auto parked = c->dead_letters(/*parked_only=*/true);
       const bool any_parked = !parked.is_ok() || !parked.value().empty();
       if (any_parked && (!last_replay || s.now() - *last_replay >= kOperatorReplayInterval)) {

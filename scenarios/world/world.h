@@ -86,7 +86,9 @@ class World {
   // world can post: a quantity the full master data cannot convert exactly to the ERP's unit
   // (the operator books those by hand; the oracles accept them as discarded only then), and a
   // sequence number far past its key's (corrupt: replaying it would post garbage).
-  void discard_unpostable(core::Core& c);
+  // After a replay (`replayed_before`), it also discards a reissued copy the core refused
+  // because the restamped version of its original was posted.
+  void discard_unpostable(core::Core& c, bool replayed_before);
   // discard discards one parked dead letter as the operator, and traces it.
   void discard(core::Core& c, const std::string& event_id, const std::string& why);
   // release_master_data gives the middleware the master data the world withheld, once.

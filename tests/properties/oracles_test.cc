@@ -325,6 +325,24 @@ TEST(Oracles, AReissuedCopyDeadLetteredAsARegressionBreaksNoOracle) {
   EXPECT_TRUE(check_operator_phase(r.in).held()) << check_operator_phase(r.in).describe();
 }
 
+TEST(Oracles, AReissuedCopyThatOvertookItsOriginalExplainsTheOriginalsRegression) {
+  HandBuiltRun r;  // through an edge the copy came first, took number 1, and was posted
+  r.consume("e1", 1);
+  r.sources.append_reissued_copy(
+      {"e1-reissued", "e1", "mes-P100", kKey, sim::kTimeZero + sim::seconds(9)});
+  r.core_state("e1-reissued", 1, "posted");
+  r.in.core_events.back().received_ns = 5;
+  r.post("e1-reissued");
+  r.applied("e1-reissued", 1);
+  r.core_state("e1", 1, "dead_lettered");
+  r.in.core_events.back().received_ns = 7;
+  r.in.dead_letters.push_back(core::DeadLetterRow{2, "e1", kKey, 1, "", "sequence_regression",
+                                                  "passed while held", 0, "parked"});
+  for (const Verdict& v : check_all(r.in)) EXPECT_TRUE(v.held()) << v.describe();
+  r.in.core_events.back().received_ns = 3;  // the original came first: nothing passed it
+  EXPECT_FALSE(r.verdict("no_loss").held());
+}
+
 TEST(Oracles, ExactlyOnceCountsAPostingOfAReissuedCopyAsASecondPostingOfItsFact) {
   HandBuiltRun r;
   r.clean_posted("e1", 1);
