@@ -98,8 +98,8 @@ class Core {
   // then drops what the quarantine's retention and cap no longer allow.
   Status quarantine_put(std::string_view from, const std::string& event_id, int format,
                         std::string_view raw, const std::string& reason);
-  // finish_as_already_posted finishes a replayed regression that repeats a posted fact, with
-  // `what` (how that fact was posted) in the audit.
+  // finish_as_already_posted finishes a replayed dead letter that repeats a posted (or
+  // queued) fact, with `what` (how that fact was posted) in the audit.
   Status finish_as_already_posted(const EventRow& row, const std::string& what,
                                   const DeadLetterRow& dl, const std::string& actor);
 

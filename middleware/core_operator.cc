@@ -30,9 +30,11 @@ Result<EventRow> find_parked(Store& store, const std::string& event_id) {
   return row;
 }
 
-// repeated_fact says how the fact a replayed regression `row` carries was already posted (or
+// repeated_fact says how the fact a replayed dead letter `row` carries was already posted (or
 // queued), if it was: under the same event id, or under another id with the same envelope.
-// The same key and sequence posted with another envelope is an error: two facts, one number.
+// The same key and sequence posted or queued with another envelope only is an error: two
+// facts, one number. Every row of the slot is compared before refusing, so that a matching
+// row is found even beside a different one.
 Result<std::optional<std::string>> repeated_fact(Store& store, const EventRow& row,
                                                  const proto::EventEnvelope& env) {
   MW_ASSIGN(posted, store.posted_row_of(row.event_id, row.id));
@@ -44,6 +46,7 @@ Result<std::optional<std::string>> repeated_fact(Store& store, const EventRow& r
   anonymous.clear_event_id();
   const std::string fact = serialize_deterministic(anonymous);
   MW_ASSIGN(slot, store.rows_at(row.ordering_key, row.sequence, row.id));
+  std::string different;  // where the first row with another envelope is, if any
   for (const Store::SlotRow& other : slot) {
     proto::EventEnvelope theirs;
     if (!theirs.ParseFromString(other.envelope))
@@ -57,15 +60,16 @@ Result<std::optional<std::string>> repeated_fact(Store& store, const EventRow& r
     if (serialize_deterministic(theirs) == fact)
       return std::optional<std::string>("the same envelope under another id was " +
                                         other.state + where);
-    if (other.state == kPosted) {
-      return Error{ErrorKind::kInvalidArgument,
-                   "replay of '" + row.event_id + "' refused: sequence " +
-                       std::to_string(row.sequence) + " of key '" + row.ordering_key +
-                       "' was posted" + where +
-                       " with another envelope; posting this one too would book two facts "
-                       "under one number. Discard it, or have the source send it under a new "
-                       "sequence number"};
-    }
+    if (different.empty()) different = other.state + where;
+  }
+  if (!different.empty()) {
+    return Error{ErrorKind::kInvalidArgument,
+                 "replay of '" + row.event_id + "' refused: sequence " +
+                     std::to_string(row.sequence) + " of key '" + row.ordering_key + "' was " +
+                     different +
+                     " with another envelope; posting this one too would book two facts under "
+                     "one number. Discard it, or have the source send it under a new sequence "
+                     "number"};
   }
   return std::optional<std::string>();
 }
@@ -151,7 +155,7 @@ Status Core::finish_as_already_posted(const EventRow& row, const std::string& wh
   MW_TRY(p_->store.dead_letter_set_status(row.id, "already_posted"));
   MW_TRY(p_->store.audit(p_->ctx.now_ns(), "replay_already_posted", row.event_id,
                          row.correlation_id, actor,
-                         "class " + dl.dead_letter_class + ": " + what + "; not posted again"));
+                         "class " + dl.dead_letter_class + ": " + what + "; not posted a second time"));
   MW_TRY(tx.commit());
   ++p_->metrics.discarded;
   p_->runtime.reached(probes::kReplayFoundFactPosted);

@@ -137,7 +137,7 @@ class Store {
   Result<std::optional<PostedRow>> posted_row_of(std::string_view event_id,
                                                  std::int64_t except_row);
   // rows_at returns the posted and queued rows with `ordering_key` and `sequence` other than
-  // `except_row`, posted first: the events a replayed regression may repeat under another id.
+  // `except_row`, posted first: the events a replayed dead letter may repeat under another id.
   struct SlotRow {
     std::int64_t id = 0;
     std::string event_id;

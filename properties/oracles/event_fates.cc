@@ -82,8 +82,12 @@ EventFates::EventFates(const OracleInput& in) {
     if (!fresh) at->second = std::min(at->second, s.received_ns);
     const Fate f = fate_of_state(s.state);
     // A copy reissued under a new id reports its original's fact: the furthest of their rows
-    // is where the fact ended up (posted under either id, or still held).
+    // is where the fact ended up (posted under either id, or still held). A copy's dead letter
+    // says nothing of the fact (usually a regression beside an original still queued): only a
+    // copy that went on, or got posted, counts.
     const fakes::EmittedEvent* fact = in.sources->fact_of(s.event_id);
+    const bool copy = fact != nullptr && fact->event_id != s.event_id;
+    if (copy && (f == Fate::kDeadLettered || f == Fate::kDiscarded)) continue;
     EventFate& slot = fates_[fact != nullptr ? std::string_view(fact->event_id) : s.event_id];
     if (rank(f) < rank(slot.fate)) continue;
     slot.fate = f;

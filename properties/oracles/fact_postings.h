@@ -6,7 +6,6 @@
 // posting under the copy's id is the fact's posting.
 #pragma once
 
-#include <string_view>
 #include <vector>
 
 #include "fakes/common/source_log.h"

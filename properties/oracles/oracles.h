@@ -20,7 +20,7 @@ Verdict check_no_loss(const OracleInput& in, const EventFates& fates);
 Verdict check_exactly_once(const OracleInput& in, const EventFates& fates);
 // 3. Sequencing: per ordering key, the ERP committed the events' first postings in source
 //    sequence order, and nothing of a key was posted past a parked dead letter of that key.
-//    Events in `exempt` (by id) are not judged: the operator phase exempts replayed sequence
+//    Postings of the ids in `exempt` are not judged: the operator phase exempts replayed sequence
 //    regressions, whose order a gap-skipping design gave up on purpose.
 Verdict check_sequencing(const OracleInput& in, const EventFates& fates,
                          const sim::IdSet* exempt = nullptr);

@@ -17,7 +17,8 @@ Verdict check_sequencing(const OracleInput& in, const EventFates& fates, const s
   for (const fakes::Posting& p : in.erp->postings()) {
     const fakes::EmittedEvent* e = in.sources->fact_of(p.source_event_id);
     if (e == nullptr || !seen.insert(e->event_id).second) continue;
-    if (exempt != nullptr && exempt->contains(e->event_id)) continue;
+    // By the posting's own id: a replayed copy posts late, its original in order.
+    if (exempt != nullptr && exempt->contains(p.source_event_id)) continue;
     // A parked dead letter holds its key: nothing after it may be posted until it is replayed.
     if (const auto parked = fates.first_parked(e->ordering_key);
         parked && static_cast<std::int64_t>(e->source_sequence) > *parked) {

@@ -252,6 +252,24 @@ TEST(CoreDeadLetter, AReplayedRegressionOfAFactStillQueuedUnderAnotherIdIsNotPos
             std::string::npos);
 }
 
+TEST(CoreDeadLetter, AReplayedRegressionWithAnotherFactUnderAQueuedNumberIsRefusedAndStaysParked) {
+  proto::Config c;
+  c.mutable_sequencer()->set_gap_timeout_ms(1000);
+  c.mutable_sequencer()->set_gap_policy(proto::SKIP);
+  CoreHarness h(c);
+  h.send_events({consumption("e2", "wo:1", 2)});
+  h.rt.advance(std::chrono::seconds(1));  // SKIP passes 1; e2 is in flight
+  ASSERT_EQ(h.erp_requests().size(), 1u);
+  h.send_events({consumption("other", "wo:1", 2, 9999)}, 2);  // another fact, number 2
+  const Status s = h.core().replay("other", "op");
+  ASSERT_FALSE(s.is_ok()) << "e2 is still queued: posting both books two facts under one number";
+  EXPECT_EQ(s.error().kind, ErrorKind::kInvalidArgument);
+  EXPECT_NE(s.error().message.find("not yet posted"), std::string::npos) << s.error().message;
+  EXPECT_EQ(h.core().dead_letters().value().size(), 1u);
+  h.rt.advance(std::chrono::seconds(10));
+  EXPECT_TRUE(h.erp_requests().empty());
+}
+
 TEST(CoreDeadLetter, AReplayedRegressionWithAnotherFactUnderAPostedNumberIsRefusedAndStaysParked) {
   CoreHarness h;
   h.send_events({consumption("e1", "wo:1", 1, 1500)});
